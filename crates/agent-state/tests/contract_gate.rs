@@ -1,0 +1,60 @@
+//! The state gate equals `stateGateRecommended` of `../shared/spec/contract.json` for every method × status.
+
+use agent_state::Status;
+use serde_json::Value;
+
+fn contract() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/spec/contract.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).expect("contract.json parses")
+}
+
+#[test]
+fn gate_matches_contract_for_every_method_and_status() {
+    let contract = contract();
+    let gate = contract["stateGateRecommended"]
+        .as_object()
+        .expect("stateGateRecommended");
+    assert!(gate.len() >= 50, "all methods listed");
+    let mut checked = 0;
+    for (method, allowed) in gate {
+        for status in Status::ALL {
+            let expected = match allowed {
+                Value::Null => None,
+                Value::Array(codes) => Some(
+                    codes
+                        .iter()
+                        .any(|c| c.as_i64() == Some(status.code() as i64)),
+                ),
+                other => panic!("{method}: unexpected {other}"),
+            };
+            assert_eq!(
+                status.allows(method),
+                expected,
+                "{method} in {}",
+                status.code()
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, gate.len() * Status::ALL.len());
+}
+
+#[test]
+fn status_table_codes_and_labels_match() {
+    let contract = contract();
+    let rows = contract["statuses"].as_array().expect("statuses");
+    assert_eq!(rows.len(), Status::ALL.len());
+    for row in rows {
+        let code = row["code"].as_i64().unwrap() as i32;
+        let status = Status::from_code(code).unwrap_or_else(|| panic!("code {code}"));
+        assert_eq!(
+            status.label(),
+            row["name_zh"].as_str().unwrap(),
+            "label of {code}"
+        );
+    }
+}

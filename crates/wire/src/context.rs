@@ -1,0 +1,280 @@
+//! `UserContext`, `CallContext`, `ChannelContext` (`ccc-api-2020-07-01.md` §3) and their enums.
+//!
+//! Enums keep values they do not know (`Other(raw)`), so a newer backend never breaks the panel.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this version does not know, kept as sent.
+            Other(String),
+        }
+
+        impl $name {
+            /// The wire spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)+
+                    $name::Other(raw) => raw,
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(raw: String) -> Self {
+                match raw.as_str() {
+                    $($text => $name::$variant,)+
+                    _ => $name::Other(raw),
+                }
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.as_str().to_owned()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// `UserContext.UserState`.
+    UserState {
+        /// Signed out.
+        Offline = "OFFLINE",
+        /// On break; `BreakCode` says why.
+        Break = "BREAK",
+        /// Idle, can take calls.
+        Ready = "READY",
+        /// Outbound call being dialled.
+        Dialing = "DIALING",
+        /// Inbound call ringing.
+        Ringing = "RINGING",
+        /// In a call (hold, mute, monitoring are channel flags).
+        Talking = "TALKING",
+        /// After-call work.
+        Working = "WORKING",
+    }
+}
+
+string_enum! {
+    /// `CallContext.CallType` / `ChannelContext.CallType`.
+    CallType {
+        /// A customer called in.
+        Inbound = "INBOUND",
+        /// The agent called out.
+        Outbound = "OUTBOUND",
+        /// Agent to agent.
+        Internal = "INTERNAL",
+        /// The consultation leg of an attended transfer.
+        Consultant = "CONSULTANT",
+        /// Conference.
+        Conference = "CONFERENCE",
+        /// Supervisor monitoring.
+        Monitor = "MONITOR",
+        /// Supervisor barge-in.
+        Barge = "BARGE",
+        /// Supervisor intercept.
+        Intercept = "INTERCEPT",
+        /// Supervisor coaching.
+        Coach = "COACH",
+    }
+}
+
+string_enum! {
+    /// `ChannelContext.ChannelState`.
+    ChannelState {
+        /// Initial.
+        None = "NONE",
+        /// Created, not yet ringing.
+        Created = "CREATED",
+        /// Early media.
+        EarlyMedia = "EARLY_MEDIA",
+        /// Ringing.
+        Ringing = "RINGING",
+        /// Answered (talking).
+        Answered = "ANSWERED",
+        /// Hung up.
+        Released = "RELEASED",
+        /// No longer valid.
+        Retired = "RETIRED",
+    }
+}
+
+/// The agent's context (§3.1). PollUserStatus returns it under `Data.UserContext`; sign-in/ready/break return it
+/// flat as `Data`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserContext {
+    /// `<loginName>@<instanceId>`.
+    pub user_id: String,
+    /// Instance id (domain name).
+    #[serde(default)]
+    pub instance_id: String,
+    /// 8-digit extension shared by the agent's devices.
+    #[serde(default)]
+    pub extension: String,
+    /// Active device id.
+    #[serde(default)]
+    pub device_id: String,
+    /// Agent state.
+    pub user_state: UserState,
+    /// Break reason when on break (`Warm-up`, `RingingTimeout`, or a custom code).
+    #[serde(default)]
+    pub break_code: String,
+    /// `ON_SITE`, `OFF_SITE`, `OFFICE_PHONE`.
+    #[serde(default)]
+    pub work_mode: String,
+    /// Outbound-only mode.
+    #[serde(default)]
+    pub outbound_scenario: bool,
+    /// Skill groups the agent is signed into.
+    #[serde(default)]
+    pub signed_skill_group_id_list: Vec<String>,
+    /// Current call, when in a call state.
+    #[serde(default)]
+    pub job_id: String,
+    /// Epoch ms of the last operation.
+    #[serde(default)]
+    pub heartbeat: i64,
+    /// Mobile number for off-site mode.
+    #[serde(default)]
+    pub mobile: String,
+}
+
+/// One party (leg) of a call (§3.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ChannelContext {
+    /// Leg id.
+    pub channel_id: String,
+    /// Call id.
+    #[serde(default)]
+    pub job_id: String,
+    /// Call type of this leg.
+    #[serde(default = "default_call_type")]
+    pub call_type: CallType,
+    /// Leg state.
+    pub channel_state: ChannelState,
+    /// `HOLD`, `MUTED`, `MONITORING`, …; empty when none.
+    #[serde(default)]
+    pub channel_flags: String,
+    /// Calling party of this leg.
+    #[serde(default)]
+    pub originator: String,
+    /// Called party of this leg.
+    #[serde(default)]
+    pub destination: String,
+    /// Agent of an agent leg; empty for customer legs.
+    #[serde(default)]
+    pub user_id: String,
+    /// Agent extension of an agent leg.
+    #[serde(default)]
+    pub user_extension: String,
+    /// Skill group of the call (inbound).
+    #[serde(default)]
+    pub skill_group_id: String,
+    /// Creation order within the call.
+    #[serde(default)]
+    pub index: u32,
+    /// Epoch ms of the last state change.
+    #[serde(default)]
+    pub timestamp: i64,
+    /// Who hung up first.
+    #[serde(default)]
+    pub release_initiator: String,
+    /// SIP-derived reason, e.g. `200 - Okay`.
+    #[serde(default)]
+    pub release_reason: String,
+}
+
+fn default_call_type() -> CallType {
+    CallType::Other(String::new())
+}
+
+/// A call (§3.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CallContext {
+    /// Instance id.
+    #[serde(default)]
+    pub instance_id: String,
+    /// Call id.
+    pub job_id: String,
+    /// Type the call was created with.
+    #[serde(default = "default_call_type")]
+    pub call_type: CallType,
+    /// `a=b;c=d` call-associated data.
+    #[serde(default)]
+    pub call_variables: String,
+    /// One entry per leg.
+    #[serde(default)]
+    pub channel_contexts: Vec<ChannelContext>,
+}
+
+impl CallContext {
+    /// The leg of agent `user_id`, if it has one.
+    pub fn channel_of(&self, user_id: &str) -> Option<&ChannelContext> {
+        self.channel_contexts.iter().find(|c| c.user_id == user_id)
+    }
+
+    /// The first leg that is not an agent's: the customer.
+    pub fn customer_channel(&self) -> Option<&ChannelContext> {
+        self.channel_contexts.iter().find(|c| c.user_id.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_enum_values_survive_a_round_trip() {
+        let s: UserState = serde_json::from_value(json!("ON_MARS")).unwrap();
+        assert_eq!(s, UserState::Other("ON_MARS".into()));
+        assert_eq!(serde_json::to_value(&s).unwrap(), json!("ON_MARS"));
+        let r: UserState = serde_json::from_value(json!("READY")).unwrap();
+        assert_eq!(r, UserState::Ready);
+    }
+
+    #[test]
+    fn user_context_reads_the_flat_sign_in_answer() {
+        let v = json!({"UserId": "agent@ccc-test", "InstanceId": "ccc-test", "Extension": "8001",
+            "UserState": "BREAK", "BreakCode": "Warm-up", "WorkMode": "ON_SITE", "OutboundScenario": false,
+            "SignedSkillGroupIdList": ["skg1@ccc-test"], "DeviceId": "device", "JobId": ""});
+        let u: UserContext = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(u.user_state, UserState::Break);
+        assert_eq!(u.break_code, "Warm-up");
+        let back = serde_json::to_value(&u).unwrap();
+        for (k, val) in v.as_object().unwrap() {
+            assert_eq!(&back[k], val, "{k}");
+        }
+    }
+
+    #[test]
+    fn call_context_finds_legs() {
+        let call: CallContext = serde_json::from_value(json!({
+            "JobId": "job-1", "CallType": "INBOUND",
+            "ChannelContexts": [
+                {"ChannelId": "ch:customer", "ChannelState": "ANSWERED", "Originator": "138"},
+                {"ChannelId": "ch:user", "ChannelState": "ANSWERED", "UserId": "a@x", "CallType": "INBOUND"}
+            ]
+        }))
+        .unwrap();
+        assert_eq!(call.channel_of("a@x").unwrap().channel_id, "ch:user");
+        assert_eq!(call.customer_channel().unwrap().originator, "138");
+        assert_eq!(call.call_type, CallType::Inbound);
+    }
+}

@@ -1,0 +1,31 @@
+//! Wire types of the CCC OpenAPI 2020-07-01 as the workbench speaks it.
+//!
+//! One home for every JSON shape that crosses a process boundary, so the browser panel, the proxy and the
+//! emulator cannot drift apart: the response envelope, the agent/call contexts, the request and response
+//! bodies of each action the walking skeleton uses, and the agent-state push message.
+//!
+//! Keys on the wire are PascalCase (the OpenAPI's spelling). Hosts and backends may send lowerCamel keys
+//! instead; [`keys::to_pascal`] normalises any JSON value before it is read into these types, and
+//! [`keys::to_camel`] produces the lowerCamel spelling the SDK's hooks hand to host pages.
+//!
+//! # Layout
+//! - [`envelope`]: the `{Code, HttpStatusCode, Message, RequestId, Data, Params}` envelope and its errors.
+//! - [`keys`]: key-case normalisation.
+//! - [`context`]: `UserContext`, `CallContext`, `ChannelContext` and their enums.
+//! - [`action`]: the action names, plus the request and response bodies per action.
+//! - [`push`]: the message the agent-state WebSocket pushes.
+
+pub mod action;
+pub mod context;
+pub mod envelope;
+pub mod keys;
+pub mod push;
+
+pub use action::Action;
+pub use context::{CallContext, ChannelContext, UserContext, UserState};
+pub use envelope::{ApiError, Envelope};
+
+/// The product name in the SDK's request URL (`product=`).
+pub const PRODUCT: &str = "CloudCallCenter";
+/// The OpenAPI version in the SDK's request URL (`version=`).
+pub const API_VERSION: &str = "2020-07-01";

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, skipping whatever is already there.
+#
+#   scripts/setup.sh build   -> wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen)
+#   scripts/setup.sh test    -> the above + chromium, chromedriver, wasm-bindgen-test-runner
+#
+# Tools live outside the clone (~/.cargo/bin, ~/.cache/ccc-workbench) so a fresh clone
+# on the same machine reuses them. Versions are the ones known to work here
+# (see ../shared/recipes/toolchain.md); wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock.
+set -euo pipefail
+
+what="${1:-build}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tools="${CCC_TOOLS_DIR:-$HOME/.cache/ccc-workbench}"
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+wasm_bindgen_version() {
+  # The version Cargo.lock resolved; falls back to the manifest pin.
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$root/Cargo.lock" 2>/dev/null ||
+    true
+}
+
+ensure_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+    say "installing trunk $TRUNK_VERSION (takes a few minutes, once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local v
+  v="$(wasm_bindgen_version)"
+  [ -n "$v" ] || { echo "setup: cannot read the wasm-bindgen version from Cargo.lock" >&2; exit 1; }
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $v\$" ||
+     { [ "$what" = test ] && ! command -v wasm-bindgen-test-runner >/dev/null; }; then
+    say "installing wasm-bindgen-cli $v"
+    # No --locked: its lock pins a crate version the registry mirror lacks.
+    cargo install wasm-bindgen-cli --version "$v" --force
+  fi
+}
+
+ensure_wasm_opt() {
+  local bin="$tools/binaryen/node_modules/.bin/wasm-opt"
+  if ! "$bin" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+    say "installing wasm-opt (npm binaryen $BINARYEN_VERSION)"
+    mkdir -p "$tools/binaryen"
+    npm install --silent --no-audit --no-fund --prefix "$tools/binaryen" "binaryen@$BINARYEN_VERSION"
+  fi
+  # trunk looks for wasm-opt on PATH; keep a stable link next to cargo's binaries.
+  ln -sf "$bin" "$HOME/.cargo/bin/wasm-opt"
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing chromium + chromedriver (Debian packages)"
+    local apt=(apt-get -o DPkg::Lock::Timeout=600)
+    [ "$(id -u)" = 0 ] || apt=(sudo "${apt[@]}")
+    "${apt[@]}" update -qq
+    "${apt[@]}" install -y -qq --no-install-recommends chromium chromium-driver ||
+      "${apt[@]}" install -y -qq --no-install-recommends chromium chromium-driver
+  fi
+}
+
+ensure_target
+ensure_wasm_opt
+ensure_wasm_bindgen
+ensure_trunk
+if [ "$what" = test ]; then
+  ensure_chromium
+fi
+say "tools ready"
