@@ -1,0 +1,202 @@
+//! The SDK → host-backend request contract (`sdk-contract.md` §4), over the browser's `fetch`.
+//!
+//! URL `${ajaxOrigin}${ajaxPath}?${ajaxApiParamName}=<Action>&product=CloudCallCenter&version=2020-07-01&region=…`,
+//! body `request=<JSON>` (POST, form-urlencoded) or `request` in the query (GET), `ajaxOtherParams` beside it.
+//! Answers are the CCC envelope in either key casing.
+
+use ccc_wire::{keys, Action, ApiError, Envelope};
+use js_sys::encode_uri_component as enc;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, Response};
+
+use crate::config::{AjaxMethod, Config};
+
+/// Why a backend call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiFailure {
+    /// No answer, or an answer that is not a CCC envelope (reported as 9007).
+    Network(String),
+    /// The backend answered with a CCC error.
+    Api(ApiError),
+}
+
+/// The built-in transport, configured by the `ajax*` options.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `${ajaxOrigin}${ajaxPath}?${ajaxApiParamName}=`
+    url_prefix: String,
+    /// `&product=CloudCallCenter&version=2020-07-01&region=${regionId}`
+    url_suffix: String,
+    method: AjaxMethod,
+    other_params: String,
+    headers: Vec<(String, String)>,
+    with_credentials: bool,
+}
+
+impl Api {
+    /// A transport for `config`.
+    pub fn new(config: &Config) -> Api {
+        let origin = if config.ajax_origin.is_empty() {
+            web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default()
+        } else {
+            config.ajax_origin.clone()
+        };
+        Api {
+            url_prefix: format!(
+                "{origin}{}?{}=",
+                config.ajax_path,
+                String::from(enc(&config.ajax_api_param_name))
+            ),
+            url_suffix: format!(
+                "&product={}&version={}&region={}",
+                ccc_wire::PRODUCT,
+                ccc_wire::API_VERSION,
+                String::from(enc(&config.region_id))
+            ),
+            method: config.ajax_method,
+            other_params: config
+                .ajax_other_params
+                .iter()
+                .map(|(k, v)| format!("&{}={}", enc(k), enc(v)))
+                .collect(),
+            headers: config.ajax_headers.clone(),
+            with_credentials: config.with_credentials,
+        }
+    }
+
+    fn url(&self, action: Action) -> String {
+        format!("{}{}{}", self.url_prefix, action.as_str(), self.url_suffix)
+    }
+
+    /// Calls `action` with `params` and reads `Data` as `T`.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        action: Action,
+        params: &impl Serialize,
+    ) -> Result<Option<T>, ApiFailure> {
+        let data = self.call_value(action, params).await?;
+        match data {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => serde_json::from_value(v)
+                .map(Some)
+                .map_err(|e| ApiFailure::Network(format!("{action}: unexpected answer: {e}"))),
+        }
+    }
+
+    /// Calls `action` and returns the raw `Data` (PascalCase keys).
+    pub async fn call_value(
+        &self,
+        action: Action,
+        params: &impl Serialize,
+    ) -> Result<Option<Value>, ApiFailure> {
+        let request =
+            serde_json::to_string(params).map_err(|e| ApiFailure::Network(e.to_string()))?;
+        let form = format!(
+            "request={}{}",
+            String::from(enc(&request)),
+            self.other_params
+        );
+        let init = RequestInit::new();
+        let headers = web_sys::Headers::new().map_err(js_err)?;
+        let mut url = self.url(action);
+        match self.method {
+            AjaxMethod::Post => {
+                init.set_method("POST");
+                headers
+                    .set("Content-Type", "application/x-www-form-urlencoded")
+                    .map_err(js_err)?;
+                init.set_body(&JsValue::from_str(&form));
+            }
+            AjaxMethod::Get => {
+                init.set_method("GET");
+                url.push('&');
+                url.push_str(&form);
+            }
+        }
+        for (k, v) in &self.headers {
+            headers.set(k, v).map_err(js_err)?;
+        }
+        init.set_headers(&headers);
+        if self.with_credentials {
+            init.set_credentials(RequestCredentials::Include);
+        }
+        let window = web_sys::window().ok_or_else(|| ApiFailure::Network("no window".into()))?;
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+            .await
+            .map_err(js_err)?
+            .unchecked_into();
+        let status = response.status();
+        let text = JsFuture::from(response.text().map_err(js_err)?)
+            .await
+            .map_err(js_err)?;
+        let text = text.as_string().unwrap_or_default();
+        read_envelope(status, &text)
+    }
+}
+
+/// Reads an answer body: any key casing; not an envelope ⇒ a network-level failure.
+pub fn read_envelope(status: u16, text: &str) -> Result<Option<Value>, ApiFailure> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|_| ApiFailure::Network(format!("HTTP {status}: the answer is not JSON")))?;
+    let envelope: Envelope<Value> = serde_json::from_value(keys::to_pascal(value))
+        .map_err(|e| ApiFailure::Network(format!("HTTP {status}: not a CCC envelope: {e}")))?;
+    if envelope.code.is_none() && status >= 400 {
+        return Err(ApiFailure::Network(format!("HTTP {status}")));
+    }
+    envelope.into_result().map_err(ApiFailure::Api)
+}
+
+fn js_err(e: JsValue) -> ApiFailure {
+    let text = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "request failed".into());
+    ApiFailure::Network(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn envelopes_in_both_casings() {
+        let pascal = r#"{"Code":"OK","HttpStatusCode":200,"RequestId":"r","Data":{"UserId":"a"}}"#;
+        assert_eq!(
+            read_envelope(200, pascal).unwrap(),
+            Some(json!({"UserId": "a"}))
+        );
+        let camel = r#"{"code":"OK","httpStatusCode":200,"requestId":"r","data":{"userId":"a"}}"#;
+        assert_eq!(
+            read_envelope(200, camel).unwrap(),
+            Some(json!({"UserId": "a"}))
+        );
+    }
+
+    #[test]
+    fn errors_and_garbage() {
+        let err = r#"{"Code":"InvalidOperation.UserState","HttpStatusCode":400,"Message":"m","RequestId":"r"}"#;
+        let ApiFailure::Api(e) = read_envelope(400, err).unwrap_err() else {
+            panic!()
+        };
+        assert_eq!(
+            (e.code.as_str(), e.request_id.as_str()),
+            ("InvalidOperation.UserState", "r")
+        );
+        assert!(matches!(
+            read_envelope(502, "<html>bad gateway</html>"),
+            Err(ApiFailure::Network(_))
+        ));
+        assert!(matches!(
+            read_envelope(500, "{}"),
+            Err(ApiFailure::Network(_))
+        ));
+    }
+}

@@ -1,0 +1,121 @@
+//! The header: status, timer, agent, the `moreActionList` menu and the collapse toggle.
+
+use std::rc::Rc;
+
+use agent_state::Status;
+use yew::prelude::*;
+
+use crate::hooks::{duration, use_clock};
+use crate::workbench::{View, Workbench};
+
+/// Props of [`Header`].
+#[derive(Properties, Clone)]
+pub struct HeaderProps {
+    /// What to show.
+    pub view: View,
+    /// Where the menu's actions go.
+    pub workbench: Rc<Workbench>,
+}
+
+impl PartialEq for HeaderProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.view == other.view && Rc::ptr_eq(&self.workbench, &other.workbench)
+    }
+}
+
+/// The Chinese label of a `moreActionList` value.
+fn action_label(action: &str) -> &'static str {
+    match action {
+        "online" => "上线",
+        "ready" => "结束小休",
+        "onlyCall" => "仅外呼",
+        "break" => "小休",
+        "offline" => "下线",
+        "adjustVolume" => "调节音量",
+        _ => "场外模式接听",
+    }
+}
+
+/// A CSS class grouping statuses by colour.
+pub fn status_class(status: Status) -> &'static str {
+    match status.code() {
+        -1 | 0 | 1 => "off",
+        2 | 5 => "away",
+        3 | 4 => "ready",
+        _ => "busy",
+    }
+}
+
+/// The header bar.
+#[function_component(Header)]
+pub fn header(props: &HeaderProps) -> Html {
+    let now = use_clock();
+    let menu_open = use_state(|| false);
+    let view = &props.view;
+    let config = props.workbench.config();
+    // When expanded, "online" and "ready" are offered inside the panel and left out here (contract §3.6).
+    let actions: Vec<String> = config
+        .more_action_list
+        .iter()
+        .filter(|a| !view.main_visible || !matches!(a.as_str(), "online" | "ready"))
+        .cloned()
+        .collect();
+    let run = {
+        let (wb, menu_open) = (props.workbench.clone(), menu_open.clone());
+        move |action: String| {
+            menu_open.set(false);
+            match action.as_str() {
+                "online" if wb.status_code().0 == -1 => wb.register(None),
+                "online" => wb.log_in(None),
+                "ready" => wb.ready(),
+                "onlyCall" => wb.apply_for_call_only(true),
+                "break" => wb.apply_for_break(None),
+                "offline" => wb.log_out(),
+                other => wb.report(9003, format!("{other} is not available in this version")),
+            }
+        }
+    };
+    let toggle_menu = {
+        let menu_open = menu_open.clone();
+        move |_| menu_open.set(!*menu_open)
+    };
+    let toggle_pane = {
+        let (wb, visible) = (props.workbench.clone(), view.main_visible);
+        move |_| wb.change_main_pane_visible(!visible)
+    };
+    let agent = view.agent.as_ref().map(|a| {
+        if a.display_name.is_empty() {
+            a.user_id.clone()
+        } else {
+            a.display_name.clone()
+        }
+    });
+    html! {
+        <header class="ccc-header">
+            <span class={classes!("ccc-dot", status_class(view.status))}></span>
+            <span class="ccc-status" data-code={view.status.code().to_string()}>{ view.status.label() }</span>
+            if view.status.code() >= 2 {
+                <span class="ccc-timer">{ duration(view.since_ms, now) }</span>
+            }
+            <span class="ccc-agent">{ agent.unwrap_or_default() }</span>
+            if !actions.is_empty() {
+                <button type="button" class="ccc-menu-toggle" aria-label="更多操作" onclick={toggle_menu}>{ "⋯" }</button>
+            }
+            if config.reduce_panel {
+                <button type="button" class="ccc-collapse" aria-label="收起/展开" onclick={toggle_pane}>
+                    { if view.main_visible { "—" } else { "▢" } }
+                </button>
+            }
+            if *menu_open {
+                <ul class="ccc-menu">
+                    { for actions.into_iter().map(|a| {
+                        let run = run.clone();
+                        let label = action_label(&a);
+                        let value = a.clone();
+                        html! { <li><button type="button" data-action={a} onclick={move |_| run(value.clone())}>{ label }</button></li> }
+                    }) }
+                </ul>
+            }
+        </header>
+    }
+}

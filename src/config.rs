@@ -1,0 +1,380 @@
+//! The SDK's `config` object, typed (`sdk-contract.md` §3).
+//!
+//! [`Config::from_json`] reads the JSON form of the host's config (functions stripped; the hooks are read by
+//! `sdk.rs`). Required options missing are developer errors ([`ConfigError`]); every other wrong type is
+//! tolerated with the documented default, as the contract asks (`width: "320px"` works).
+
+use agent_state::{AfterCall, Rules};
+use serde_json::{Map, Value};
+
+/// The hook options, in the contract's order. A present, non-function value for any of them (or for
+/// `apiAxiosFunc`) is a developer error thrown from the constructor.
+pub const HOOKS: [&str; 21] = [
+    "onInit",
+    "onRegister",
+    "onLogIn",
+    "onLogOut",
+    "onBreak",
+    "onReady",
+    "onAgentOutboundScenario",
+    "onCallComing",
+    "onBeforeCallDialing",
+    "onCallDialing",
+    "onHangUp",
+    "onBeforeCallHangup",
+    "onCallEstablish",
+    "onCallRelease",
+    "onErrorNotify",
+    "onStatusChange",
+    "onWorkModeChange",
+    "onDeviceTypeChange",
+    "onGetStatsData",
+    "onSelectOutboundNumber",
+    "onSelectCurrentCallRecord",
+];
+
+/// The `moreActionList` values, in the contract's order.
+pub const MORE_ACTIONS: [&str; 7] = [
+    "online",
+    "ready",
+    "onlyCall",
+    "break",
+    "offline",
+    "adjustVolume",
+    "changeWorkMode",
+];
+
+/// The `sideNavList` values, in canonical order.
+pub const SIDE_NAV: [&str; 10] = [
+    "呼入",
+    "呼出",
+    "内部通话",
+    "通话记录",
+    "转接",
+    "会议",
+    "监听",
+    "我的工作",
+    "设备检测",
+    "设置",
+];
+
+/// A developer error in the config: the constructor throws it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// A required option is missing or empty.
+    Missing(&'static str),
+    /// A hook option is not a function.
+    NotAFunction(String),
+    /// The config is not an object.
+    NotAnObject,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Missing(name) => write!(f, "{name} is required"),
+            ConfigError::NotAFunction(name) => write!(f, "{name} must be a function"),
+            ConfigError::NotAnObject => f.write_str("config must be an object"),
+        }
+    }
+}
+
+/// HTTP method of the built-in transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AjaxMethod {
+    /// `request` in a form-urlencoded body.
+    Post,
+    /// `request` in the query string.
+    Get,
+}
+
+/// The typed config.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Id of the mount element (empty when the host passed an element; `sdk.rs` checks presence).
+    pub dom: String,
+    /// Instance id (domain name).
+    pub instance_id: String,
+    /// Region, `cn-shanghai` when absent.
+    pub region_id: String,
+    /// Show the header.
+    pub header: bool,
+    /// Panel width in px.
+    pub width: u32,
+    /// Panel height in px.
+    pub height: u32,
+    /// Panel shown initially.
+    pub default_visible: bool,
+    /// Panel expanded initially.
+    pub default_main_content_visible: bool,
+    /// Transition rules for the reducer (`afterCallRule`, `autoAnswerCall`, …).
+    pub rules: Rules,
+    /// `isLoggedKeepBreak`.
+    pub logged_keep_break: bool,
+    /// Request origin (empty = the page's origin).
+    pub ajax_origin: String,
+    /// Request path.
+    pub ajax_path: String,
+    /// Query parameter naming the action.
+    pub ajax_api_param_name: String,
+    /// POST or GET.
+    pub ajax_method: AjaxMethod,
+    /// Send cookies cross-origin.
+    pub with_credentials: bool,
+    /// Extra parameters beside `request`.
+    pub ajax_other_params: Vec<(String, String)>,
+    /// Extra headers.
+    pub ajax_headers: Vec<(String, String)>,
+    /// Toast API errors.
+    pub export_error_of_api: bool,
+    /// Header actions, in the given order, unknown values dropped.
+    pub more_action_list: Vec<String>,
+    /// Side-nav entries, canonical order, unknown values dropped.
+    pub side_nav_list: Vec<String>,
+    /// Multi-tab calling.
+    pub use_local_storage_to_call: bool,
+    /// Poll interval without a push channel, ms.
+    pub poll_without_ws_ms: u32,
+    /// Poll interval with a push channel, ms.
+    pub poll_with_ws_ms: u32,
+    /// Show the minimise icon.
+    pub reduce_panel: bool,
+}
+
+impl Config {
+    /// Reads the JSON form of the host's config.
+    pub fn from_json(value: &Value) -> Result<Config, ConfigError> {
+        let obj = value.as_object().ok_or(ConfigError::NotAnObject)?;
+        let str_of = |k: &str| {
+            obj.get(k)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let bool_of = |k: &str, d: bool| obj.get(k).and_then(Value::as_bool).unwrap_or(d);
+        let dom = str_of("dom");
+        let instance_id = str_of("instanceId");
+        if instance_id.is_empty() {
+            return Err(ConfigError::Missing("instanceId"));
+        }
+        let region_id = Some(str_of("regionId"))
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| "cn-shanghai".into());
+        Ok(Config {
+            dom,
+            instance_id,
+            region_id,
+            header: bool_of("header", true),
+            width: px(obj.get("width")).unwrap_or(320),
+            height: px(obj.get("height")).unwrap_or(580),
+            default_visible: bool_of("defaultVisible", true),
+            default_main_content_visible: bool_of("defaultMainContentVisible", true),
+            rules: Rules {
+                after_call: after_call_rule(obj.get("afterCallRule")),
+                auto_answer: number(obj.get("autoAnswerCall"))
+                    .filter(|s| *s > 0.0)
+                    .map(|s| s as u32),
+                unanswered_outbound_after_call: bool_of(
+                    "isOutboundNotReceivedToBeProcessed",
+                    false,
+                ),
+            },
+            logged_keep_break: bool_of("isLoggedKeepBreak", false),
+            ajax_origin: str_of("ajaxOrigin"),
+            ajax_path: Some(str_of("ajaxPath"))
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "/data/api.json".into()),
+            ajax_api_param_name: Some(str_of("ajaxApiParamName"))
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "action".into()),
+            ajax_method: if str_of("ajaxMethod").eq_ignore_ascii_case("get") {
+                AjaxMethod::Get
+            } else {
+                AjaxMethod::Post
+            },
+            with_credentials: bool_of("withCredentials", false),
+            ajax_other_params: pairs(obj.get("ajaxOtherParams")),
+            ajax_headers: pairs(obj.get("ajaxHeaders")),
+            export_error_of_api: bool_of("exportErrorOfApi", false),
+            more_action_list: listed(obj.get("moreActionList"), &MORE_ACTIONS, false)
+                .unwrap_or_else(|| {
+                    ["break", "offline", "adjustVolume", "changeWorkMode"]
+                        .map(String::from)
+                        .to_vec()
+                }),
+            side_nav_list: listed(obj.get("sideNavList"), &SIDE_NAV, true)
+                .unwrap_or_else(|| SIDE_NAV.map(String::from).to_vec()),
+            use_local_storage_to_call: bool_of("useLocalStorageToCall", false),
+            poll_without_ws_ms: interval(obj.get("pollFrequenceWithoutWS"), 1000),
+            poll_with_ws_ms: interval(obj.get("pollFrequenceWithWS"), 10000),
+            reduce_panel: bool_of("reducePanel", true),
+        })
+    }
+}
+
+fn number(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|n| n.is_finite())
+}
+
+/// A px size: a number, or a string such as `"320px"` / `"320"`.
+fn px(v: Option<&Value>) -> Option<u32> {
+    match v? {
+        Value::String(s) => s.trim().trim_end_matches("px").trim().parse::<f64>().ok(),
+        other => number(Some(other)),
+    }
+    .filter(|n| *n > 0.0)
+    .map(|n| n.round() as u32)
+}
+
+fn after_call_rule(v: Option<&Value>) -> AfterCall {
+    match v {
+        Some(Value::String(s)) if s.trim() == "manual" => AfterCall::Manual,
+        other => number(other)
+            .filter(|n| *n >= 0.0)
+            .map_or(AfterCall::Seconds(15), |n| AfterCall::Seconds(n as u32)),
+    }
+}
+
+fn interval(v: Option<&Value>, default: u32) -> u32 {
+    number(v)
+        .filter(|n| *n >= 1.0)
+        .map_or(default, |n| n as u32)
+}
+
+fn pairs(v: Option<&Value>) -> Vec<(String, String)> {
+    let Some(Value::Object(map)) = v else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(k, v)| scalar(v).map(|s| (k.clone(), s)))
+        .collect::<Vec<_>>()
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Object(_) | Value::Array(_) | Value::Null => None,
+    }
+}
+
+/// Known values of a list option: in the given order, or in `allowed`'s order when `canonical`.
+fn listed(v: Option<&Value>, allowed: &[&str], canonical: bool) -> Option<Vec<String>> {
+    let given: Vec<&str> = v?.as_array()?.iter().filter_map(Value::as_str).collect();
+    let mut out: Vec<String> = if canonical {
+        allowed
+            .iter()
+            .filter(|a| given.contains(a))
+            .map(|s| s.to_string())
+            .collect()
+    } else {
+        given
+            .into_iter()
+            .filter(|g| allowed.contains(g))
+            .map(String::from)
+            .collect()
+    };
+    out.dedup();
+    Some(out)
+}
+
+/// Helper for tests and `sdk.rs`: an empty JSON object.
+pub fn empty_object() -> Value {
+    Value::Object(Map::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(v: Value) -> Config {
+        Config::from_json(&v).expect("valid config")
+    }
+
+    #[test]
+    fn the_documents_example_config_is_accepted() {
+        let c = parse(json!({
+            "dom": "workbench-container", "regionId": "cn-shanghai", "width": "320px", "height": "552px",
+            "instanceId": "XXX", "ajaxPath": "/aliyun/ccc/api", "ajaxMethod": "post", "afterCallRule": 15,
+            "header": true, "autoAnswerCall": 8, "exportErrorOfApi": true
+        }));
+        assert_eq!((c.width, c.height), (320, 552));
+        assert_eq!(c.ajax_path, "/aliyun/ccc/api");
+        assert_eq!(c.rules.auto_answer, Some(8));
+        assert_eq!(c.rules.after_call, AfterCall::Seconds(15));
+        assert!(c.export_error_of_api);
+    }
+
+    #[test]
+    fn defaults() {
+        let c = parse(json!({"dom": "d", "instanceId": "i"}));
+        assert_eq!(c.region_id, "cn-shanghai");
+        assert_eq!((c.width, c.height, c.header), (320, 580, true));
+        assert_eq!(c.ajax_path, "/data/api.json");
+        assert_eq!(c.ajax_api_param_name, "action");
+        assert_eq!(c.ajax_method, AjaxMethod::Post);
+        assert_eq!(
+            c.more_action_list,
+            ["break", "offline", "adjustVolume", "changeWorkMode"]
+        );
+        assert_eq!(c.side_nav_list.len(), 10);
+        assert_eq!((c.poll_without_ws_ms, c.poll_with_ws_ms), (1000, 10000));
+        assert_eq!(c.rules.auto_answer, None);
+        assert!(!c.logged_keep_break);
+    }
+
+    #[test]
+    fn required_options() {
+        assert_eq!(
+            Config::from_json(&json!({"dom": "d"})),
+            Err(ConfigError::Missing("instanceId"))
+        );
+        assert_eq!(
+            Config::from_json(&json!("x")),
+            Err(ConfigError::NotAnObject)
+        );
+        assert_eq!(
+            ConfigError::NotAFunction("onInit".into()).to_string(),
+            "onInit must be a function"
+        );
+    }
+
+    #[test]
+    fn tolerated_and_odd_values() {
+        let c = parse(
+            json!({"dom": "d", "instanceId": "i", "afterCallRule": "manual", "autoAnswerCall": 0,
+            "ajaxMethod": "GET", "moreActionList": ["offline", "nonsense", "break"],
+            "sideNavList": ["呼出", "呼入", "???"], "pollFrequenceWithoutWS": "abc", "width": -3,
+            "ajaxHeaders": {"X-CCC-User": "a@b", "n": 1, "obj": {}}}),
+        );
+        assert_eq!(c.rules.after_call, AfterCall::Manual);
+        assert_eq!(c.rules.auto_answer, None);
+        assert_eq!(c.ajax_method, AjaxMethod::Get);
+        assert_eq!(
+            c.more_action_list,
+            ["offline", "break"],
+            "given order, unknown ignored"
+        );
+        assert_eq!(c.side_nav_list, ["呼入", "呼出"], "canonical order");
+        assert_eq!(c.poll_without_ws_ms, 1000);
+        assert_eq!(c.width, 320);
+        assert_eq!(
+            c.ajax_headers,
+            vec![
+                ("X-CCC-User".into(), "a@b".into()),
+                ("n".into(), "1".into())
+            ]
+        );
+        let zero =
+            parse(json!({"dom": "d", "instanceId": "i", "afterCallRule": 0, "afterCallRule2": 1}));
+        assert_eq!(zero.rules.after_call, AfterCall::Seconds(0));
+    }
+}

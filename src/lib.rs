@@ -1,0 +1,23 @@
+//! CCC Workbench: a drop-in, Rust/Yew replacement for Alibaba Cloud Call Center's WorkbenchSdk 2.7.0 panel.
+//!
+//! The host page loads `workbenchSdk.min.js` (a small JS loader, `js/workbench-sdk.js`), which defines
+//! `window.WorkbenchSdk` synchronously and instantiates [`sdk::WorkbenchCore`] from this crate once the wasm is
+//! loaded. See `ARCHITECTURE.md` for the data flow.
+//!
+//! # Layout
+//! - [`sdk`]: the JS boundary: config object, hook functions, public methods, mounting.
+//! - [`config`]: the typed config and its defaults (pure).
+//! - [`errors`]: `onErrorNotify` codes and tips (pure).
+//! - [`api`]: the SDK → backend request contract over `fetch`.
+//! - [`workbench`]: the controller: reducer, effects, intents, poll/push sync.
+//! - [`app`], [`components`], [`views`], [`hooks`]: the Yew panel.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod config;
+pub mod errors;
+pub mod hooks;
+pub mod sdk;
+pub mod views;
+pub mod workbench;

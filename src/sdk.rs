@@ -1,0 +1,316 @@
+//! The JavaScript boundary: `WorkbenchCore`, which the `workbenchSdk.min.js` loader wraps as `WorkbenchSdk`.
+//!
+//! This is the one module that reads the host's config object and calls the host's functions. It turns the
+//! config into a typed [`Config`], the hook functions into a [`Host`], mounts the Yew panel, and forwards each
+//! public method to the [`Workbench`] intents. Method names follow the contract exactly.
+
+use std::rc::Rc;
+
+use js_sys::{Function, Reflect};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::AppHandle;
+
+use crate::app::{App, AppProps};
+use crate::config::{Config, ConfigError, HOOKS};
+use crate::errors::ErrorReport;
+use crate::workbench::{Host, Workbench};
+
+/// The localStorage key other tabs read the status from (`sdk-contract.md` §7.2).
+const STATUS_KEY: &str = "workbenchSdkStatus";
+
+/// The SDK instance behind the JS facade.
+#[wasm_bindgen]
+pub struct WorkbenchCore {
+    workbench: Rc<Workbench>,
+    root: web_sys::Element,
+    dom: JsValue,
+    app: Option<AppHandle<App>>,
+}
+
+#[wasm_bindgen]
+impl WorkbenchCore {
+    /// Validates `config`, mounts the panel into `config.dom` and returns the instance. `onInit` is fired by
+    /// [`WorkbenchCore::init`], which the loader calls once the constructor has returned.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<WorkbenchCore, JsError> {
+        if !config.is_object() {
+            return Err(js_error(ConfigError::NotAnObject));
+        }
+        let host = JsHost::from_config(&config)?;
+        let dom = Reflect::get(&config, &"dom".into()).unwrap_or(JsValue::UNDEFINED);
+        let parsed = Config::from_json(&to_json(&config)).map_err(js_error)?;
+        let root = mount_point(&dom)?;
+        host.publish_status(-1);
+        let workbench = Workbench::new(parsed, Box::new(host));
+        let mut core = WorkbenchCore {
+            workbench,
+            root,
+            dom,
+            app: None,
+        };
+        core.mount();
+        Ok(core)
+    }
+
+    fn mount(&mut self) {
+        let props = AppProps {
+            workbench: self.workbench.clone(),
+        };
+        self.app =
+            Some(yew::Renderer::<App>::with_root_and_props(self.root.clone(), props).render());
+    }
+
+    /// Fires `onInit`.
+    pub fn init(&self) {
+        self.workbench_host().hook("onInit", None);
+    }
+
+    fn workbench_host(&self) -> &dyn Host {
+        self.workbench.host()
+    }
+
+    /// `register(loginSkillGroupArray?, accessPoint?, deviceType?)`.
+    pub fn register(&self, groups: JsValue) {
+        self.workbench.register(skill_group_ids(&groups));
+    }
+
+    /// `logIn(loginSkillGroupArray?)`.
+    #[wasm_bindgen(js_name = logIn)]
+    pub fn log_in(&self, groups: JsValue) {
+        self.workbench.log_in(skill_group_ids(&groups));
+    }
+
+    /// `logOut()`.
+    #[wasm_bindgen(js_name = logOut)]
+    pub fn log_out(&self) {
+        self.workbench.log_out();
+    }
+
+    /// `ready()`.
+    pub fn ready(&self) {
+        self.workbench.ready();
+    }
+
+    /// `applyForBreak(breakReason?)`.
+    #[wasm_bindgen(js_name = applyForBreak)]
+    pub fn apply_for_break(&self, reason: JsValue) {
+        self.workbench.apply_for_break(reason.as_string());
+    }
+
+    /// `applyForCallOnly(isCallOnly)`.
+    #[wasm_bindgen(js_name = applyForCallOnly)]
+    pub fn apply_for_call_only(&self, call_only: JsValue) {
+        self.workbench.apply_for_call_only(call_only.is_truthy());
+    }
+
+    /// `call(callee, caller?)`.
+    pub fn call(&self, callee: JsValue, caller: JsValue) {
+        let callee = string_of(&callee).unwrap_or_default();
+        self.workbench.call(&callee, string_of(&caller).as_deref());
+    }
+
+    /// `answer()`.
+    pub fn answer(&self) {
+        self.workbench.answer();
+    }
+
+    /// `hangUp(releaseJobId?, releaseChannelId?)`.
+    #[wasm_bindgen(js_name = hangUp)]
+    pub fn hang_up(&self, job_id: JsValue, channel_id: JsValue) {
+        self.workbench
+            .hang_up(job_id.as_string(), channel_id.as_string());
+    }
+
+    /// `stayAfterCall()`.
+    #[wasm_bindgen(js_name = stayAfterCall)]
+    pub fn stay_after_call(&self) {
+        self.workbench.stay_after_call();
+    }
+
+    /// `getStatusCode()` → `{code, lastCode}`.
+    #[wasm_bindgen(js_name = getStatusCode)]
+    pub fn get_status_code(&self) -> JsValue {
+        let (code, last) = self.workbench.status_code();
+        let out = js_sys::Object::new();
+        let _ = Reflect::set(&out, &"code".into(), &code.into());
+        let _ = Reflect::set(&out, &"lastCode".into(), &last.into());
+        out.into()
+    }
+
+    /// `changeVisible(visible)`.
+    #[wasm_bindgen(js_name = changeVisible)]
+    pub fn change_visible(&self, visible: JsValue) {
+        self.workbench.change_visible(visible.is_truthy());
+    }
+
+    /// `changeMainPaneVisible(visible)`.
+    #[wasm_bindgen(js_name = changeMainPaneVisible)]
+    pub fn change_main_pane_visible(&self, visible: JsValue) {
+        self.workbench.change_main_pane_visible(visible.is_truthy());
+    }
+
+    /// `changeWidth(width)`: a number of px, or a CSS px string.
+    #[wasm_bindgen(js_name = changeWidth)]
+    pub fn change_width(&self, width: JsValue) {
+        let px = width.as_f64().or_else(|| {
+            width
+                .as_string()
+                .and_then(|s| s.trim_end_matches("px").trim().parse().ok())
+        });
+        self.workbench
+            .change_width(px.filter(|w| *w > 0.0).map_or(0, |w| w.round() as u32));
+    }
+
+    /// `reRender()`: mounts the panel again into `dom` (an SPA may have replaced the element); state and the
+    /// call survive.
+    #[wasm_bindgen(js_name = reRender)]
+    pub fn re_render(&mut self) -> Result<(), JsError> {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root = mount_point(&self.dom)?;
+        self.mount();
+        Ok(())
+    }
+
+    /// `unloadWorkbench()`: removes the panel and stops timers, polling and the push socket.
+    #[wasm_bindgen(js_name = unloadWorkbench)]
+    pub fn unload_workbench(&mut self) {
+        self.workbench.unload();
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+
+    /// Reports a contract method this build does not implement yet (9003 with the method's name), so a host
+    /// page calling it keeps running.
+    #[wasm_bindgen(js_name = notImplemented)]
+    pub fn not_implemented(&self, method: &str) {
+        self.workbench.report(
+            9003,
+            format!("{method} is not implemented in this version of the workbench"),
+        );
+    }
+}
+
+/// The host's hook functions.
+struct JsHost {
+    hooks: Vec<(&'static str, Function)>,
+}
+
+impl JsHost {
+    /// Reads the hook options; a present non-function value is a developer error.
+    fn from_config(config: &JsValue) -> Result<JsHost, JsError> {
+        let mut hooks = Vec::new();
+        for name in HOOKS.iter().copied().chain(["apiAxiosFunc"]) {
+            let value = Reflect::get(config, &name.into()).unwrap_or(JsValue::UNDEFINED);
+            if value.is_undefined() || value.is_null() {
+                continue;
+            }
+            match value.dyn_into::<Function>() {
+                Ok(f) => hooks.push((name, f)),
+                Err(_) => return Err(js_error(ConfigError::NotAFunction(name.into()))),
+            }
+        }
+        Ok(JsHost { hooks })
+    }
+
+    fn get(&self, name: &str) -> Option<&Function> {
+        self.hooks.iter().find(|(n, _)| *n == name).map(|(_, f)| f)
+    }
+}
+
+impl Host for JsHost {
+    fn hook(&self, name: &str, arg: Option<Value>) {
+        let Some(f) = self.get(name) else { return };
+        let result = match arg {
+            None => f.call0(&JsValue::UNDEFINED),
+            Some(v) => f.call1(&JsValue::UNDEFINED, &to_js(&v)),
+        };
+        if let Err(e) = result {
+            web_sys::console::error_2(&format!("WorkbenchSdk: the host's {name} threw").into(), &e);
+        }
+    }
+
+    fn error(&self, report: &ErrorReport) {
+        let payload = to_js(&report.to_json());
+        match self.get("onErrorNotify") {
+            Some(_) => self.hook("onErrorNotify", Some(report.to_json())),
+            None => web_sys::console::warn_2(&"WorkbenchSdk error".into(), &payload),
+        }
+    }
+
+    fn publish_status(&self, code: i32) {
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = storage.set_item(STATUS_KEY, &code.to_string());
+        }
+    }
+}
+
+/// The element named by `dom` (an id, or an element).
+fn mount_point(dom: &JsValue) -> Result<web_sys::Element, JsError> {
+    if let Some(el) = dom.dyn_ref::<web_sys::Element>() {
+        return Ok(el.clone());
+    }
+    let id = dom
+        .as_string()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| js_error(ConfigError::Missing("dom")))?;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id.trim()))
+        .ok_or_else(|| JsError::new(&format!("dom: no element with id \"{id}\" in the page")))
+}
+
+/// The JSON form of the config: functions and elements are dropped by `JSON.stringify`.
+fn to_json(config: &JsValue) -> Value {
+    let filtered = js_sys::Object::new();
+    let object: &js_sys::Object = config.unchecked_ref();
+    let keys = js_sys::Object::keys(object);
+    for key in keys.iter() {
+        let Ok(v) = Reflect::get(config, &key) else {
+            continue;
+        };
+        if !v.is_function() && !v.has_type::<web_sys::Node>() {
+            let _ = Reflect::set(&filtered, &key, &v);
+        }
+    }
+    js_sys::JSON::stringify(&filtered)
+        .ok()
+        .and_then(|s| s.as_string())
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_else(crate::config::empty_object)
+}
+
+fn to_js(value: &Value) -> JsValue {
+    match value {
+        Value::String(s) => JsValue::from_str(s),
+        other => js_sys::JSON::parse(&other.to_string()).unwrap_or(JsValue::NULL),
+    }
+}
+
+fn string_of(v: &JsValue) -> Option<String> {
+    v.as_string().or_else(|| v.as_f64().map(|n| n.to_string()))
+}
+
+/// Skill-group ids of a `loginSkillGroupArray` (`[{skillGroupId, …}]`; plain id strings are accepted too).
+fn skill_group_ids(groups: &JsValue) -> Option<Vec<String>> {
+    let array = groups.dyn_ref::<js_sys::Array>()?;
+    let ids: Vec<String> = array
+        .iter()
+        .filter_map(|g| {
+            g.as_string().or_else(|| {
+                Reflect::get(&g, &"skillGroupId".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+            })
+        })
+        .collect();
+    Some(ids)
+}
+
+fn js_error(e: ConfigError) -> JsError {
+    JsError::new(&e.to_string())
+}

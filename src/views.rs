@@ -1,0 +1,58 @@
+//! One view per side-nav entry; [`render`] picks the current one.
+
+pub mod call_card;
+pub mod inbound;
+pub mod outbound;
+
+use std::rc::Rc;
+
+use agent_state::Status;
+use yew::prelude::*;
+
+use crate::workbench::{View, Workbench};
+
+/// The main area for the current side-nav entry. Before the agent is online, every entry shows the sign-in
+/// prompt, since nothing else can work yet.
+pub fn render(view: &View, wb: &Rc<Workbench>) -> Html {
+    if let Some(prompt) = sign_in_prompt(view, wb) {
+        return prompt;
+    }
+    match view.nav.as_str() {
+        "呼入" => html! { <inbound::Inbound view={view.clone()} workbench={wb.clone()} /> },
+        "呼出" => html! { <outbound::Outbound view={view.clone()} workbench={wb.clone()} /> },
+        other => html! {
+            <section class="ccc-view ccc-unavailable">
+                <h2>{ other }</h2>
+                <p>{ "此功能在当前版本中尚未提供。" }</p>
+            </section>
+        },
+    }
+}
+
+fn sign_in_prompt(view: &View, wb: &Rc<Workbench>) -> Option<Html> {
+    let (text, label) = match view.status {
+        Status::Unregistered => ("尚未上线", "上线"),
+        Status::Registering => ("正在上线…", ""),
+        Status::Offline => ("已下线", "上线"),
+        _ => return None,
+    };
+    let onclick = {
+        let wb = wb.clone();
+        let status = view.status;
+        move |_| {
+            if status == Status::Offline {
+                wb.log_in(None)
+            } else {
+                wb.register(None)
+            }
+        }
+    };
+    Some(html! {
+        <section class="ccc-view ccc-signin">
+            <p>{ text }</p>
+            if !label.is_empty() {
+                <button type="button" class="ccc-btn primary" data-action="register" {onclick}>{ label }</button>
+            }
+        </section>
+    })
+}

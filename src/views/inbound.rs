@@ -1,0 +1,62 @@
+//! 呼入: the incoming call (caller, skill group, answer), the live call, and the idle/break/after-call states.
+
+use std::rc::Rc;
+
+use agent_state::Status;
+use yew::prelude::*;
+
+use super::call_card::CallCard;
+use crate::workbench::{View, Workbench};
+
+/// Props of [`Inbound`].
+#[derive(Properties, Clone)]
+pub struct InboundProps {
+    /// What to show.
+    pub view: View,
+    /// Where buttons go.
+    pub workbench: Rc<Workbench>,
+}
+
+impl PartialEq for InboundProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.view == other.view && Rc::ptr_eq(&self.workbench, &other.workbench)
+    }
+}
+
+/// The 呼入 view.
+#[function_component(Inbound)]
+pub fn inbound(props: &InboundProps) -> Html {
+    let view = &props.view;
+    let wb = props.workbench.clone();
+    if view.status.in_call() {
+        return html! { <CallCard view={view.clone()} workbench={wb} /> };
+    }
+    let ready = {
+        let wb = wb.clone();
+        move |_| wb.ready()
+    };
+    let take_break = {
+        let wb = wb.clone();
+        move |_| wb.apply_for_break(None)
+    };
+    let (title, hint) = match view.status {
+        Status::Break => ("小休中", "小休期间不会分配来电"),
+        Status::AfterCall => ("话后处理", "整理完成后置为空闲"),
+        Status::CallOnly => ("仅外呼", "当前不接听来电"),
+        _ => ("等待来电", "来电时将在这里振铃"),
+    };
+    html! {
+        <section class="ccc-view ccc-inbound">
+            <h2>{ title }</h2>
+            <p class="ccc-hint">{ hint }</p>
+            <div class="ccc-actions">
+                if matches!(view.status, Status::Break | Status::AfterCall | Status::CallOnly) {
+                    <button type="button" class="ccc-btn primary" data-action="ready" onclick={ready}>{ "置空闲" }</button>
+                }
+                if matches!(view.status, Status::Ready | Status::AfterCall | Status::CallOnly) {
+                    <button type="button" class="ccc-btn" data-action="break" onclick={take_break}>{ "小休" }</button>
+                }
+            </div>
+        </section>
+    }
+}

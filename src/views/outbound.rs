@@ -1,0 +1,72 @@
+//! 呼出: number entry, dial pad, caller-number choice, and the call button.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::call_card::CallCard;
+use crate::components::dialpad::Dialpad;
+use crate::workbench::{View, Workbench};
+
+/// Props of [`Outbound`].
+#[derive(Properties, Clone)]
+pub struct OutboundProps {
+    /// What to show.
+    pub view: View,
+    /// Where buttons go.
+    pub workbench: Rc<Workbench>,
+}
+
+impl PartialEq for OutboundProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.view == other.view && Rc::ptr_eq(&self.workbench, &other.workbench)
+    }
+}
+
+/// The 呼出 view.
+#[function_component(Outbound)]
+pub fn outbound(props: &OutboundProps) -> Html {
+    let number = use_state(String::new);
+    let view = &props.view;
+    if view.status.in_call() {
+        return html! { <CallCard view={view.clone()} workbench={props.workbench.clone()} /> };
+    }
+    let on_input = {
+        let number = number.clone();
+        move |e: InputEvent| number.set(e.target_unchecked_into::<HtmlInputElement>().value())
+    };
+    let on_key = {
+        let number = number.clone();
+        Callback::from(move |k: &'static str| number.set(format!("{}{k}", *number)))
+    };
+    let on_caller = {
+        let wb = props.workbench.clone();
+        move |e: Event| wb.select_caller(e.target_unchecked_into::<HtmlSelectElement>().value())
+    };
+    let dial = {
+        let (wb, number, caller) = (props.workbench.clone(), number.clone(), view.caller.clone());
+        move |e: SubmitEvent| {
+            e.prevent_default();
+            wb.call(&number, Some(&caller));
+        }
+    };
+    html! {
+        <section class="ccc-view ccc-outbound">
+            <form class="ccc-dial" onsubmit={dial}>
+                <input class="ccc-input" name="callee" inputmode="tel" placeholder="请输入号码"
+                       value={(*number).clone()} oninput={on_input} />
+                <Dialpad {on_key} />
+                <label class="ccc-caller">{ "主叫号码" }
+                    <select name="caller" onchange={on_caller}>
+                        <option value="" selected={view.caller.is_empty()}>{ "自动选择" }</option>
+                        { for view.numbers.iter().map(|n| html! {
+                            <option value={n.clone()} selected={*n == view.caller}>{ n }</option>
+                        }) }
+                    </select>
+                </label>
+                <button type="submit" class="ccc-btn answer wide" data-action="call">{ "呼叫" }</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,391 @@
+//! The workbench controller: one per mounted SDK instance.
+//!
+//! It owns the [`AgentState`] reducer and everything with a lifetime (timers, the push socket, the poll
+//! loop). Host methods and panel buttons call the same intent methods ([`intents`]); backend facts arrive
+//! through [`sync`]; every fact goes through [`Workbench::dispatch`], which runs the reducer, then carries out
+//! its effects — calling host hooks with no borrow held, so a hook may call back into the SDK.
+
+pub mod intents;
+pub mod sync;
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use agent_state::{AgentState, Effect, Event, Hook, Source, Status};
+use ccc_wire::action::{LoginDetails, OutboundNumber, SkillLevel, StatusData};
+use ccc_wire::{keys, Action, UserContext};
+use gloo_timers::callback::Timeout;
+use serde_json::{json, Value};
+
+use crate::api::{Api, ApiFailure};
+use crate::config::Config;
+use crate::errors::ErrorReport;
+
+/// The host page, as the controller sees it: hooks and error reports. `sdk.rs` implements it over JS.
+pub trait Host {
+    /// Calls hook `name` (a config key) with one argument, or none.
+    fn hook(&self, name: &str, arg: Option<Value>);
+    /// Reports an operational error (`onErrorNotify`, or the console when not configured).
+    fn error(&self, report: &ErrorReport);
+    /// Writes `workbenchSdkStatus` for other tabs.
+    fn publish_status(&self, code: i32);
+}
+
+/// What the panel renders; a value, so components compare it cheaply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    /// Current status.
+    pub status: Status,
+    /// `Date.now()` when the status last changed (for the timer in the header).
+    pub since_ms: f64,
+    /// The signed-in agent.
+    pub agent: Option<LoginDetails>,
+    /// The far party of the current call and its direction.
+    pub call: Option<CallView>,
+    /// The agent's caller numbers.
+    pub numbers: Vec<String>,
+    /// The caller number chosen in the 呼出 view (empty = automatic).
+    pub caller: String,
+    /// Register/logIn in progress.
+    pub busy: bool,
+    /// A message shown over the panel (API errors with `exportErrorOfApi`, gate violations from the panel).
+    pub toast: Option<String>,
+    /// Panel shown.
+    pub visible: bool,
+    /// Panel expanded.
+    pub main_visible: bool,
+    /// Panel width, px.
+    pub width: u32,
+    /// Panel height, px.
+    pub height: u32,
+    /// Side-nav entry shown.
+    pub nav: String,
+}
+
+/// The current call as the panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallView {
+    /// Call id.
+    pub job_id: String,
+    /// The other party's number.
+    pub number: String,
+    /// Skill group of an inbound call.
+    pub skill_group: String,
+    /// `INBOUND`, `OUTBOUND`, …
+    pub call_type: String,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: Config,
+    pub(crate) api: Api,
+    pub(crate) state: AgentState,
+    pub(crate) device_id: String,
+    pub(crate) login: Option<LoginDetails>,
+    pub(crate) skill_groups: Vec<SkillLevel>,
+    pub(crate) numbers: Vec<OutboundNumber>,
+    pub(crate) since_ms: f64,
+    pub(crate) caller: String,
+    pub(crate) toast: Option<String>,
+    pub(crate) visible: bool,
+    pub(crate) main_visible: bool,
+    pub(crate) width: u32,
+    pub(crate) nav: String,
+    pub(crate) unloaded: bool,
+    pub(crate) after_call_timer: Option<Timeout>,
+    pub(crate) answer_timer: Option<Timeout>,
+    pub(crate) toast_timer: Option<Timeout>,
+    pub(crate) sync: sync::Sync,
+}
+
+/// One mounted workbench.
+pub struct Workbench {
+    pub(crate) inner: RefCell<Inner>,
+    host: Box<dyn Host>,
+    listener: RefCell<Option<Box<dyn Fn(View)>>>,
+    me: Weak<Workbench>,
+}
+
+impl Workbench {
+    /// A controller for `config`, reporting to `host`.
+    pub fn new(config: Config, host: Box<dyn Host>) -> Rc<Workbench> {
+        let nav = config.side_nav_list.first().cloned().unwrap_or_default();
+        let inner = Inner {
+            api: Api::new(&config),
+            state: AgentState::new(config.rules.clone()),
+            device_id: format!(
+                "CCC-rs-{:012x}",
+                (js_sys::Math::random() * 2f64.powi(48)) as u64
+            ),
+            login: None,
+            skill_groups: Vec::new(),
+            numbers: Vec::new(),
+            since_ms: js_sys::Date::now(),
+            caller: String::new(),
+            toast: None,
+            visible: config.default_visible,
+            main_visible: config.default_main_content_visible,
+            width: config.width,
+            nav,
+            unloaded: false,
+            after_call_timer: None,
+            answer_timer: None,
+            toast_timer: None,
+            sync: sync::Sync::default(),
+            config,
+        };
+        Rc::new_cyclic(|me| Workbench {
+            inner: RefCell::new(inner),
+            host,
+            listener: RefCell::new(None),
+            me: me.clone(),
+        })
+    }
+
+    pub(crate) fn rc(&self) -> Rc<Workbench> {
+        self.me
+            .upgrade()
+            .expect("a workbench is always held in an Rc")
+    }
+
+    /// Registers the panel's re-render callback.
+    pub fn set_listener(&self, listener: impl Fn(View) + 'static) {
+        *self.listener.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// The config in force.
+    pub fn config(&self) -> Config {
+        self.inner.borrow().config.clone()
+    }
+
+    /// `{code, lastCode}` of `getStatusCode()`.
+    pub fn status_code(&self) -> (i32, i32) {
+        let inner = self.inner.borrow();
+        (
+            inner.state.status().code(),
+            inner.state.last_status().code(),
+        )
+    }
+
+    /// What the panel shows now.
+    pub fn view(&self) -> View {
+        let inner = self.inner.borrow();
+        let snapshot = inner.state.snapshot();
+        let call = snapshot
+            .and_then(|s| call_view(s))
+            .filter(|_| inner.state.status().in_call());
+        View {
+            status: inner.state.status(),
+            since_ms: inner.since_ms,
+            agent: inner.login.clone(),
+            call,
+            numbers: inner.numbers.iter().map(|n| n.number.clone()).collect(),
+            caller: inner.caller.clone(),
+            busy: matches!(inner.state.status(), Status::Registering),
+            toast: inner.toast.clone(),
+            visible: inner.visible,
+            main_visible: inner.main_visible,
+            width: inner.width,
+            height: inner.config.height,
+            nav: inner.nav.clone(),
+        }
+    }
+
+    pub(crate) fn notify(&self) {
+        let view = self.view();
+        if let Some(listener) = self.listener.borrow().as_ref() {
+            listener(view);
+        }
+    }
+
+    /// Folds `event` into the state and carries out the effects.
+    pub(crate) fn dispatch(&self, event: Event) {
+        let effects = {
+            let mut inner = self.inner.borrow_mut();
+            if inner.unloaded {
+                return;
+            }
+            let before = inner.state.status();
+            let effects = inner.state.apply(event);
+            if inner.state.status() != before {
+                inner.since_ms = js_sys::Date::now();
+            }
+            effects
+        };
+        for effect in effects {
+            self.run(effect);
+        }
+        self.notify();
+    }
+
+    /// Applies a snapshot from a command's answer.
+    pub(crate) fn command_result(&self, data: StatusData) {
+        self.dispatch(Event::Snapshot {
+            source: Source::Command,
+            data,
+        });
+    }
+
+    fn run(&self, effect: Effect) {
+        match effect {
+            Effect::Hook(hook) => self.call_hook(hook),
+            Effect::StartAfterCallTimer { timer, seconds } => {
+                let me = self.me.clone();
+                let t = Timeout::new(seconds.saturating_mul(1000), move || {
+                    if let Some(wb) = me.upgrade() {
+                        wb.dispatch(Event::AfterCallTimerFired { timer });
+                    }
+                });
+                self.inner.borrow_mut().after_call_timer = Some(t);
+            }
+            Effect::BecomeReady => self.rc().ready_after_call(),
+            Effect::AutoAnswer { job_id, seconds } => {
+                let me = self.me.clone();
+                let t = Timeout::new(seconds.saturating_mul(1000), move || {
+                    let Some(wb) = me.upgrade() else { return };
+                    let still_ringing = {
+                        let inner = wb.inner.borrow();
+                        inner.state.status() == Status::Ringing
+                            && inner
+                                .state
+                                .snapshot()
+                                .is_some_and(|s| s.user_context.job_id == job_id)
+                    };
+                    if still_ringing {
+                        wb.answer();
+                    }
+                });
+                self.inner.borrow_mut().answer_timer = Some(t);
+            }
+        }
+    }
+
+    fn call_hook(&self, hook: Hook) {
+        let (name, arg): (&str, Option<Value>) = match hook {
+            Hook::StatusChange {
+                code,
+                last_code,
+                context,
+            } => {
+                self.host.publish_status(code);
+                (
+                    "onStatusChange",
+                    Some(json!({"code": code, "lastCode": last_code, "context": context})),
+                )
+            }
+            Hook::LogIn => ("onLogIn", None),
+            Hook::LogOut => ("onLogOut", None),
+            Hook::Break => ("onBreak", None),
+            Hook::Ready => ("onReady", None),
+            Hook::AgentOutboundScenario => ("onAgentOutboundScenario", None),
+            Hook::CallComing(d) | Hook::CallDialing(d) if d.job_id.is_empty() => return,
+            Hook::CallComing(d) => ("onCallComing", Some(detail_json(d))),
+            Hook::CallDialing(d) => ("onCallDialing", Some(detail_json(d))),
+            Hook::CallEstablish { call_context } => (
+                "onCallEstablish",
+                Some(json!({"callContext": call_context})),
+            ),
+            Hook::CallRelease { call_context } => {
+                ("onCallRelease", Some(json!({"callContext": call_context})))
+            }
+            Hook::HangUp(t) => ("onHangUp", Some(json!(t.as_str()))),
+        };
+        self.host.hook(name, arg);
+    }
+
+    /// Reports an SDK error code.
+    pub(crate) fn report(&self, code: u32, msg: impl Into<String>) {
+        self.host.error(&ErrorReport::sdk(code, msg));
+    }
+
+    /// Reports a failed backend call: network ⇒ 9007; CCC error ⇒ its code, message and request id.
+    pub(crate) fn report_api(&self, action: Action, failure: ApiFailure) {
+        let report = match failure {
+            ApiFailure::Network(msg) => ErrorReport::sdk(9007, format!("{action}: {msg}")),
+            ApiFailure::Api(e) => ErrorReport {
+                code: json!(e.code),
+                msg: json!(e.message),
+                tip: if e.code.starts_with("InvalidOperation") {
+                    crate::errors::tip(9001).to_owned()
+                } else {
+                    format!("{}:{}", crate::errors::tip(9003), action)
+                },
+                request_id: Some(e.request_id),
+            },
+        };
+        let export = self.inner.borrow().config.export_error_of_api;
+        if export {
+            let code = report.code.as_str().unwrap_or("9007").to_owned();
+            let request_id = report.request_id.clone().unwrap_or_default();
+            let msg = report.msg.as_str().unwrap_or_default().to_owned();
+            self.toast(format!(
+                "{msg}\nApiName: {action}\nErrorCode: {code}\nRequestId: {request_id}"
+            ));
+        }
+        self.host.error(&report);
+    }
+
+    /// Shows a message over the panel for a few seconds.
+    pub(crate) fn toast(&self, text: String) {
+        let me = self.me.clone();
+        let timer = Timeout::new(5000, move || {
+            if let Some(wb) = me.upgrade() {
+                wb.inner.borrow_mut().toast = None;
+                wb.notify();
+            }
+        });
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.toast = Some(text);
+            inner.toast_timer = Some(timer);
+        }
+        self.notify();
+    }
+
+    pub(crate) fn host(&self) -> &dyn Host {
+        self.host.as_ref()
+    }
+}
+
+/// `Data` of SignInGroup/ReadyForService/TakeBreak/SignOutGroup: a flat UserContext (+ `ContextId` when the
+/// backend sends one).
+pub(crate) fn flat_status(data: Value) -> Option<StatusData> {
+    let context_id = data.get("ContextId").and_then(Value::as_u64).unwrap_or(0);
+    let user_context: UserContext = serde_json::from_value(data).ok()?;
+    Some(StatusData {
+        user_context,
+        call_context: None,
+        context_id,
+    })
+}
+
+fn detail_json(d: agent_state::CallDetail) -> Value {
+    json!({"caller": d.caller, "callee": d.callee, "callType": d.call_type, "jobId": d.job_id,
+        "callContext": d.call_context})
+}
+
+fn call_view(s: &StatusData) -> Option<CallView> {
+    let call = s.call_context.as_ref()?;
+    let me = &s.user_context.user_id;
+    let far = call
+        .customer_channel()
+        .or_else(|| call.channel_contexts.iter().find(|c| &c.user_id != me))?;
+    let inbound = call.call_type.as_str() == "INBOUND";
+    Some(CallView {
+        job_id: call.job_id.clone(),
+        number: if inbound {
+            far.originator.clone()
+        } else {
+            far.destination.clone()
+        },
+        skill_group: call
+            .channel_of(me)
+            .map(|c| c.skill_group_id.clone())
+            .unwrap_or_default(),
+        call_type: call.call_type.to_string(),
+    })
+}
+
+/// Lower-camel JSON for a hook payload built from wire structs.
+pub(crate) fn camel(value: impl serde::Serialize) -> Value {
+    keys::to_camel(serde_json::to_value(value).unwrap_or_default())
+}

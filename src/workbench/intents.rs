@@ -1,0 +1,402 @@
+//! The intents behind the SDK's methods and the panel's buttons. Each checks the state gate first
+//! (9001 through `onErrorNotify` when not allowed, nothing sent), then calls the backend and feeds the answer
+//! back through [`Workbench::dispatch`].
+
+use std::rc::Rc;
+
+use agent_state::{Event, Status};
+use ccc_wire::action::{
+    AgentRequest, GetLoginDetailsRequest, JobRequest, ListConfigItemsRequest, ListOfUserRequest,
+    LoginDetails, MakeCallRequest, OutboundNumber, Page, SignInGroupRequest, SkillLevel,
+    StatusData,
+};
+use ccc_wire::Action;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen_futures::spawn_local;
+
+use super::{camel, flat_status, Workbench};
+
+impl Workbench {
+    /// Calls `action`, reporting a failure through `onErrorNotify` and returning `None`.
+    async fn api<T: DeserializeOwned>(
+        &self,
+        action: Action,
+        params: &impl Serialize,
+    ) -> Option<Option<T>> {
+        let api = self.inner.borrow().api.clone();
+        match api.call(action, params).await {
+            Ok(data) => Some(data),
+            Err(failure) => {
+                self.report_api(action, failure);
+                None
+            }
+        }
+    }
+
+    /// The state gate: `false` (and 9001 reported) when `method` is not allowed now.
+    pub(crate) fn allowed(&self, method: &str) -> bool {
+        let status = self.inner.borrow().state.status();
+        if status.allows(method) == Some(false) {
+            self.report(
+                9001,
+                format!("{method} is not allowed in status {}", status.code()),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn agent_request(&self) -> AgentRequest {
+        let inner = self.inner.borrow();
+        AgentRequest {
+            instance_id: inner.config.instance_id.clone(),
+            user_id: inner.login.as_ref().map(|l| l.user_id.clone()),
+            device_id: Some(inner.device_id.clone()),
+            ..AgentRequest::default()
+        }
+    }
+
+    /// `register(loginSkillGroupArray?)`: loads the agent's details, signs in to the given skill groups (all of
+    /// them by default) and becomes ready (or stays on break with `isLoggedKeepBreak`).
+    pub fn register(&self, groups: Option<Vec<String>>) {
+        if self.inner.borrow().state.status() == Status::Registering || !self.allowed("register") {
+            return;
+        }
+        self.dispatch(Event::RegisterStarted);
+        let wb = self.rc();
+        spawn_local(async move {
+            let data = wb.register_flow(groups).await;
+            let ok = data.is_some();
+            wb.dispatch(Event::OperationDone { data });
+            if ok {
+                wb.start_sync();
+            }
+        });
+    }
+
+    async fn register_flow(self: &Rc<Self>, groups: Option<Vec<String>>) -> Option<StatusData> {
+        let instance_id = self.inner.borrow().config.instance_id.clone();
+        let request = GetLoginDetailsRequest {
+            instance_id: instance_id.clone(),
+            user_id: None,
+        };
+        let Some(Some(login)) = self
+            .api::<LoginDetails>(Action::GetLoginDetails, &request)
+            .await
+        else {
+            self.report(9008, "GetLoginDetails returned no login details");
+            return None;
+        };
+        let page = ListOfUserRequest {
+            instance_id: instance_id.clone(),
+            user_id: Some(login.user_id.clone()),
+            page_number: 1,
+            page_size: 100,
+        };
+        let skills = self
+            .api::<Page<SkillLevel>>(Action::ListSkillLevelsOfUser, &page)
+            .await?
+            .map(|p| p.list);
+        let numbers = self
+            .api::<Page<OutboundNumber>>(Action::ListOutboundNumbersOfUser, &page)
+            .await;
+        let config_items = ListConfigItemsRequest {
+            instance_id: instance_id.clone(),
+            object_id: instance_id.clone(),
+            object_type: "INSTANCE".into(),
+        };
+        let _items: Option<Option<Value>> = self.api(Action::ListConfigItems, &config_items).await;
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.skill_groups = skills.unwrap_or_default();
+            inner.numbers = numbers.flatten().map(|p| p.list).unwrap_or_default();
+            inner.login = Some(login.clone());
+        }
+        self.host().hook("onRegister", Some(camel(&login)));
+        self.sign_in(groups).await
+    }
+
+    /// SignInGroup then (unless `isLoggedKeepBreak`) ReadyForService; the final snapshot.
+    async fn sign_in(self: &Rc<Self>, groups: Option<Vec<String>>) -> Option<StatusData> {
+        let (ids, keep_break, request) = {
+            let inner = self.inner.borrow();
+            let ids: Vec<String> = match groups {
+                Some(ids) if !ids.is_empty() => ids,
+                _ => inner
+                    .skill_groups
+                    .iter()
+                    .map(|g| g.skill_group_id.clone())
+                    .collect(),
+            };
+            (ids, inner.config.logged_keep_break, self.agent_request())
+        };
+        if ids.is_empty() {
+            self.report(5002, "the agent belongs to no skill group");
+            return None;
+        }
+        let sign_in = SignInGroupRequest {
+            instance_id: request.instance_id.clone(),
+            user_id: request.user_id.clone(),
+            device_id: request.device_id.clone().unwrap_or_default(),
+            signed_skill_group_id_list: serde_json::to_string(&ids).unwrap_or_default(),
+        };
+        let signed = self
+            .api::<Value>(Action::SignInGroup, &sign_in)
+            .await?
+            .and_then(flat_status);
+        if keep_break {
+            return signed;
+        }
+        let ready = self
+            .api::<Value>(Action::ReadyForService, &request)
+            .await?
+            .and_then(flat_status);
+        ready.or(signed)
+    }
+
+    /// `logIn(loginSkillGroupArray?)`: sign in again after `logOut`.
+    pub fn log_in(&self, groups: Option<Vec<String>>) {
+        if !self.allowed("logIn") {
+            return;
+        }
+        self.dispatch(Event::OperationStarted);
+        let wb = self.rc();
+        spawn_local(async move {
+            let data = wb.sign_in(groups).await;
+            wb.dispatch(Event::OperationDone { data });
+        });
+    }
+
+    /// Runs a command whose answer is a flat UserContext.
+    fn agent_command(&self, method: &str, action: Action, request: AgentRequest) {
+        if !self.allowed(method) {
+            return;
+        }
+        let wb = self.rc();
+        spawn_local(async move {
+            if let Some(data) = wb
+                .api::<Value>(action, &request)
+                .await
+                .flatten()
+                .and_then(flat_status)
+            {
+                wb.command_result(data);
+            }
+        });
+    }
+
+    /// `logOut()`.
+    pub fn log_out(&self) {
+        self.agent_command("logOut", Action::SignOutGroup, self.agent_request());
+    }
+
+    /// `ready()`.
+    pub fn ready(&self) {
+        self.agent_command("ready", Action::ReadyForService, self.agent_request());
+    }
+
+    /// `applyForCallOnly(true)`: ready, outbound only; `false` is plain `ready`.
+    pub fn apply_for_call_only(&self, call_only: bool) {
+        let request = AgentRequest {
+            outbound_scenario: Some(call_only),
+            ..self.agent_request()
+        };
+        self.agent_command("applyForCallOnly", Action::ReadyForService, request);
+    }
+
+    /// After-call work is over (`afterCallRule` elapsed): ReadyForService, not gated.
+    pub(crate) fn ready_after_call(&self) {
+        let request = self.agent_request();
+        let wb = self.rc();
+        spawn_local(async move {
+            if let Some(data) = wb
+                .api::<Value>(Action::ReadyForService, &request)
+                .await
+                .flatten()
+                .and_then(flat_status)
+            {
+                wb.command_result(data);
+            }
+        });
+    }
+
+    /// `applyForBreak(breakReason?)`.
+    pub fn apply_for_break(&self, reason: Option<String>) {
+        let code = reason
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| "default".into());
+        let request = AgentRequest {
+            code: Some(code),
+            ..self.agent_request()
+        };
+        self.agent_command("applyForBreak", Action::TakeBreak, request);
+    }
+
+    /// `call(callee, caller?)`: caller `''`/`'auto'`/absent picks one of the agent's numbers.
+    pub fn call(&self, callee: &str, caller: Option<&str>) {
+        if !self.allowed("call") {
+            return;
+        }
+        let callee = callee.trim();
+        if callee.is_empty() {
+            self.report(9012, "callee is empty");
+            return;
+        }
+        let caller = match caller.map(str::trim) {
+            Some(c) if !c.is_empty() && c != "auto" => c.to_owned(),
+            _ => {
+                let inner = self.inner.borrow();
+                let chosen = (!inner.caller.is_empty()).then(|| inner.caller.clone());
+                match chosen.or_else(|| pick_number(&inner.numbers)) {
+                    Some(n) => n,
+                    None => {
+                        drop(inner);
+                        self.report(9010, "the agent has no outbound number");
+                        return;
+                    }
+                }
+            }
+        };
+        let base = self.agent_request();
+        let request = MakeCallRequest {
+            instance_id: base.instance_id,
+            user_id: base.user_id,
+            device_id: base.device_id,
+            callee: callee.to_owned(),
+            caller: Some(caller),
+            ..MakeCallRequest::default()
+        };
+        let wb = self.rc();
+        spawn_local(async move {
+            if let Some(Some(data)) = wb.api::<StatusData>(Action::MakeCall, &request).await {
+                wb.command_result(data);
+            }
+        });
+    }
+
+    fn job_request(
+        &self,
+        job_id: Option<String>,
+        channel_id: Option<String>,
+    ) -> Option<JobRequest> {
+        let base = self.agent_request();
+        let job_id = job_id.filter(|j| !j.is_empty()).or_else(|| {
+            let inner = self.inner.borrow();
+            inner
+                .state
+                .snapshot()
+                .map(|s| s.user_context.job_id.clone())
+                .filter(|j| !j.is_empty())
+        });
+        let Some(job_id) = job_id else {
+            self.report(6001, "there is no current call");
+            return None;
+        };
+        Some(JobRequest {
+            instance_id: base.instance_id,
+            user_id: base.user_id,
+            device_id: base.device_id,
+            job_id,
+            channel_id: channel_id.filter(|c| !c.is_empty()),
+        })
+    }
+
+    fn call_command(
+        &self,
+        method: &str,
+        action: Action,
+        job_id: Option<String>,
+        channel_id: Option<String>,
+    ) {
+        if !self.allowed(method) {
+            return;
+        }
+        let Some(request) = self.job_request(job_id, channel_id) else {
+            return;
+        };
+        let wb = self.rc();
+        spawn_local(async move {
+            if let Some(Some(data)) = wb.api::<StatusData>(action, &request).await {
+                wb.command_result(data);
+            }
+        });
+    }
+
+    /// `answer()`.
+    pub fn answer(&self) {
+        self.inner.borrow_mut().answer_timer = None;
+        self.call_command("answer", Action::AnswerCall, None, None);
+    }
+
+    /// `hangUp(releaseJobId?, releaseChannelId?)`.
+    pub fn hang_up(&self, job_id: Option<String>, channel_id: Option<String>) {
+        self.call_command("hangUp", Action::ReleaseCall, job_id, channel_id);
+    }
+
+    /// `stayAfterCall()`: stop the automatic return to ready.
+    pub fn stay_after_call(&self) {
+        self.inner.borrow_mut().after_call_timer = None;
+        self.dispatch(Event::StayAfterCall);
+    }
+
+    /// The 呼出 view's caller-number choice (kept across side-nav switches).
+    pub fn select_caller(&self, number: String) {
+        self.inner.borrow_mut().caller = number.clone();
+        self.host()
+            .hook("onSelectOutboundNumber", Some(Value::String(number)));
+        self.notify();
+    }
+
+    /// Switches the side-nav view.
+    pub fn select_nav(&self, nav: String) {
+        self.inner.borrow_mut().nav = nav;
+        self.notify();
+    }
+
+    /// `changeVisible(visible)`.
+    pub fn change_visible(&self, visible: bool) {
+        self.inner.borrow_mut().visible = visible;
+        self.notify();
+    }
+
+    /// `changeMainPaneVisible(visible)`.
+    pub fn change_main_pane_visible(&self, visible: bool) {
+        self.inner.borrow_mut().main_visible = visible;
+        self.notify();
+    }
+
+    /// `changeWidth(width)`.
+    pub fn change_width(&self, width: u32) {
+        if width == 0 {
+            self.report(9002, "width must be a positive number");
+            return;
+        }
+        self.inner.borrow_mut().width = width;
+        self.notify();
+    }
+
+    /// `unloadWorkbench()`: stops timers, polling and the push socket. The panel is removed by `sdk.rs`.
+    pub fn unload(&self) {
+        self.dispatch(Event::Unloaded);
+        let mut inner = self.inner.borrow_mut();
+        inner.unloaded = true;
+        inner.after_call_timer = None;
+        inner.answer_timer = None;
+        inner.toast_timer = None;
+        inner.sync.stop();
+    }
+}
+
+/// The automatic caller choice when none is given: a number of the agent's (location matching comes with
+/// PickOutboundNumbers in a later issue), chosen at random as the contract's fallback says.
+fn pick_number(numbers: &[OutboundNumber]) -> Option<String> {
+    if numbers.is_empty() {
+        return None;
+    }
+    let i = (js_sys::Math::random() * numbers.len() as f64) as usize;
+    numbers
+        .get(i.min(numbers.len() - 1))
+        .map(|n| n.number.clone())
+}
