@@ -1,0 +1,63 @@
+# The two commands a newcomer needs (README): `make run` and `make test`. Both install what is missing first
+# (scripts/setup.sh skips what is already there, so the second run is quick and works offline).
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+CARGO ?= cargo
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: run test build setup setup-test test-native test-browser test-e2e size serve lint fmt clean
+
+## run: install what is missing, build release, serve the workbench + emulator on http://127.0.0.1:8080
+run: build
+	$(CARGO) run --locked --release -p workbench-server -- --host $(HOST) --port $(PORT) --dist dist
+
+## test: install what is missing (also chromium + chromedriver), then every test
+test: setup-test dist/sdk/workbench_bg.wasm test-native test-browser test-e2e
+
+## build: the release site in dist/ (panel wasm, SDK loader, CSS, pages) and the server binary
+build: setup
+	trunk build --release
+	$(CARGO) build --locked --release -p workbench-server
+
+setup:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+dist/sdk/workbench_bg.wasm: $(shell find src js styles demo -type f) index.html Trunk.toml Cargo.toml Cargo.lock
+	trunk build --release
+
+## test-native: pure crates, the server (real HTTP on ephemeral ports), the panel's pure logic
+test-native:
+	$(CARGO) test --locked --workspace --exclude workbench-e2e
+
+## test-browser: components and the mount API in headless Chromium (wasm-bindgen-test)
+test-browser:
+	$(CARGO) test --locked --target wasm32-unknown-unknown -p workbench --test browser
+
+## test-e2e: whole flows in headless Chromium against the real server and the release build in dist/
+test-e2e:
+	$(CARGO) test --locked -p workbench-e2e -- --test-threads=1
+
+## size: what a host downloads for the panel (raw and gzip -9), after `make build`
+size: dist/sdk/workbench_bg.wasm
+	@scripts/size-report.sh dist
+
+## serve: live-reloading development build on http://127.0.0.1:8081 (run `make run` in another terminal)
+serve: setup
+	trunk serve
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --locked --target wasm32-unknown-unknown -p workbench -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean
+	rm -rf dist test-artifacts

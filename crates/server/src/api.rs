@@ -1,0 +1,116 @@
+//! `GET|POST /data/api.json?action=<Api>&product=CloudCallCenter&version=2020-07-01&region=<regionId>`: the
+//! SDK's request contract (`sdk-contract.md` §4, `ccc-api-2020-07-01.md` §6.3).
+//!
+//! Parameters are a JSON object in the form field `request` (POST, form-urlencoded body) or the query parameter
+//! `request` (GET, or POST without one in the body); a POST with a JSON body is read as the object itself. Keys
+//! may be lowerCamel or PascalCase. The answer is the CCC envelope with the HTTP status it names.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ccc_wire::{keys, Action, ApiError, Envelope};
+use serde_json::Value;
+
+use crate::actions::{dispatch, invalid_request, is_emulated, not_supported, CallerInfo};
+use crate::identity;
+use crate::ids::request_id;
+use crate::AppState;
+
+/// The handler of `/data/api.json`.
+pub(crate) async fn handle(
+    State(app): State<AppState>,
+    method: Method,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let rid = request_id();
+    let result = answer(&app, &method, &query, &headers, &body);
+    let (status, envelope) = match result {
+        Ok(data) => (StatusCode::OK, Envelope::ok(rid, data)),
+        Err(err) => {
+            let status =
+                StatusCode::from_u16(err.http_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, Envelope::error(rid, err))
+        }
+    };
+    (status, Json(envelope)).into_response()
+}
+
+fn answer(
+    app: &AppState,
+    method: &Method,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, ApiError> {
+    let name = query.get("action").map(String::as_str).unwrap_or("").trim();
+    if name.is_empty() {
+        return Err(invalid_request(
+            "The query parameter action is required (the CCC action name, e.g. action=GetLoginDetails).",
+        ));
+    }
+    let action = Action::from_name(name).ok_or_else(|| ApiError::no_action(name))?;
+    if !is_emulated(action) {
+        return Err(not_supported(action));
+    }
+    let params = request_params(method, query, headers, body)?;
+    let caller = CallerInfo {
+        user: identity::caller(headers),
+        push_origin: push_origin(headers),
+    };
+    dispatch(&app.hub, action, keys::to_pascal(params), &caller)
+}
+
+/// Finds and parses the `request` JSON.
+fn request_params(
+    method: &Method,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut raw: Option<String> = None;
+    if *method == Method::POST && !body.is_empty() {
+        if content_type.starts_with("application/json") {
+            raw = Some(String::from_utf8_lossy(body).into_owned());
+        } else {
+            let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|e| {
+                invalid_request(format!("The body is not form-urlencoded: {e}."))
+            })?;
+            raw = form.into_iter().find(|(k, _)| k == "request").map(|(_, v)| v);
+        }
+    }
+    let raw = raw.or_else(|| query.get("request").cloned()).ok_or_else(|| {
+        invalid_request(
+            "The parameter request is required: a JSON object of the action's parameters, \
+             in the form body (POST) or the query (GET).",
+        )
+    })?;
+    let value: Value = serde_json::from_str(&raw)
+        .map_err(|e| invalid_request(format!("The parameter request is not valid JSON: {e}.")))?;
+    if !value.is_object() {
+        return Err(invalid_request("The parameter request must be a JSON object."));
+    }
+    Ok(value)
+}
+
+/// `ws://<Host>` (or `wss://` behind a TLS proxy that says so).
+fn push_origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let tls = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if tls { "wss" } else { "ws" })
+}

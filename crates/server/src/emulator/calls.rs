@@ -1,0 +1,578 @@
+//! Calls and their legs (`ccc-api-2020-07-01.md` §3.2, §3.3) and the call rules:
+//!
+//! - Inbound: a READY agent (longest idle, signed into the group) → RINGING; AnswerCall → TALKING.
+//! - Outbound (MakeCall to an external number): READY/BREAK/WORKING → DIALING; the far end answers (TALKING) or
+//!   fails (busy / no answer) as its [`NumberBehaviour`] says, after a delay.
+//! - Internal (MakeCall to an agent extension): the caller DIALING, the callee RINGING; the callee must be READY.
+//! - A call ends for every agent in it: TALKING or DIALING → WORKING (after-call work, the released call kept as
+//!   the wrap-up context); RINGING → READY (abandoned), or BREAK `RingingTimeout` (not answered in time) /
+//!   BREAK `RejectCall` (the ringing agent released it).
+
+use ccc_wire::context::{CallType, ChannelState};
+use ccc_wire::{ApiError, CallContext, ChannelContext, UserState};
+
+use super::data::{Answer, NumberBehaviour};
+use super::timers::Timer;
+use super::Emulator;
+use crate::ids::now_ms;
+
+/// System break code after an unanswered ringing call.
+pub(crate) const RINGING_TIMEOUT: &str = "RingingTimeout";
+/// System break code after the agent rejected a ringing call.
+pub(crate) const REJECT_CALL: &str = "RejectCall";
+
+/// A live call.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub(crate) job_id: String,
+    pub(crate) call_type: CallType,
+    /// Calling number (customer number, or the agent's extension / caller id).
+    pub(crate) caller: String,
+    /// Called number (hotline, external number or extension).
+    pub(crate) callee: String,
+    pub(crate) channels: Vec<ChannelContext>,
+}
+
+impl Call {
+    /// The call as the wire shows it.
+    pub(crate) fn context(&self, instance_id: &str) -> CallContext {
+        CallContext {
+            instance_id: instance_id.to_owned(),
+            job_id: self.job_id.clone(),
+            call_type: self.call_type.clone(),
+            call_variables: String::new(),
+            channel_contexts: self.channels.clone(),
+        }
+    }
+
+    /// `ringing` (an agent leg rings), `dialing` (the far end rings) or `talking`.
+    pub(crate) fn phase(&self) -> &'static str {
+        let ringing_agent = self
+            .channels
+            .iter()
+            .any(|c| !c.user_id.is_empty() && c.channel_state == ChannelState::Ringing);
+        if ringing_agent {
+            "ringing"
+        } else if self.channels.iter().all(|c| c.channel_state == ChannelState::Answered) {
+            "talking"
+        } else {
+            "dialing"
+        }
+    }
+
+    /// The agents with a leg in this call.
+    pub(crate) fn agents(&self) -> Vec<String> {
+        self.channels
+            .iter()
+            .filter(|c| !c.user_id.is_empty())
+            .map(|c| c.user_id.clone())
+            .collect()
+    }
+
+    fn leg_mut(&mut self, pred: impl Fn(&ChannelContext) -> bool) -> Option<&mut ChannelContext> {
+        self.channels.iter_mut().find(|c| pred(c))
+    }
+}
+
+/// A leg under construction.
+struct Leg<'a> {
+    customer: bool,
+    call_type: CallType,
+    state: ChannelState,
+    from: &'a str,
+    to: &'a str,
+    user: Option<(&'a str, &'a str)>,
+    skill_group: &'a str,
+}
+
+fn leg(job_id: &str, index: u32, l: Leg<'_>) -> ChannelContext {
+    let ts = now_ms();
+    let kind = if l.customer { "customer" } else { "user" };
+    let (user_id, ext) = l.user.unwrap_or(("", ""));
+    ChannelContext {
+        channel_id: format!("ch:{kind}:{}->{}:{ts}:{job_id}", l.from, l.to),
+        job_id: job_id.to_owned(),
+        call_type: l.call_type,
+        channel_state: l.state,
+        channel_flags: String::new(),
+        originator: l.from.to_owned(),
+        destination: l.to.to_owned(),
+        user_id: user_id.to_owned(),
+        user_extension: ext.to_owned(),
+        skill_group_id: l.skill_group.to_owned(),
+        index,
+        timestamp: ts,
+        release_initiator: String::new(),
+        release_reason: String::new(),
+    }
+}
+
+/// Why the control API could not place an inbound call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum InboundError {
+    /// No such skill group.
+    #[error("unknown skill group {0}")]
+    UnknownGroup(String),
+    /// Nobody can take the call.
+    #[error("no READY agent {0}")]
+    NobodyReady(String),
+}
+
+/// How a ringing agent leaves a call that ends before it answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RingEnd {
+    /// The caller gave up: back to READY.
+    Abandoned,
+    /// Not answered in time: BREAK `RingingTimeout`.
+    TimedOut,
+    /// The agent rejected it: BREAK `RejectCall`.
+    Rejected,
+}
+
+impl Emulator {
+    fn next_job_id(&mut self) -> String {
+        self.job_seq += 1;
+        format!("job-{}{:04}", now_ms(), self.job_seq % 10_000)
+    }
+
+    /// The live call `job_id` of agent `user_id`, or 404 `NotExists.JobId`.
+    fn call_of(&self, user_id: &str, job_id: &str) -> Result<&Call, ApiError> {
+        self.calls
+            .get(job_id)
+            .filter(|c| c.channels.iter().any(|ch| ch.user_id == user_id))
+            .ok_or_else(|| ApiError::no_job(job_id))
+    }
+
+    /// A customer `caller` dials the hotline and is routed to the longest-idle READY agent (not in the
+    /// outbound-only scenario) signed into `group` (any group when `None`). Returns the job id and the agent.
+    pub(crate) fn inbound(
+        &mut self,
+        caller: &str,
+        group: Option<&str>,
+    ) -> Result<(String, String), InboundError> {
+        if let Some(g) = group {
+            if !self.config.skill_groups.iter().any(|s| s.id == g) {
+                return Err(InboundError::UnknownGroup(g.to_owned()));
+            }
+        }
+        let agent = self
+            .agents
+            .iter()
+            .filter(|a| a.state == UserState::Ready && !a.outbound_scenario)
+            .filter(|a| group.is_none_or(|g| a.signed_groups.iter().any(|s| s == g)))
+            .min_by_key(|a| a.ready_since)
+            .ok_or_else(|| {
+                InboundError::NobodyReady(group.map_or_else(
+                    || "in any skill group".to_owned(),
+                    |g| format!("in skill group {g}"),
+                ))
+            })?;
+        let (user_id, ext) = (agent.user_id.clone(), agent.extension.clone());
+        let group = group
+            .map(str::to_owned)
+            .or_else(|| agent.signed_groups.first().cloned())
+            .unwrap_or_default();
+        let job_id = self.next_job_id();
+        let hotline = self.config.hotline.clone();
+        let channels = vec![
+            leg(&job_id, 0, Leg {
+                customer: true,
+                call_type: CallType::Inbound,
+                state: ChannelState::Answered,
+                from: caller,
+                to: &hotline,
+                user: None,
+                skill_group: &group,
+            }),
+            leg(&job_id, 1, Leg {
+                customer: false,
+                call_type: CallType::Inbound,
+                state: ChannelState::Ringing,
+                from: caller,
+                to: &ext,
+                user: Some((&user_id, &ext)),
+                skill_group: &group,
+            }),
+        ];
+        self.start_call(Call {
+            job_id: job_id.clone(),
+            call_type: CallType::Inbound,
+            caller: caller.to_owned(),
+            callee: hotline,
+            channels,
+        });
+        self.ring(&user_id, &job_id);
+        Ok((job_id, user_id))
+    }
+
+    fn start_call(&mut self, call: Call) {
+        self.calls.insert(call.job_id.clone(), call);
+    }
+
+    fn ring(&mut self, user_id: &str, job_id: &str) {
+        if let Ok(agent) = self.agent_mut(user_id) {
+            agent.job_id = job_id.to_owned();
+        }
+        self.set_state(user_id, UserState::Ringing, "");
+        self.timers.push(Timer::RingingTimeout {
+            job_id: job_id.to_owned(),
+            user_id: user_id.to_owned(),
+            after: self.config.timers.ringing_timeout(),
+        });
+    }
+
+    /// MakeCall: to an agent extension (internal) or an external number (outbound).
+    pub(crate) fn make_call(
+        &mut self,
+        user_id: &str,
+        callee: &str,
+        caller: Option<&str>,
+        timeout_seconds: Option<u32>,
+    ) -> Result<String, ApiError> {
+        let me = self.agent(user_id)?;
+        me.expect(&[UserState::Ready, UserState::Break, UserState::Working])?;
+        let (my_ext, my_group) = (me.extension.clone(), me.signed_groups.first().cloned());
+        if callee.trim().is_empty() {
+            return Err(ApiError::blank("Callee"));
+        }
+        if callee == my_ext {
+            return Err(ApiError::invalid("Callee", "An agent cannot call itself"));
+        }
+        let job_id = self.next_job_id();
+        let group = my_group.unwrap_or_default();
+        if let Some(peer) = self.agents.iter().find(|a| a.extension == callee) {
+            if peer.state != UserState::Ready {
+                return Err(ApiError::user_busy(&peer.user_id));
+            }
+            let peer_id = peer.user_id.clone();
+            let channels = vec![
+                leg(&job_id, 0, Leg {
+                    customer: false,
+                    call_type: CallType::Internal,
+                    state: ChannelState::Answered,
+                    from: &my_ext,
+                    to: callee,
+                    user: Some((user_id, &my_ext)),
+                    skill_group: &group,
+                }),
+                leg(&job_id, 1, Leg {
+                    customer: false,
+                    call_type: CallType::Internal,
+                    state: ChannelState::Ringing,
+                    from: &my_ext,
+                    to: callee,
+                    user: Some((&peer_id, callee)),
+                    skill_group: "",
+                }),
+            ];
+            self.start_call(Call {
+                job_id: job_id.clone(),
+                call_type: CallType::Internal,
+                caller: my_ext.clone(),
+                callee: callee.to_owned(),
+                channels,
+            });
+            self.dial(user_id, &job_id);
+            self.ring(&peer_id, &job_id);
+            return Ok(job_id);
+        }
+
+        let shown = match caller.filter(|c| !c.is_empty()) {
+            Some(c) if self.config.outbound_numbers.iter().any(|n| n.number == c) => c.to_owned(),
+            Some(c) => {
+                return Err(ApiError::invalid(
+                    "Caller",
+                    &format!("{c} is not an outbound number of this instance"),
+                ))
+            }
+            None => self
+                .config
+                .outbound_numbers
+                .first()
+                .map(|n| n.number.clone())
+                .unwrap_or_else(|| self.config.hotline.clone()),
+        };
+        let channels = vec![
+            leg(&job_id, 0, Leg {
+                customer: false,
+                call_type: CallType::Outbound,
+                state: ChannelState::Answered,
+                from: &my_ext,
+                to: callee,
+                user: Some((user_id, &my_ext)),
+                skill_group: &group,
+            }),
+            leg(&job_id, 1, Leg {
+                customer: true,
+                call_type: CallType::Outbound,
+                state: ChannelState::Ringing,
+                from: &shown,
+                to: callee,
+                user: None,
+                skill_group: "",
+            }),
+        ];
+        self.start_call(Call {
+            job_id: job_id.clone(),
+            call_type: CallType::Outbound,
+            caller: shown,
+            callee: callee.to_owned(),
+            channels,
+        });
+        self.dial(user_id, &job_id);
+        let NumberBehaviour { answer, delay_ms } = self.config.behaviour_of(callee);
+        let timers = &self.config.timers;
+        let delay = delay_ms.unwrap_or(timers.outbound_answer_delay_ms);
+        let no_answer = timeout_seconds
+            .map(|s| u64::from(s) * 1000)
+            .map_or(timers.no_answer_timeout_ms, |t| t.min(timers.no_answer_timeout_ms));
+        let (answer, after) = match answer {
+            Answer::NoAnswer => (Answer::NoAnswer, no_answer),
+            _ if no_answer < delay => (Answer::NoAnswer, no_answer),
+            other => (other, delay),
+        };
+        self.timers.push(Timer::FarEnd {
+            job_id: job_id.clone(),
+            answer,
+            after: std::time::Duration::from_millis(after),
+        });
+        Ok(job_id)
+    }
+
+    fn dial(&mut self, user_id: &str, job_id: &str) {
+        if let Ok(agent) = self.agent_mut(user_id) {
+            agent.job_id = job_id.to_owned();
+            agent.wrap_up = None;
+        }
+        self.set_state(user_id, UserState::Dialing, "");
+    }
+
+    /// AnswerCall: the agent's ringing leg → ANSWERED; everyone in the call → TALKING.
+    pub(crate) fn answer(&mut self, user_id: &str, job_id: &str) -> Result<(), ApiError> {
+        let call = self.call_of(user_id, job_id)?;
+        self.agent(user_id)?.expect(&[UserState::Ringing])?;
+        if let Some(mine) = call.channels.iter().find(|c| c.user_id == user_id) {
+            if mine.channel_state != ChannelState::Ringing {
+                return Err(ApiError::channel_state(mine.channel_state.as_str(), &["RINGING"]));
+            }
+        }
+        self.connect(job_id, |c| c.user_id == user_id);
+        Ok(())
+    }
+
+    /// Marks the leg matching `pred` ANSWERED; once every leg is, the agents in the call go TALKING.
+    fn connect(&mut self, job_id: &str, pred: impl Fn(&ChannelContext) -> bool) {
+        let Some(call) = self.calls.get_mut(job_id) else { return };
+        if let Some(leg) = call.leg_mut(pred) {
+            leg.channel_state = ChannelState::Answered;
+            leg.timestamp = now_ms();
+        }
+        if call.phase() != "talking" {
+            return;
+        }
+        for user in call.agents() {
+            self.set_state(&user, UserState::Talking, "");
+        }
+    }
+
+    /// ReleaseCall by agent `user_id`: ends the call (a two-party call ends when any leg hangs up).
+    pub(crate) fn release(
+        &mut self,
+        user_id: &str,
+        job_id: &str,
+        channel_id: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let call = self.call_of(user_id, job_id)?;
+        if let Some(ch) = channel_id.filter(|c| !c.is_empty()) {
+            if !call.channels.iter().any(|c| c.channel_id == ch) {
+                return Err(ApiError::no_channel(ch, job_id));
+            }
+        }
+        let agent = self.agent(user_id)?;
+        agent.expect(&[UserState::Dialing, UserState::Ringing, UserState::Talking])?;
+        let ext = agent.extension.clone();
+        let ring_end = if agent.state == UserState::Ringing {
+            RingEnd::Rejected
+        } else {
+            RingEnd::Abandoned
+        };
+        self.end_call(job_id, &ext, "200 - Okay", ring_end);
+        Ok(())
+    }
+
+    /// The far end of `job_id` hangs up (the customer; for an internal call, the caller).
+    pub(crate) fn far_end_hangup(&mut self, job_id: &str) -> bool {
+        let Some(call) = self.calls.get(job_id) else { return false };
+        let who = call.caller.clone();
+        self.end_call(job_id, &who, "200 - Okay", RingEnd::Abandoned);
+        true
+    }
+
+    /// The call `job_id` ends: every leg RELEASED, every agent leaves it as the module doc says.
+    pub(crate) fn end_call(&mut self, job_id: &str, initiator: &str, reason: &str, ring_end: RingEnd) {
+        let Some(mut call) = self.calls.remove(job_id) else { return };
+        let ts = now_ms();
+        for ch in &mut call.channels {
+            ch.channel_state = ChannelState::Released;
+            ch.timestamp = ts;
+            ch.release_initiator = initiator.to_owned();
+            ch.release_reason = reason.to_owned();
+        }
+        let ended = call.context(&self.config.instance_id);
+        for user in call.agents() {
+            let Ok(agent) = self.agent(&user) else { continue };
+            if agent.job_id != job_id || !agent.in_call() {
+                continue;
+            }
+            match (&agent.state, ring_end) {
+                (UserState::Ringing, RingEnd::Abandoned) => self.set_state(&user, UserState::Ready, ""),
+                (UserState::Ringing, RingEnd::TimedOut) => {
+                    self.set_state(&user, UserState::Break, RINGING_TIMEOUT)
+                }
+                (UserState::Ringing, RingEnd::Rejected) => {
+                    self.set_state(&user, UserState::Break, REJECT_CALL)
+                }
+                _ => {
+                    if let Ok(agent) = self.agent_mut(&user) {
+                        agent.wrap_up = Some(ended.clone());
+                    }
+                    self.set_state(&user, UserState::Working, "");
+                }
+            }
+        }
+    }
+
+    /// The far end of outbound call `job_id` reacts (timer): answers, or fails busy / unanswered.
+    pub(crate) fn far_end(&mut self, job_id: &str, answer: Answer) {
+        let Some(call) = self.calls.get(job_id) else { return };
+        let still_dialing = call
+            .channels
+            .iter()
+            .any(|c| c.user_id.is_empty() && c.channel_state == ChannelState::Ringing);
+        if !still_dialing {
+            return;
+        }
+        let callee = call.callee.clone();
+        match answer {
+            Answer::Auto => self.connect(job_id, |c| c.user_id.is_empty()),
+            Answer::Busy => self.end_call(job_id, &callee, "486 - Busy Here", RingEnd::Abandoned),
+            Answer::NoAnswer => {
+                self.end_call(job_id, &callee, "480 - Temporarily Unavailable", RingEnd::Abandoned)
+            }
+        }
+    }
+
+    /// Agent `user_id` did not answer `job_id` in time (timer).
+    pub(crate) fn ringing_timeout(&mut self, job_id: &str, user_id: &str) {
+        let ringing = self.calls.get(job_id).is_some_and(|c| {
+            c.channels
+                .iter()
+                .any(|ch| ch.user_id == user_id && ch.channel_state == ChannelState::Ringing)
+        });
+        if ringing {
+            self.end_call(job_id, "", "408 - Request Timeout", RingEnd::TimedOut);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::data::EmulatorConfig;
+
+    const A1: &str = "agent1@ccc-demo";
+    const A2: &str = "agent2@ccc-demo";
+
+    fn ready_emulator() -> Emulator {
+        let mut emu = Emulator::new(EmulatorConfig::default());
+        for a in [A1, A2] {
+            emu.sign_in(a, "dev", vec![]).unwrap();
+            emu.ready(a, false).unwrap();
+        }
+        emu
+    }
+
+    fn state(emu: &Emulator, user: &str) -> String {
+        emu.user_context(user).unwrap().user_state.to_string()
+    }
+
+    #[test]
+    fn inbound_rings_the_longest_idle_agent_of_the_group() {
+        let mut emu = ready_emulator();
+        let (job, user) = emu.inbound("13800000001", Some("sales@ccc-demo")).unwrap();
+        assert_eq!(user, A1);
+        assert_eq!(state(&emu, A1), "RINGING");
+        let snap = emu.snapshot(A1).unwrap();
+        assert_eq!(snap.user_context.job_id, job);
+        let call = snap.call_context.unwrap();
+        assert_eq!(call.customer_channel().unwrap().originator, "13800000001");
+        assert_eq!(call.channel_of(A1).unwrap().channel_state, ChannelState::Ringing);
+        assert!(matches!(emu.take_timers()[..], [Timer::RingingTimeout { .. }]));
+        let (_, second) = emu.inbound("13800000002", None).unwrap();
+        assert_eq!(second, A2);
+        assert_eq!(
+            emu.inbound("1", None),
+            Err(InboundError::NobodyReady("in any skill group".into()))
+        );
+    }
+
+    #[test]
+    fn answer_release_wrap_up() {
+        let mut emu = ready_emulator();
+        let (job, _) = emu.inbound("138", None).unwrap();
+        emu.answer(A1, &job).unwrap();
+        assert_eq!(state(&emu, A1), "TALKING");
+        emu.release(A1, &job, None).unwrap();
+        assert_eq!(state(&emu, A1), "WORKING");
+        let snap = emu.snapshot(A1).unwrap();
+        let call = snap.call_context.unwrap();
+        assert!(call.channel_contexts.iter().all(|c| c.channel_state == ChannelState::Released));
+        assert_eq!(emu.calls().count(), 0);
+        emu.ready(A1, false).unwrap();
+        assert!(emu.snapshot(A1).unwrap().call_context.is_none());
+    }
+
+    #[test]
+    fn timeouts_and_rejections_break_the_agent() {
+        let mut emu = ready_emulator();
+        let (job, _) = emu.inbound("138", Some("sales@ccc-demo")).unwrap();
+        emu.ringing_timeout(&job, A1);
+        let u = emu.user_context(A1).unwrap();
+        assert_eq!((u.user_state.as_str(), u.break_code.as_str()), ("BREAK", RINGING_TIMEOUT));
+        let (job, _) = emu.inbound("138", None).unwrap();
+        emu.release(A2, &job, None).unwrap();
+        assert_eq!(emu.user_context(A2).unwrap().break_code, REJECT_CALL);
+    }
+
+    #[test]
+    fn internal_call_between_agents() {
+        let mut emu = ready_emulator();
+        let job = emu.make_call(A1, "8002", None, None).unwrap();
+        assert_eq!((state(&emu, A1), state(&emu, A2)), ("DIALING".into(), "RINGING".into()));
+        emu.answer(A2, &job).unwrap();
+        assert_eq!((state(&emu, A1), state(&emu, A2)), ("TALKING".into(), "TALKING".into()));
+        emu.release(A2, &job, None).unwrap();
+        assert_eq!((state(&emu, A1), state(&emu, A2)), ("WORKING".into(), "WORKING".into()));
+        let err = emu.make_call(A1, "8003", None, None).unwrap_err();
+        assert_eq!(err.code, "UserBusy");
+    }
+
+    #[test]
+    fn outbound_far_end_outcomes() {
+        let mut emu = ready_emulator();
+        let job = emu.make_call(A1, "13900000001", None, None).unwrap();
+        assert_eq!(state(&emu, A1), "DIALING");
+        emu.far_end(&job, Answer::Auto);
+        assert_eq!(state(&emu, A1), "TALKING");
+        emu.far_end_hangup(&job);
+        assert_eq!(state(&emu, A1), "WORKING");
+        let job = emu.make_call(A1, "13900000001", Some("01080000002"), None).unwrap();
+        emu.far_end(&job, Answer::Busy);
+        assert_eq!(state(&emu, A1), "WORKING");
+        let ended = emu.snapshot(A1).unwrap().call_context.unwrap();
+        assert_eq!(ended.customer_channel().unwrap().release_reason, "486 - Busy Here");
+        assert_eq!(ended.customer_channel().unwrap().originator, "01080000002");
+        let err = emu.make_call(A1, "139", Some("999"), None).unwrap_err();
+        assert_eq!(err.code, "Parameter.Invalid");
+    }
+}

@@ -1,0 +1,38 @@
+//! The `workbench-server` binary: parses flags, binds, serves until Ctrl-C.
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+use workbench_server::cli::Cli;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("workbench_server=info,tower_http=warn")),
+        )
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("workbench-server: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
+    let options = cli.options()?;
+    let listener = tokio::net::TcpListener::bind((cli.host, cli.port)).await?;
+    let addr = listener.local_addr()?;
+    let shown = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+    println!("workbench listening on http://{shown}:{}", addr.port());
+    tracing::info!(dist = %options.dist.display(), instance = %options.emulator.instance_id, "serving");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    workbench_server::serve_until(listener, options, shutdown).await
+}

@@ -1,0 +1,72 @@
+//! `GET /emulator/v1/agent-events?token=<t>`: the agent-state WebSocket (`GetLoginDetails.AgentServerUrl`).
+//!
+//! On connect the agent's current snapshot is pushed, then one [`PushMessage::UserStatus`] per change of that
+//! agent, in order. A subscriber that falls behind gets a fresh snapshot instead of the missed ones (clients
+//! order snapshots by `ContextId`). An unknown token is accepted and then closed with code 4401 and a reason.
+
+use std::collections::HashMap;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use ccc_wire::push::PushMessage;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::hub::Hub;
+use crate::AppState;
+
+/// Close code for an unknown or missing token.
+const UNKNOWN_TOKEN: u16 = 4401;
+
+/// The upgrade handler.
+pub(crate) async fn handle(
+    State(app): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let token = query.get("token").cloned().unwrap_or_default();
+    ws.on_upgrade(move |socket| serve(socket, app.hub, token))
+}
+
+async fn serve(mut socket: WebSocket, hub: Hub, token: String) {
+    let Some((user, snapshot, mut rx)) = hub.subscribe(&token) else {
+        tracing::info!("agent-events: unknown token, closing");
+        let frame = CloseFrame {
+            code: UNKNOWN_TOKEN,
+            reason: "unknown token: use GetLoginDetails.AgentServerUrl".into(),
+        };
+        let _ = socket.send(Message::Close(Some(frame))).await;
+        return;
+    };
+    tracing::info!(%user, "agent-events: connected");
+    if send(&mut socket, &PushMessage::UserStatus(snapshot)).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            pushed = rx.recv() => {
+                let message = match pushed {
+                    Ok(m) => m,
+                    Err(RecvError::Lagged(_)) => match hub.snapshot(&user) {
+                        Some(s) => PushMessage::UserStatus(s),
+                        None => break,
+                    },
+                    Err(RecvError::Closed) => break,
+                };
+                if send(&mut socket, &message).await.is_err() {
+                    break;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+    tracing::info!(%user, "agent-events: disconnected");
+}
+
+async fn send(socket: &mut WebSocket, message: &PushMessage) -> Result<(), axum::Error> {
+    let text = serde_json::to_string(message).unwrap_or_default();
+    socket.send(Message::Text(text.into())).await
+}
