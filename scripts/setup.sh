@@ -61,13 +61,15 @@ ensure_wasm_opt() {
 }
 
 ensure_chromium() {
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    say "installing chromium + chromedriver (Debian packages)"
+  # A CJK font, so the panel's Chinese labels render in headless screenshots.
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null ||
+     ! [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+    say "installing chromium + chromedriver + a CJK font (Debian packages)"
     local apt=(apt-get -o DPkg::Lock::Timeout=600)
     [ "$(id -u)" = 0 ] || apt=(sudo "${apt[@]}")
     "${apt[@]}" update -qq
-    "${apt[@]}" install -y -qq --no-install-recommends chromium chromium-driver ||
-      "${apt[@]}" install -y -qq --no-install-recommends chromium chromium-driver
+    "${apt[@]}" install -y -qq --no-install-recommends chromium chromium-driver fonts-wqy-microhei ||
+      "${apt[@]}" install -y -qq --no-install-recommends chromium chromium-driver fonts-wqy-microhei
   fi
 }
 

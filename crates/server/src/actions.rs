@@ -79,7 +79,9 @@ pub(crate) fn dispatch(
     caller: &CallerInfo,
 ) -> Result<Value, ApiError> {
     let Value::Object(mut params) = params else {
-        return Err(invalid_request("The parameter request must be a JSON object."));
+        return Err(invalid_request(
+            "The parameter request must be a JSON object.",
+        ));
     };
     coerce_scalars(&mut params);
     let params = Value::Object(params);
@@ -96,8 +98,14 @@ pub(crate) fn dispatch(
         }
         Action::ListSkillLevelsOfUser => {
             let req: ListOfUserRequest = parse(&params)?;
-            let is_member = params.get("IsMember").and_then(Value::as_bool).unwrap_or(true);
-            let pattern = params.get("SearchPattern").and_then(Value::as_str).unwrap_or("");
+            let is_member = params
+                .get("IsMember")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
+            let pattern = params
+                .get("SearchPattern")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             let all = hub.read(|emu| skill_levels(emu, u, is_member, pattern));
             Ok(to_value(Page::of(all, req.page_number, req.page_size)))
         }
@@ -118,7 +126,9 @@ pub(crate) fn dispatch(
         }
         Action::ListConfigItems => {
             let req: ListConfigItemsRequest = parse(&params)?;
-            Ok(to_value(hub.read(|emu| config_items(emu, &instance, &req, u))))
+            Ok(to_value(
+                hub.read(|emu| config_items(emu, &instance, &req, u)),
+            ))
         }
         Action::SignInGroup => {
             let req: SignInGroupRequest = parse(&params)?;
@@ -144,7 +154,10 @@ pub(crate) fn dispatch(
         }
         Action::TakeBreak => {
             let req: AgentRequest = parse(&params)?;
-            let code = req.code.filter(|c| !c.trim().is_empty()).ok_or_else(|| ApiError::blank("Code"))?;
+            let code = req
+                .code
+                .filter(|c| !c.trim().is_empty())
+                .ok_or_else(|| ApiError::blank("Code"))?;
             hub.run(|emu| {
                 emu.take_break(u, &code)?;
                 flat(emu, u)
@@ -190,7 +203,10 @@ fn to_value(v: impl serde::Serialize) -> Value {
 fn parse<T: DeserializeOwned>(params: &Value) -> Result<T, ApiError> {
     serde_json::from_value(params.clone()).map_err(|e| {
         let text = e.to_string();
-        match text.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        match text
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+        {
             Some(field) => ApiError::blank(field),
             None => invalid_request(format!("The request parameters are invalid: {text}.")),
         }
@@ -208,12 +224,20 @@ fn blank_check(name: &str, value: &str) -> Result<(), ApiError> {
 /// Hosts written for the 2021 docs send numbers and booleans as strings; read them as the typed requests expect.
 fn coerce_scalars(params: &mut Map<String, Value>) {
     for key in ["PageNumber", "PageSize", "TimeoutSeconds"] {
-        if let Some(n) = params.get(key).and_then(Value::as_str).and_then(|s| s.trim().parse::<u64>().ok()) {
+        if let Some(n) = params
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|s| s.trim().parse::<u64>().ok())
+        {
             params.insert(key.into(), Value::from(n));
         }
     }
     for key in ["OutboundScenario", "IsMember", "Additivity"] {
-        if let Some(b) = params.get(key).and_then(Value::as_str).and_then(|s| s.trim().parse::<bool>().ok()) {
+        if let Some(b) = params
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|s| s.trim().parse::<bool>().ok())
+        {
             params.insert(key.into(), Value::Bool(b));
         }
     }
@@ -221,7 +245,11 @@ fn coerce_scalars(params: &mut Map<String, Value>) {
 
 /// `InstanceId` must be present and name the emulated instance.
 fn check_instance(emu: &Emulator, params: &Value) -> Result<String, ApiError> {
-    let instance = params.get("InstanceId").and_then(Value::as_str).unwrap_or("").trim();
+    let instance = params
+        .get("InstanceId")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim();
     if instance.is_empty() {
         return Err(ApiError::blank("InstanceId"));
     }
@@ -249,11 +277,17 @@ fn resolve_user(emu: &Emulator, params: &Value, caller: &CallerInfo) -> Result<S
 /// `SignedSkillGroupIdList`: a string holding a JSON array (an actual array is accepted too).
 fn group_list(params: &Value, raw: &str) -> Result<Vec<String>, ApiError> {
     if let Some(Value::Array(items)) = params.get("SignedSkillGroupIdList") {
-        return Ok(items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
+        return Ok(items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect());
     }
     blank_check("SignedSkillGroupIdList", raw)?;
     serde_json::from_str(raw).map_err(|_| {
-        ApiError::invalid("SignedSkillGroupIdList", "It must be a JSON array of skill group ids")
+        ApiError::invalid(
+            "SignedSkillGroupIdList",
+            "It must be a JSON array of skill group ids",
+        )
     })
 }
 
@@ -267,7 +301,11 @@ fn flat(emu: &Emulator, user: &str) -> Result<Value, ApiError> {
     Ok(value)
 }
 
-fn login_details(emu: &Emulator, user: &str, caller: &CallerInfo) -> Result<LoginDetails, ApiError> {
+fn login_details(
+    emu: &Emulator,
+    user: &str,
+    caller: &CallerInfo,
+) -> Result<LoginDetails, ApiError> {
     let a = emu.agent(user)?;
     let instance = &emu.config().instance_id;
     let ts = now_ms();
@@ -278,7 +316,7 @@ fn login_details(emu: &Emulator, user: &str, caller: &CallerInfo) -> Result<Logi
         work_mode: a.work_mode.clone(),
         sip_server_url: "sip.ccc-emulator.invalid:443".into(),
         agent_server_url: format!(
-            "{}/emulator/v1/agent-events?token={}",
+            "{}/emulator/ws/agent-events?token={}",
             caller.push_origin, a.token
         ),
         signature: "emulator-signature".into(),
@@ -286,7 +324,12 @@ fn login_details(emu: &Emulator, user: &str, caller: &CallerInfo) -> Result<Logi
         user_key: format!("{}@{instance}:{}:{ts}", a.display_name, a.extension),
         user_key2: format!("{}:{ts}", a.extension),
         device_id: a.device_id.clone(),
-        device_state: if a.device_id.is_empty() { "OFFLINE" } else { "ONLINE" }.into(),
+        device_state: if a.device_id.is_empty() {
+            "OFFLINE"
+        } else {
+            "ONLINE"
+        }
+        .into(),
         device_ext: String::new(),
     })
 }
@@ -306,7 +349,12 @@ fn skill_levels(emu: &Emulator, user: &str, is_member: bool, pattern: &str) -> V
         .collect()
 }
 
-fn config_items(emu: &Emulator, instance: &str, req: &ListConfigItemsRequest, user: &str) -> Vec<ConfigItem> {
+fn config_items(
+    emu: &Emulator,
+    instance: &str,
+    req: &ListConfigItemsRequest,
+    user: &str,
+) -> Vec<ConfigItem> {
     let c = emu.config();
     let item = |name: &str, value: String| ConfigItem {
         instance_id: instance.to_owned(),
@@ -318,11 +366,17 @@ fn config_items(emu: &Emulator, instance: &str, req: &ListConfigItemsRequest, us
     match req.object_type.as_str() {
         "INSTANCE" => vec![
             item("BreakCodes", to_value(&c.break_codes).to_string()),
-            item("RingingTimeout", (c.timers.ringing_timeout_ms / 1000).to_string()),
+            item(
+                "RingingTimeout",
+                (c.timers.ringing_timeout_ms / 1000).to_string(),
+            ),
             item("Hotline", c.hotline.clone()),
         ],
         "USER" => {
-            let work_mode = emu.agent(user).map(|a| a.work_mode.clone()).unwrap_or_default();
+            let work_mode = emu
+                .agent(user)
+                .map(|a| a.work_mode.clone())
+                .unwrap_or_default();
             vec![item("WorkMode", work_mode)]
         }
         _ => Vec::new(),

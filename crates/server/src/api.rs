@@ -82,22 +82,28 @@ fn request_params(
         if content_type.starts_with("application/json") {
             raw = Some(String::from_utf8_lossy(body).into_owned());
         } else {
-            let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|e| {
-                invalid_request(format!("The body is not form-urlencoded: {e}."))
-            })?;
-            raw = form.into_iter().find(|(k, _)| k == "request").map(|(_, v)| v);
+            let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+                .map_err(|e| invalid_request(format!("The body is not form-urlencoded: {e}.")))?;
+            raw = form
+                .into_iter()
+                .find(|(k, _)| k == "request")
+                .map(|(_, v)| v);
         }
     }
-    let raw = raw.or_else(|| query.get("request").cloned()).ok_or_else(|| {
-        invalid_request(
-            "The parameter request is required: a JSON object of the action's parameters, \
+    let raw = raw
+        .or_else(|| query.get("request").cloned())
+        .ok_or_else(|| {
+            invalid_request(
+                "The parameter request is required: a JSON object of the action's parameters, \
              in the form body (POST) or the query (GET).",
-        )
-    })?;
+            )
+        })?;
     let value: Value = serde_json::from_str(&raw)
         .map_err(|e| invalid_request(format!("The parameter request is not valid JSON: {e}.")))?;
     if !value.is_object() {
-        return Err(invalid_request("The parameter request must be a JSON object."));
+        return Err(invalid_request(
+            "The parameter request must be a JSON object.",
+        ));
     }
     Ok(value)
 }

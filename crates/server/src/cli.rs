@@ -57,7 +57,15 @@ mod tests {
         let cli = Cli::parse_from(["workbench-server"]);
         assert_eq!((cli.host.to_string(), cli.port), ("127.0.0.1".into(), 8080));
         assert_eq!(cli.dist, PathBuf::from("dist"));
-        let cli = Cli::parse_from(["workbench-server", "--port", "0", "--dist", "x", "--host", "0.0.0.0"]);
+        let cli = Cli::parse_from([
+            "workbench-server",
+            "--port",
+            "0",
+            "--dist",
+            "x",
+            "--host",
+            "0.0.0.0",
+        ]);
         assert_eq!((cli.port, cli.dist.to_str()), (0, Some("x")));
         assert!(Cli::try_parse_from(["workbench-server", "--emulator-config"]).is_err());
     }

@@ -53,7 +53,10 @@ impl From<InboundError> for ControlError {
 /// The `/emulator/v1` routes (WebSocket excluded).
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/emulator/v1/health", get(|| async { Json(json!({"ok": true})) }))
+        .route(
+            "/emulator/v1/health",
+            get(|| async { Json(json!({"ok": true})) }),
+        )
         .route("/emulator/v1/state", get(state))
         .route("/emulator/v1/inbound-calls", post(inbound))
         .route("/emulator/v1/calls/{job_id}/hangup", post(hangup))
@@ -61,7 +64,8 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ControlError> {
-    serde_json::from_slice(bytes).map_err(|e| ControlError::BadRequest(format!("invalid JSON body: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| ControlError::BadRequest(format!("invalid JSON body: {e}")))
 }
 
 /// Body of `POST /emulator/v1/inbound-calls`.
@@ -79,11 +83,16 @@ async fn inbound(State(app): State<AppState>, bytes: Bytes) -> Result<Json<Value
         return Err(ControlError::BadRequest("caller is empty".into()));
     }
     let group = req.skill_group_id.filter(|g| !g.is_empty());
-    let (job_id, user_id) = app.hub.run(|emu| emu.inbound(&req.caller, group.as_deref()))?;
+    let (job_id, user_id) = app
+        .hub
+        .run(|emu| emu.inbound(&req.caller, group.as_deref()))?;
     Ok(Json(json!({"jobId": job_id, "userId": user_id})))
 }
 
-async fn hangup(State(app): State<AppState>, Path(job_id): Path<String>) -> Result<Json<Value>, ControlError> {
+async fn hangup(
+    State(app): State<AppState>,
+    Path(job_id): Path<String>,
+) -> Result<Json<Value>, ControlError> {
     if app.hub.run(|emu| emu.far_end_hangup(&job_id)) {
         Ok(Json(json!({"ok": true})))
     } else {

@@ -63,7 +63,9 @@ impl Hub {
         let mut emulator = self.lock();
         let result = f(&mut emulator);
         for user in emulator.take_changes() {
-            if let (Some(tx), Ok(snapshot)) = (self.inner.pushes.get(&user), emulator.snapshot(&user)) {
+            if let (Some(tx), Ok(snapshot)) =
+                (self.inner.pushes.get(&user), emulator.snapshot(&user))
+            {
                 // No subscriber is fine: the state is also available by polling.
                 let _ = tx.send(PushMessage::UserStatus(snapshot));
             }

@@ -36,7 +36,9 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(b)) => {
                 out.push(b);
@@ -60,7 +62,10 @@ mod tests {
     fn header_then_cookie() {
         let mut h = HeaderMap::new();
         assert_eq!(caller(&h), None);
-        h.insert("cookie", HeaderValue::from_static("a=1; ccc_user=agent2%40ccc-demo"));
+        h.insert(
+            "cookie",
+            HeaderValue::from_static("a=1; ccc_user=agent2%40ccc-demo"),
+        );
         assert_eq!(caller(&h).as_deref(), Some("agent2@ccc-demo"));
         h.insert(USER_HEADER, HeaderValue::from_static("agent3@ccc-demo"));
         assert_eq!(caller(&h).as_deref(), Some("agent3@ccc-demo"));

@@ -16,9 +16,9 @@
 //!
 //! Tests start it in-process: `serve_until(TcpListener::bind("127.0.0.1:0"), options, shutdown)`.
 
-pub mod cli;
 mod actions;
 mod api;
+pub mod cli;
 mod control;
 mod emulator;
 mod error;
@@ -38,7 +38,8 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 pub use emulator::data::{
-    AgentConfig, Answer, EmulatorConfig, NumberBehaviour, OutboundNumberConfig, SkillGroupConfig, Timers,
+    AgentConfig, Answer, EmulatorConfig, NumberBehaviour, OutboundNumberConfig, SkillGroupConfig,
+    Timers,
 };
 pub use error::{ConfigError, ServeError};
 pub use identity::{USER_COOKIE, USER_HEADER};
@@ -79,11 +80,19 @@ impl AppState {
     }
 }
 
-/// All routes: `/data/api.json`, `/emulator/v1/*` and the dist directory as fallback.
+/// The SDK's default API path (`ajaxPath`).
+pub const API_PATH: &str = "/data/api.json";
+/// The backend path of the seed's example config (`ajaxPath: "/aliyun/ccc/api"`), which `/demo/host.html`
+/// uses unchanged: it stands for a host's own backend forwarding to [`API_PATH`], and answers the same.
+pub const DEMO_HOST_API_PATH: &str = "/aliyun/ccc/api";
+
+/// All routes: the API (at [`API_PATH`] and [`DEMO_HOST_API_PATH`]), the push WebSocket, `/emulator/v1/*`,
+/// and the dist directory as fallback.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/data/api.json", any(api::handle))
-        .route("/emulator/v1/agent-events", get(push::handle))
+        .route(API_PATH, any(api::handle))
+        .route(DEMO_HOST_API_PATH, any(api::handle))
+        .route("/emulator/ws/agent-events", get(push::handle))
         .merge(control::routes())
         .fallback(static_files::handle)
         .layer(TraceLayer::new_for_http())

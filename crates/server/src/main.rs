@@ -27,7 +27,11 @@ async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
     let options = cli.options()?;
     let listener = tokio::net::TcpListener::bind((cli.host, cli.port)).await?;
     let addr = listener.local_addr()?;
-    let shown = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+    let shown = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
     println!("workbench listening on http://{shown}:{}", addr.port());
     tracing::info!(dist = %options.dist.display(), instance = %options.emulator.instance_id, "serving");
     let shutdown = async {

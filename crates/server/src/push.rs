@@ -1,4 +1,4 @@
-//! `GET /emulator/v1/agent-events?token=<t>`: the agent-state WebSocket (`GetLoginDetails.AgentServerUrl`).
+//! `GET /emulator/ws/agent-events?token=<t>`: the agent-state WebSocket (`GetLoginDetails.AgentServerUrl`).
 //!
 //! On connect the agent's current snapshot is pushed, then one [`PushMessage::UserStatus`] per change of that
 //! agent, in order. A subscriber that falls behind gets a fresh snapshot instead of the missed ones (clients
@@ -39,7 +39,10 @@ async fn serve(mut socket: WebSocket, hub: Hub, token: String) {
         return;
     };
     tracing::info!(%user, "agent-events: connected");
-    if send(&mut socket, &PushMessage::UserStatus(snapshot)).await.is_err() {
+    if send(&mut socket, &PushMessage::UserStatus(snapshot))
+        .await
+        .is_err()
+    {
         return;
     }
     loop {

@@ -53,7 +53,11 @@ impl Call {
             .any(|c| !c.user_id.is_empty() && c.channel_state == ChannelState::Ringing);
         if ringing_agent {
             "ringing"
-        } else if self.channels.iter().all(|c| c.channel_state == ChannelState::Answered) {
+        } else if self
+            .channels
+            .iter()
+            .all(|c| c.channel_state == ChannelState::Answered)
+        {
             "talking"
         } else {
             "dialing"
@@ -175,24 +179,32 @@ impl Emulator {
         let job_id = self.next_job_id();
         let hotline = self.config.hotline.clone();
         let channels = vec![
-            leg(&job_id, 0, Leg {
-                customer: true,
-                call_type: CallType::Inbound,
-                state: ChannelState::Answered,
-                from: caller,
-                to: &hotline,
-                user: None,
-                skill_group: &group,
-            }),
-            leg(&job_id, 1, Leg {
-                customer: false,
-                call_type: CallType::Inbound,
-                state: ChannelState::Ringing,
-                from: caller,
-                to: &ext,
-                user: Some((&user_id, &ext)),
-                skill_group: &group,
-            }),
+            leg(
+                &job_id,
+                0,
+                Leg {
+                    customer: true,
+                    call_type: CallType::Inbound,
+                    state: ChannelState::Answered,
+                    from: caller,
+                    to: &hotline,
+                    user: None,
+                    skill_group: &group,
+                },
+            ),
+            leg(
+                &job_id,
+                1,
+                Leg {
+                    customer: false,
+                    call_type: CallType::Inbound,
+                    state: ChannelState::Ringing,
+                    from: caller,
+                    to: &ext,
+                    user: Some((&user_id, &ext)),
+                    skill_group: &group,
+                },
+            ),
         ];
         self.start_call(Call {
             job_id: job_id.clone(),
@@ -246,24 +258,32 @@ impl Emulator {
             }
             let peer_id = peer.user_id.clone();
             let channels = vec![
-                leg(&job_id, 0, Leg {
-                    customer: false,
-                    call_type: CallType::Internal,
-                    state: ChannelState::Answered,
-                    from: &my_ext,
-                    to: callee,
-                    user: Some((user_id, &my_ext)),
-                    skill_group: &group,
-                }),
-                leg(&job_id, 1, Leg {
-                    customer: false,
-                    call_type: CallType::Internal,
-                    state: ChannelState::Ringing,
-                    from: &my_ext,
-                    to: callee,
-                    user: Some((&peer_id, callee)),
-                    skill_group: "",
-                }),
+                leg(
+                    &job_id,
+                    0,
+                    Leg {
+                        customer: false,
+                        call_type: CallType::Internal,
+                        state: ChannelState::Answered,
+                        from: &my_ext,
+                        to: callee,
+                        user: Some((user_id, &my_ext)),
+                        skill_group: &group,
+                    },
+                ),
+                leg(
+                    &job_id,
+                    1,
+                    Leg {
+                        customer: false,
+                        call_type: CallType::Internal,
+                        state: ChannelState::Ringing,
+                        from: &my_ext,
+                        to: callee,
+                        user: Some((&peer_id, callee)),
+                        skill_group: "",
+                    },
+                ),
             ];
             self.start_call(Call {
                 job_id: job_id.clone(),
@@ -293,24 +313,32 @@ impl Emulator {
                 .unwrap_or_else(|| self.config.hotline.clone()),
         };
         let channels = vec![
-            leg(&job_id, 0, Leg {
-                customer: false,
-                call_type: CallType::Outbound,
-                state: ChannelState::Answered,
-                from: &my_ext,
-                to: callee,
-                user: Some((user_id, &my_ext)),
-                skill_group: &group,
-            }),
-            leg(&job_id, 1, Leg {
-                customer: true,
-                call_type: CallType::Outbound,
-                state: ChannelState::Ringing,
-                from: &shown,
-                to: callee,
-                user: None,
-                skill_group: "",
-            }),
+            leg(
+                &job_id,
+                0,
+                Leg {
+                    customer: false,
+                    call_type: CallType::Outbound,
+                    state: ChannelState::Answered,
+                    from: &my_ext,
+                    to: callee,
+                    user: Some((user_id, &my_ext)),
+                    skill_group: &group,
+                },
+            ),
+            leg(
+                &job_id,
+                1,
+                Leg {
+                    customer: true,
+                    call_type: CallType::Outbound,
+                    state: ChannelState::Ringing,
+                    from: &shown,
+                    to: callee,
+                    user: None,
+                    skill_group: "",
+                },
+            ),
         ];
         self.start_call(Call {
             job_id: job_id.clone(),
@@ -325,7 +353,9 @@ impl Emulator {
         let delay = delay_ms.unwrap_or(timers.outbound_answer_delay_ms);
         let no_answer = timeout_seconds
             .map(|s| u64::from(s) * 1000)
-            .map_or(timers.no_answer_timeout_ms, |t| t.min(timers.no_answer_timeout_ms));
+            .map_or(timers.no_answer_timeout_ms, |t| {
+                t.min(timers.no_answer_timeout_ms)
+            });
         let (answer, after) = match answer {
             Answer::NoAnswer => (Answer::NoAnswer, no_answer),
             _ if no_answer < delay => (Answer::NoAnswer, no_answer),
@@ -353,7 +383,10 @@ impl Emulator {
         self.agent(user_id)?.expect(&[UserState::Ringing])?;
         if let Some(mine) = call.channels.iter().find(|c| c.user_id == user_id) {
             if mine.channel_state != ChannelState::Ringing {
-                return Err(ApiError::channel_state(mine.channel_state.as_str(), &["RINGING"]));
+                return Err(ApiError::channel_state(
+                    mine.channel_state.as_str(),
+                    &["RINGING"],
+                ));
             }
         }
         self.connect(job_id, |c| c.user_id == user_id);
@@ -362,7 +395,9 @@ impl Emulator {
 
     /// Marks the leg matching `pred` ANSWERED; once every leg is, the agents in the call go TALKING.
     fn connect(&mut self, job_id: &str, pred: impl Fn(&ChannelContext) -> bool) {
-        let Some(call) = self.calls.get_mut(job_id) else { return };
+        let Some(call) = self.calls.get_mut(job_id) else {
+            return;
+        };
         if let Some(leg) = call.leg_mut(pred) {
             leg.channel_state = ChannelState::Answered;
             leg.timestamp = now_ms();
@@ -402,15 +437,25 @@ impl Emulator {
 
     /// The far end of `job_id` hangs up (the customer; for an internal call, the caller).
     pub(crate) fn far_end_hangup(&mut self, job_id: &str) -> bool {
-        let Some(call) = self.calls.get(job_id) else { return false };
+        let Some(call) = self.calls.get(job_id) else {
+            return false;
+        };
         let who = call.caller.clone();
         self.end_call(job_id, &who, "200 - Okay", RingEnd::Abandoned);
         true
     }
 
     /// The call `job_id` ends: every leg RELEASED, every agent leaves it as the module doc says.
-    pub(crate) fn end_call(&mut self, job_id: &str, initiator: &str, reason: &str, ring_end: RingEnd) {
-        let Some(mut call) = self.calls.remove(job_id) else { return };
+    pub(crate) fn end_call(
+        &mut self,
+        job_id: &str,
+        initiator: &str,
+        reason: &str,
+        ring_end: RingEnd,
+    ) {
+        let Some(mut call) = self.calls.remove(job_id) else {
+            return;
+        };
         let ts = now_ms();
         for ch in &mut call.channels {
             ch.channel_state = ChannelState::Released;
@@ -420,12 +465,16 @@ impl Emulator {
         }
         let ended = call.context(&self.config.instance_id);
         for user in call.agents() {
-            let Ok(agent) = self.agent(&user) else { continue };
+            let Ok(agent) = self.agent(&user) else {
+                continue;
+            };
             if agent.job_id != job_id || !agent.in_call() {
                 continue;
             }
             match (&agent.state, ring_end) {
-                (UserState::Ringing, RingEnd::Abandoned) => self.set_state(&user, UserState::Ready, ""),
+                (UserState::Ringing, RingEnd::Abandoned) => {
+                    self.set_state(&user, UserState::Ready, "")
+                }
                 (UserState::Ringing, RingEnd::TimedOut) => {
                     self.set_state(&user, UserState::Break, RINGING_TIMEOUT)
                 }
@@ -444,7 +493,9 @@ impl Emulator {
 
     /// The far end of outbound call `job_id` reacts (timer): answers, or fails busy / unanswered.
     pub(crate) fn far_end(&mut self, job_id: &str, answer: Answer) {
-        let Some(call) = self.calls.get(job_id) else { return };
+        let Some(call) = self.calls.get(job_id) else {
+            return;
+        };
         let still_dialing = call
             .channels
             .iter()
@@ -456,9 +507,12 @@ impl Emulator {
         match answer {
             Answer::Auto => self.connect(job_id, |c| c.user_id.is_empty()),
             Answer::Busy => self.end_call(job_id, &callee, "486 - Busy Here", RingEnd::Abandoned),
-            Answer::NoAnswer => {
-                self.end_call(job_id, &callee, "480 - Temporarily Unavailable", RingEnd::Abandoned)
-            }
+            Answer::NoAnswer => self.end_call(
+                job_id,
+                &callee,
+                "480 - Temporarily Unavailable",
+                RingEnd::Abandoned,
+            ),
         }
     }
 
@@ -506,8 +560,14 @@ mod tests {
         assert_eq!(snap.user_context.job_id, job);
         let call = snap.call_context.unwrap();
         assert_eq!(call.customer_channel().unwrap().originator, "13800000001");
-        assert_eq!(call.channel_of(A1).unwrap().channel_state, ChannelState::Ringing);
-        assert!(matches!(emu.take_timers()[..], [Timer::RingingTimeout { .. }]));
+        assert_eq!(
+            call.channel_of(A1).unwrap().channel_state,
+            ChannelState::Ringing
+        );
+        assert!(matches!(
+            emu.take_timers()[..],
+            [Timer::RingingTimeout { .. }]
+        ));
         let (_, second) = emu.inbound("13800000002", None).unwrap();
         assert_eq!(second, A2);
         assert_eq!(
@@ -526,7 +586,10 @@ mod tests {
         assert_eq!(state(&emu, A1), "WORKING");
         let snap = emu.snapshot(A1).unwrap();
         let call = snap.call_context.unwrap();
-        assert!(call.channel_contexts.iter().all(|c| c.channel_state == ChannelState::Released));
+        assert!(call
+            .channel_contexts
+            .iter()
+            .all(|c| c.channel_state == ChannelState::Released));
         assert_eq!(emu.calls().count(), 0);
         emu.ready(A1, false).unwrap();
         assert!(emu.snapshot(A1).unwrap().call_context.is_none());
@@ -538,7 +601,10 @@ mod tests {
         let (job, _) = emu.inbound("138", Some("sales@ccc-demo")).unwrap();
         emu.ringing_timeout(&job, A1);
         let u = emu.user_context(A1).unwrap();
-        assert_eq!((u.user_state.as_str(), u.break_code.as_str()), ("BREAK", RINGING_TIMEOUT));
+        assert_eq!(
+            (u.user_state.as_str(), u.break_code.as_str()),
+            ("BREAK", RINGING_TIMEOUT)
+        );
         let (job, _) = emu.inbound("138", None).unwrap();
         emu.release(A2, &job, None).unwrap();
         assert_eq!(emu.user_context(A2).unwrap().break_code, REJECT_CALL);
@@ -548,11 +614,20 @@ mod tests {
     fn internal_call_between_agents() {
         let mut emu = ready_emulator();
         let job = emu.make_call(A1, "8002", None, None).unwrap();
-        assert_eq!((state(&emu, A1), state(&emu, A2)), ("DIALING".into(), "RINGING".into()));
+        assert_eq!(
+            (state(&emu, A1), state(&emu, A2)),
+            ("DIALING".into(), "RINGING".into())
+        );
         emu.answer(A2, &job).unwrap();
-        assert_eq!((state(&emu, A1), state(&emu, A2)), ("TALKING".into(), "TALKING".into()));
+        assert_eq!(
+            (state(&emu, A1), state(&emu, A2)),
+            ("TALKING".into(), "TALKING".into())
+        );
         emu.release(A2, &job, None).unwrap();
-        assert_eq!((state(&emu, A1), state(&emu, A2)), ("WORKING".into(), "WORKING".into()));
+        assert_eq!(
+            (state(&emu, A1), state(&emu, A2)),
+            ("WORKING".into(), "WORKING".into())
+        );
         let err = emu.make_call(A1, "8003", None, None).unwrap_err();
         assert_eq!(err.code, "UserBusy");
     }
@@ -566,11 +641,16 @@ mod tests {
         assert_eq!(state(&emu, A1), "TALKING");
         emu.far_end_hangup(&job);
         assert_eq!(state(&emu, A1), "WORKING");
-        let job = emu.make_call(A1, "13900000001", Some("01080000002"), None).unwrap();
+        let job = emu
+            .make_call(A1, "13900000001", Some("01080000002"), None)
+            .unwrap();
         emu.far_end(&job, Answer::Busy);
         assert_eq!(state(&emu, A1), "WORKING");
         let ended = emu.snapshot(A1).unwrap().call_context.unwrap();
-        assert_eq!(ended.customer_channel().unwrap().release_reason, "486 - Busy Here");
+        assert_eq!(
+            ended.customer_channel().unwrap().release_reason,
+            "486 - Busy Here"
+        );
         assert_eq!(ended.customer_channel().unwrap().originator, "01080000002");
         let err = emu.make_call(A1, "139", Some("999"), None).unwrap_err();
         assert_eq!(err.code, "Parameter.Invalid");

@@ -177,14 +177,23 @@ impl Default for EmulatorConfig {
             ],
             skill_groups: vec![
                 group("sales", "销售 Sales", &["agent1", "agent2", "supervisor"]),
-                group("support", "客服 Support", &["agent2", "agent3", "supervisor"]),
+                group(
+                    "support",
+                    "客服 Support",
+                    &["agent2", "agent3", "supervisor"],
+                ),
             ],
             outbound_numbers: vec![
                 number("02180000001", "上海", "上海"),
                 number("01080000002", "北京", "北京"),
                 number("057180000003", "浙江", "杭州"),
             ],
-            break_codes: vec!["Rest".into(), "Meal".into(), "Meeting".into(), "Training".into()],
+            break_codes: vec![
+                "Rest".into(),
+                "Meal".into(),
+                "Meeting".into(),
+                "Training".into(),
+            ],
             numbers: BTreeMap::new(),
             timers: Timers::default(),
         }
@@ -230,10 +239,16 @@ impl EmulatorConfig {
         let mut extensions = HashSet::new();
         for a in &self.agents {
             if a.user_id.is_empty() || !users.insert(a.user_id.as_str()) {
-                return invalid(format!("agent user_id {:?} is empty or repeated", a.user_id));
+                return invalid(format!(
+                    "agent user_id {:?} is empty or repeated",
+                    a.user_id
+                ));
             }
             if a.extension.is_empty() || !extensions.insert(a.extension.as_str()) {
-                return invalid(format!("extension {:?} of {} is empty or repeated", a.extension, a.user_id));
+                return invalid(format!(
+                    "extension {:?} of {} is empty or repeated",
+                    a.extension, a.user_id
+                ));
             }
         }
         let mut groups = HashSet::new();
@@ -254,7 +269,10 @@ impl EmulatorConfig {
     }
 
     /// Skill groups `user_id` belongs to.
-    pub fn groups_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a SkillGroupConfig> + 'a {
+    pub fn groups_of<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> impl Iterator<Item = &'a SkillGroupConfig> + 'a {
         self.skill_groups
             .iter()
             .filter(move |g| g.members.iter().any(|m| m == user_id))
@@ -262,10 +280,13 @@ impl EmulatorConfig {
 
     /// The behaviour of dialled number `number`.
     pub fn behaviour_of(&self, number: &str) -> NumberBehaviour {
-        self.numbers.get(number).cloned().unwrap_or(NumberBehaviour {
-            answer: Answer::Auto,
-            delay_ms: None,
-        })
+        self.numbers
+            .get(number)
+            .cloned()
+            .unwrap_or(NumberBehaviour {
+                answer: Answer::Auto,
+                delay_ms: None,
+            })
     }
 }
 
@@ -279,7 +300,10 @@ mod tests {
         c.validate().unwrap();
         assert_eq!(c.instance_id, "ccc-demo");
         assert_eq!(c.agents[0].user_id, "agent1@ccc-demo");
-        let groups: Vec<_> = c.groups_of("agent2@ccc-demo").map(|g| g.id.as_str()).collect();
+        let groups: Vec<_> = c
+            .groups_of("agent2@ccc-demo")
+            .map(|g| g.id.as_str())
+            .collect();
         assert_eq!(groups, ["sales@ccc-demo", "support@ccc-demo"]);
         assert_eq!(c.timers.ringing_timeout_ms, 30_000);
     }
@@ -301,6 +325,9 @@ mod tests {
         assert_eq!(c.agents.len(), 4);
         assert!(EmulatorConfig::from_toml_str("instance = \"x\"\n").is_err());
         let bad = "[[skill_groups]]\nid = \"g@x\"\nname = \"g\"\nmembers = [\"nobody@x\"]\n";
-        assert!(matches!(EmulatorConfig::from_toml_str(bad), Err(ConfigError::Invalid(_))));
+        assert!(matches!(
+            EmulatorConfig::from_toml_str(bad),
+            Err(ConfigError::Invalid(_))
+        ));
     }
 }

@@ -184,6 +184,9 @@ mod tests {
     fn unknown_users_are_not_exists_user_id() {
         let emu = Emulator::new(EmulatorConfig::default());
         let err = emu.snapshot("ghost@ccc-demo").unwrap_err();
-        assert_eq!((err.http_status, err.code.as_str()), (404, "NotExists.UserId"));
+        assert_eq!(
+            (err.http_status, err.code.as_str()),
+            (404, "NotExists.UserId")
+        );
     }
 }

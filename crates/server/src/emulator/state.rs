@@ -111,9 +111,17 @@ impl Emulator {
         groups: Vec<String>,
     ) -> Result<(), ApiError> {
         let instance = self.config.instance_id.clone();
-        let mine: Vec<String> = self.config.groups_of(user_id).map(|g| g.id.clone()).collect();
+        let mine: Vec<String> = self
+            .config
+            .groups_of(user_id)
+            .map(|g| g.id.clone())
+            .collect();
         self.agent(user_id)?;
-        let groups = if groups.is_empty() { mine.clone() } else { groups };
+        let groups = if groups.is_empty() {
+            mine.clone()
+        } else {
+            groups
+        };
         for g in &groups {
             if !self.config.skill_groups.iter().any(|s| &s.id == g) {
                 return Err(ApiError::no_skill_group(g, &instance));
@@ -158,11 +166,8 @@ impl Emulator {
 
     /// ReadyForService: BREAK/READY/WORKING → READY; `outbound_only` sets the outbound scenario.
     pub(crate) fn ready(&mut self, user_id: &str, outbound_only: bool) -> Result<(), ApiError> {
-        self.agent(user_id)?.expect(&[
-            UserState::Break,
-            UserState::Ready,
-            UserState::Working,
-        ])?;
+        self.agent(user_id)?
+            .expect(&[UserState::Break, UserState::Ready, UserState::Working])?;
         self.agent_mut(user_id)?.outbound_scenario = outbound_only;
         self.set_state(user_id, UserState::Ready, "");
         Ok(())
@@ -170,11 +175,8 @@ impl Emulator {
 
     /// TakeBreak: READY/BREAK/WORKING → BREAK `code`.
     pub(crate) fn take_break(&mut self, user_id: &str, code: &str) -> Result<(), ApiError> {
-        self.agent(user_id)?.expect(&[
-            UserState::Ready,
-            UserState::Break,
-            UserState::Working,
-        ])?;
+        self.agent(user_id)?
+            .expect(&[UserState::Ready, UserState::Break, UserState::Working])?;
         self.agent_mut(user_id)?.outbound_scenario = false;
         self.set_state(user_id, UserState::Break, code);
         Ok(())
@@ -207,7 +209,11 @@ mod tests {
         assert_eq!(state(&emu), ("BREAK".into(), "Meal".into()));
         emu.sign_out(A1).unwrap();
         assert_eq!(state(&emu), ("OFFLINE".into(), String::new()));
-        assert!(emu.user_context(A1).unwrap().signed_skill_group_id_list.is_empty());
+        assert!(emu
+            .user_context(A1)
+            .unwrap()
+            .signed_skill_group_id_list
+            .is_empty());
     }
 
     #[test]
@@ -221,9 +227,13 @@ mod tests {
     #[test]
     fn sign_in_checks_groups() {
         let mut emu = Emulator::new(EmulatorConfig::default());
-        let err = emu.sign_in(A1, "", vec!["nope@ccc-demo".into()]).unwrap_err();
+        let err = emu
+            .sign_in(A1, "", vec!["nope@ccc-demo".into()])
+            .unwrap_err();
         assert_eq!(err.code, "NotExists.SkillGroupId");
-        let err = emu.sign_in(A1, "", vec!["support@ccc-demo".into()]).unwrap_err();
+        let err = emu
+            .sign_in(A1, "", vec!["support@ccc-demo".into()])
+            .unwrap_err();
         assert_eq!(err.http_status, 403);
         assert_eq!(state(&emu).0, "OFFLINE");
     }

@@ -78,7 +78,10 @@ mod tests {
         emu.release(a1, &job, None).unwrap();
         emu.take_changes();
         emu.fire(&timers[0]);
-        assert!(emu.take_changes().is_empty(), "the call is gone: nothing changes");
+        assert!(
+            emu.take_changes().is_empty(),
+            "the call is gone: nothing changes"
+        );
 
         emu.ready(a1, false).unwrap();
         emu.make_call(a1, "120", None, Some(1)).unwrap();

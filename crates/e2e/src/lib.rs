@@ -1,0 +1,269 @@
+//! Harness of the end-to-end tests: the real server in-process on 127.0.0.1, the release build from `dist/`,
+//! and headless Chromium driven through ChromeDriver (WebDriver).
+//!
+//! A test calls [`run`] with the emulator settings it wants and a body that receives a [`Session`]: a
+//! browser on a fresh profile plus the server's address and control API. The browser session is closed and
+//! ChromeDriver stopped whatever the body does, also when it panics. Every wait is for a condition, with a
+//! deadline; nothing sleeps for a fixed time.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures_util::FutureExt;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::process::{Child, Command};
+use tokio::sync::oneshot;
+use workbench_server::{EmulatorConfig, ServerOptions};
+
+/// How long any single condition may take before the test fails.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// The workspace root (where `dist/` and `test-artifacts/` live).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+/// The release build the tests load. Built by `make test` (`trunk build --release`).
+pub fn dist() -> PathBuf {
+    let dist = workspace_root().join("dist");
+    assert!(
+        dist.join("sdk/workbench_bg.wasm").is_file() && dist.join("sdk/workbenchSdk.min.js").is_file(),
+        "{} has no SDK build; run `make test` (or `trunk build --release`) first",
+        dist.display()
+    );
+    dist
+}
+
+/// The server under test, serving on an ephemeral loopback port.
+pub struct Server {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    http: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Server {
+    /// Starts the server with `emulator` settings and the `dist/` build.
+    pub async fn start(emulator: EmulatorConfig) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = oneshot::channel::<()>();
+        let options = ServerOptions { dist: dist(), emulator };
+        tokio::spawn(async move {
+            let stop = async {
+                let _ = rx.await;
+            };
+            if let Err(e) = workbench_server::serve_until(listener, options, stop).await {
+                panic!("server failed: {e}");
+            }
+        });
+        Server { base, http: reqwest::Client::new(), shutdown: Some(tx) }
+    }
+
+    /// `POST` a JSON body to a control URL; returns the status and the JSON answer.
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let res = self.http.post(format!("{}{path}", self.base)).json(&body).send().await.expect("POST");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `PUT` a JSON body to a control URL.
+    pub async fn put(&self, path: &str, body: Value) -> u16 {
+        let res = self.http.put(format!("{}{path}", self.base)).json(&body).send().await.expect("PUT");
+        res.status().as_u16()
+    }
+
+    /// `GET /emulator/v1/state`.
+    pub async fn state(&self) -> Value {
+        let res = self.http.get(format!("{}/emulator/v1/state", self.base)).send().await.expect("GET state");
+        res.json().await.expect("state JSON")
+    }
+
+    /// The emulator's view of one agent.
+    pub async fn agent(&self, user_id: &str) -> Value {
+        let state = self.state().await;
+        state["agents"]
+            .as_array()
+            .and_then(|a| a.iter().find(|a| a["userId"] == user_id).cloned())
+            .unwrap_or_else(|| panic!("no agent {user_id} in {state}"))
+    }
+
+    /// A customer dials the hotline; returns the job id.
+    pub async fn ring(&self, caller: &str) -> String {
+        let (status, body) = self.post("/emulator/v1/inbound-calls", json!({ "caller": caller })).await;
+        assert_eq!(status, 200, "inbound call refused: {body}");
+        body["jobId"].as_str().expect("jobId").to_string()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A running ChromeDriver.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+            probe.local_addr().unwrap().port()
+        };
+        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let child = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {binary} ({e}); `make test` installs chromium-driver"));
+        let url = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        loop {
+            let ready = http.get(format!("{url}/status")).send().await.ok();
+            if let Some(res) = ready {
+                if res.json::<Value>().await.ok().is_some_and(|v| v["value"]["ready"] == true) {
+                    break;
+                }
+            }
+            assert!(started.elapsed() < DEADLINE, "chromedriver did not become ready");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Driver { child, url }
+    }
+}
+
+/// What a test body works with.
+pub struct Session {
+    /// The browser.
+    pub browser: Client,
+    /// The server under test.
+    pub server: Server,
+}
+
+/// Starts the server and a browser, runs `body`, then always closes the browser and stops both.
+pub async fn run<F, Fut>(emulator: EmulatorConfig, body: F)
+where
+    F: FnOnce(Session) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let server = Server::start(emulator).await;
+    let mut driver = Driver::start().await;
+    let browser = connect(&driver.url).await;
+    let outcome = std::panic::AssertUnwindSafe(body(Session { browser: browser.clone(), server }))
+        .catch_unwind()
+        .await;
+    let _ = browser.close().await;
+    let _ = driver.child.kill().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+async fn connect(driver: &str) -> Client {
+    let profile = std::env::temp_dir().join(format!("ccc-e2e-profile-{}-{}", std::process::id(), unique()));
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1100,760",
+        "--lang=zh-CN",
+    ];
+    let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": "/usr/bin/chromium", "args": args }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(driver)
+        .await
+        .expect("WebDriver session")
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+/// Waits until the panel shows status `code` (`.ccc-wb[data-status]`).
+pub async fn wait_status(browser: &Client, code: i32) {
+    let selector = format!(r#".ccc-wb[data-status="{code}"]"#);
+    if let Err(e) = browser.wait().at_most(DEADLINE).for_element(Locator::Css(&selector)).await {
+        let shown = browser
+            .execute("const p = document.querySelector('.ccc-wb'); return p && p.dataset.status;", vec![])
+            .await
+            .ok();
+        panic!("the panel never reached status {code} (it shows {shown:?}): {e}");
+    }
+}
+
+/// Waits for an element and clicks it.
+pub async fn click(browser: &Client, selector: &str) {
+    let el = browser
+        .wait()
+        .at_most(DEADLINE)
+        .for_element(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"));
+    el.click().await.unwrap_or_else(|e| panic!("click {selector}: {e}"));
+}
+
+/// Waits until `check` returns `Some`, polling every 50 ms up to [`DEADLINE`].
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(started.elapsed() < DEADLINE, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Saves a PNG of the element matching `selector` to `test-artifacts/<name>.png`.
+pub async fn screenshot(browser: &Client, selector: &str, name: &str) -> PathBuf {
+    let el = browser.find(Locator::Css(selector)).await.expect("element to screenshot");
+    let png = el.screenshot().await.expect("screenshot");
+    let dir = workspace_root().join("test-artifacts");
+    std::fs::create_dir_all(&dir).expect("test-artifacts");
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("write screenshot");
+    path
+}
+
+/// The hooks the demo host page logged, oldest first, as `(name, payload JSON text)`.
+pub async fn hook_log(browser: &Client) -> Vec<(String, String)> {
+    let v = browser
+        .execute(
+            "return Array.from(document.querySelectorAll('#hooks li')).reverse()\
+             .map(li => [li.getAttribute('data-hook'), li.lastChild.textContent]);",
+            vec![],
+        )
+        .await
+        .expect("read the hook log");
+    serde_json::from_value(v).expect("hook log shape")
+}

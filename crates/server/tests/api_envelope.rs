@@ -1,0 +1,243 @@
+//! The `/data/api.json` contract: envelope shape, HTTP statuses, key casing, GET/POST, identity.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+fn assert_error(status: u16, env: &Value, want_status: u16, code: &str) {
+    assert_eq!(status, want_status, "{env}");
+    assert_eq!(env["Code"], code, "{env}");
+    assert_eq!(env["HttpStatusCode"], want_status, "{env}");
+    assert!(
+        env["Message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{env}"
+    );
+    assert!(
+        env["RequestId"].as_str().is_some_and(|r| r.len() == 36),
+        "{env}"
+    );
+    assert!(env.get("Data").is_none(), "{env}");
+}
+
+#[tokio::test]
+async fn unknown_unsupported_and_malformed_requests() {
+    let s = start().await;
+    let (st, env) = s
+        .api("DeleteEverything", json!({"InstanceId": "ccc-demo"}))
+        .await;
+    assert_error(st, &env, 404, "NotExists.Action");
+    assert_eq!(env["Params"], json!(["DeleteEverything"]));
+
+    let (st, env) = s
+        .api("HoldCall", json!({"InstanceId": "ccc-demo", "JobId": "j"}))
+        .await;
+    assert_error(st, &env, 501, "NotSupported.Action");
+
+    // Not JSON.
+    let resp = s
+        .http
+        .post(api_url(&s.base, "PollUserStatus"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("request=%7Bnot-json")
+        .send()
+        .await
+        .unwrap();
+    let st = resp.status().as_u16();
+    let env: Value = resp.json().await.unwrap();
+    assert_error(st, &env, 400, "InvalidParameter");
+    assert!(env["Message"].as_str().unwrap().contains("not valid JSON"));
+
+    // No request at all.
+    let resp = s
+        .http
+        .post(api_url(&s.base, "PollUserStatus"))
+        .send()
+        .await
+        .unwrap();
+    let st = resp.status().as_u16();
+    let env: Value = resp.json().await.unwrap();
+    assert_error(st, &env, 400, "InvalidParameter");
+
+    // Wrong instance; missing instance; missing required field.
+    let (st, env) = s
+        .api("PollUserStatus", json!({"InstanceId": "other"}))
+        .await;
+    assert_error(st, &env, 404, "NotExists.InstanceId");
+    let (st, env) = s.api("PollUserStatus", json!({})).await;
+    assert_error(st, &env, 400, "Parameter.Blank");
+    assert_eq!(env["Params"], json!(["InstanceId"]));
+    let (st, env) = s.api("MakeCall", json!({"InstanceId": "ccc-demo"})).await;
+    assert_error(st, &env, 400, "Parameter.Blank");
+    assert_eq!(env["Params"], json!(["Callee"]));
+}
+
+#[tokio::test]
+async fn success_envelope_and_unique_request_ids() {
+    let s = start().await;
+    let (st, a) = s
+        .api("PollUserStatus", json!({"InstanceId": "ccc-demo"}))
+        .await;
+    let (_, b) = s
+        .api("PollUserStatus", json!({"InstanceId": "ccc-demo"}))
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        (a["Code"].as_str(), a["HttpStatusCode"].as_u64()),
+        (Some("OK"), Some(200))
+    );
+    assert_ne!(a["RequestId"], b["RequestId"]);
+    assert_eq!(a["Data"]["UserContext"]["UserState"], "OFFLINE");
+}
+
+#[tokio::test]
+async fn lower_camel_and_pascal_keys_are_both_accepted() {
+    let s = start().await;
+    let (st, env) = s
+        .api(
+            "SignInGroup",
+            json!({"instanceId": "ccc-demo", "userId": A2, "deviceId": "d",
+            "signedSkillGroupIdList": "[\"support@ccc-demo\"]"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{env}");
+    assert_eq!(env["Data"]["UserState"], "BREAK");
+    assert_eq!(
+        env["Data"]["SignedSkillGroupIdList"],
+        json!(["support@ccc-demo"])
+    );
+    let (st, env) = s
+        .api(
+            "ReadyForService",
+            json!({"InstanceId": "ccc-demo", "UserId": A2}),
+        )
+        .await;
+    assert_eq!(
+        (st, env["Data"]["UserState"].as_str()),
+        (200, Some("READY"))
+    );
+    // Numbers and booleans sent as strings (2021-docs style) are read too.
+    let (st, env) = s
+        .api(
+            "ListSkillLevelsOfUser",
+            json!({"instanceId": "ccc-demo", "userId": A2, "pageNumber": "1", "pageSize": "1"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{env}");
+    assert_eq!(
+        (
+            env["Data"]["TotalCount"].as_u64(),
+            env["Data"]["List"].as_array().map(Vec::len)
+        ),
+        (Some(2), Some(1))
+    );
+}
+
+#[tokio::test]
+async fn get_with_request_in_the_query() {
+    let s = start().await;
+    let request = serde_urlencoded::to_string([(
+        "request",
+        json!({"instanceId": "ccc-demo", "userId": A3}).to_string(),
+    )])
+    .unwrap();
+    let url = format!("{}&{request}", api_url(&s.base, "GetLoginDetails"));
+    let resp = s.http.get(url).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let env: Value = resp.json().await.unwrap();
+    assert_eq!(env["Data"]["UserId"], A3);
+    assert_eq!(env["Data"]["Extension"], "8003");
+}
+
+#[tokio::test]
+async fn identity_from_header_cookie_and_default() {
+    let s = start().await;
+    let who = |env: &Value| env["Data"]["UserId"].as_str().unwrap().to_owned();
+    let params = json!({"InstanceId": "ccc-demo"});
+
+    let (_, env) = s.api("GetLoginDetails", params.clone()).await;
+    assert_eq!(who(&env), A1, "default: the first agent");
+
+    let (_, env) = s.api_as(A2, "GetLoginDetails", params.clone()).await;
+    assert_eq!(who(&env), A2, "X-CCC-User header");
+
+    let body = serde_urlencoded::to_string([("request", params.to_string())]).unwrap();
+    let resp = s
+        .http
+        .post(api_url(&s.base, "GetLoginDetails"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", "theme=dark; ccc_user=agent3%40ccc-demo")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let env: Value = resp.json().await.unwrap();
+    assert_eq!(who(&env), A3, "ccc_user cookie");
+
+    let (st, env) = s
+        .api_as("ghost@ccc-demo", "GetLoginDetails", params.clone())
+        .await;
+    assert_eq!((st, env["Code"].as_str()), (404, Some("NotExists.UserId")));
+    assert_eq!(env["Params"], json!(["ghost@ccc-demo", "ccc-demo"]));
+}
+
+#[tokio::test]
+async fn login_details_and_lists() {
+    let s = start().await;
+    let login = s.ok(A1, "GetLoginDetails", json!({})).await;
+    let push = login["AgentServerUrl"].as_str().unwrap();
+    assert!(
+        push.starts_with(&format!("ws://{}/emulator/ws/agent-events?token=", s.addr)),
+        "{push}"
+    );
+    assert_eq!(
+        (login["Extension"].as_str(), login["WorkMode"].as_str()),
+        (Some("8001"), Some("ON_SITE"))
+    );
+    assert!(!login["SipServerUrl"].as_str().unwrap().is_empty());
+    assert!(login["DisplayName"].as_str().unwrap().contains("Agent 1"));
+
+    let skills = s
+        .ok(
+            A1,
+            "ListSkillLevelsOfUser",
+            json!({"PageNumber": 1, "PageSize": 10}),
+        )
+        .await;
+    assert_eq!(skills["List"][0]["SkillGroupId"], "sales@ccc-demo");
+    assert_eq!(skills["TotalCount"], 1);
+    let others = s
+        .ok(
+            A1,
+            "ListSkillLevelsOfUser",
+            json!({"PageNumber": 1, "PageSize": 10, "IsMember": false}),
+        )
+        .await;
+    assert_eq!(others["List"][0]["SkillGroupId"], "support@ccc-demo");
+
+    let numbers = s
+        .ok(
+            A1,
+            "ListOutboundNumbersOfUser",
+            json!({"PageNumber": 1, "PageSize": 2}),
+        )
+        .await;
+    assert_eq!(numbers["TotalCount"], 3);
+    assert_eq!(numbers["List"].as_array().unwrap().len(), 2);
+    assert_eq!(numbers["List"][0]["Number"], "02180000001");
+
+    let items = s
+        .ok(
+            A1,
+            "ListConfigItems",
+            json!({"ObjectId": "ccc-demo", "ObjectType": "INSTANCE"}),
+        )
+        .await;
+    let names: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["Name"].as_str())
+        .collect();
+    assert!(names.contains(&"BreakCodes"), "{items}");
+}

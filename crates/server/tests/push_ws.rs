@@ -1,0 +1,85 @@
+//! The agent-state WebSocket announced by GetLoginDetails.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn next_json(ws: &mut Ws) -> Value {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a push within 5 s");
+        match msg.expect("socket open").expect("no error") {
+            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+            Message::Close(f) => panic!("closed: {f:?}"),
+            _ => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn pushes_the_current_state_then_every_change() {
+    let s = start().await;
+    let login = s.ok(A1, "GetLoginDetails", json!({})).await;
+    let url = login["AgentServerUrl"].as_str().unwrap();
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+
+    let first = next_json(&mut ws).await;
+    assert_eq!(first["Type"], "UserStatus");
+    assert_eq!(first["UserContext"]["UserId"], A1);
+    assert_eq!(first["UserContext"]["UserState"], "OFFLINE");
+
+    s.ok(
+        A1,
+        "SignInGroup",
+        json!({"DeviceId": "d", "SignedSkillGroupIdList": "[]"}),
+    )
+    .await;
+    let signed = next_json(&mut ws).await;
+    assert_eq!(
+        (
+            signed["UserContext"]["UserState"].as_str(),
+            signed["UserContext"]["BreakCode"].as_str()
+        ),
+        (Some("BREAK"), Some("Warm-up"))
+    );
+    let ready = s.ok(A1, "ReadyForService", json!({})).await;
+    let pushed = next_json(&mut ws).await;
+    assert_eq!(pushed["UserContext"]["UserState"], "READY");
+    assert_eq!(pushed["ContextId"], ready["ContextId"]);
+    assert!(pushed["ContextId"].as_u64() > signed["ContextId"].as_u64());
+
+    // A call pushes RINGING with its CallContext; another agent's changes are not pushed here.
+    s.register(A2).await;
+    s.inbound(json!({"caller": "138", "skillGroupId": "sales@ccc-demo"}))
+        .await;
+    let ringing = next_json(&mut ws).await;
+    assert_eq!(ringing["UserContext"]["UserId"], A1);
+    assert_eq!(ringing["UserContext"]["UserState"], "RINGING");
+    assert_eq!(ringing["CallContext"]["CallType"], "INBOUND");
+}
+
+#[tokio::test]
+async fn unknown_token_is_closed_with_a_reason() {
+    let s = start().await;
+    let url = format!("ws://{}/emulator/ws/agent-events?token=bogus", s.addr);
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let Message::Close(Some(frame)) = msg else {
+        panic!("expected a close frame, got {msg:?}")
+    };
+    assert_eq!(u16::from(frame.code), 4401);
+    assert!(frame.reason.contains("unknown token"));
+}
