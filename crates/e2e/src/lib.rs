@@ -184,7 +184,7 @@ async fn connect(driver: &str) -> Client {
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
-        "--window-size=1100,760",
+        "--window-size=1100,900",
         "--lang=zh-CN",
     ];
     let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();

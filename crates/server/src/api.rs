@@ -108,11 +108,15 @@ fn request_params(
     Ok(value)
 }
 
-/// `ws://<Host>` (or `wss://` behind a TLS proxy that says so).
+/// `ws://<host>` (or `wss://` behind a TLS proxy that says so), where host is what the browser addressed:
+/// `X-Forwarded-Host` when a proxy in front says so (`trunk serve` does), else `Host`. The push socket then
+/// goes through the same proxy as the API.
 fn push_origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
+    let header_value = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    let host = header_value("x-forwarded-host")
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .or_else(|| header_value(header::HOST.as_str()))
         .unwrap_or("127.0.0.1");
     let tls = headers
         .get("x-forwarded-proto")

@@ -241,3 +241,35 @@ async fn login_details_and_lists() {
         .collect();
     assert!(names.contains(&"BreakCodes"), "{items}");
 }
+
+#[tokio::test]
+async fn the_push_url_follows_a_proxy_in_front_and_the_demo_host_path_answers_too() {
+    let s = start().await;
+    // `trunk serve` (and any reverse proxy) says which host the browser addressed.
+    let resp = s
+        .http
+        .post(api_url(&s.base, "GetLoginDetails"))
+        .header("X-CCC-User", A2)
+        .header("X-Forwarded-Host", "127.0.0.1:8081")
+        .form(&[("request", json!({"InstanceId": "ccc-demo"}).to_string())])
+        .send()
+        .await
+        .unwrap();
+    let env: Value = resp.json().await.unwrap();
+    let push = env["Data"]["AgentServerUrl"].as_str().unwrap();
+    assert!(push.starts_with("ws://127.0.0.1:8081/emulator/ws/agent-events?token="), "{push}");
+
+    // The seed's example config posts to /aliyun/ccc/api; the demo host page relies on it.
+    let url = api_url(&s.base, "GetLoginDetails").replace("/data/api.json", "/aliyun/ccc/api");
+    let resp = s
+        .http
+        .post(url)
+        .header("X-CCC-User", A3)
+        .form(&[("request", json!({"instanceId": "ccc-demo"}).to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let env: Value = resp.json().await.unwrap();
+    assert_eq!(env["Data"]["UserId"], A3);
+}
