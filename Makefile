@@ -43,7 +43,8 @@ test-e2e:
 	$(CARGO) test --locked -p workbench-e2e -- --test-threads=1
 
 ## size: what a host downloads for the panel (raw and gzip -9), after `make build`
-size: dist/sdk/workbench_bg.wasm
+size: setup
+	trunk build --release
 	@scripts/size-report.sh dist
 
 ## serve: live-reloading development build on http://127.0.0.1:8081 (run `make run` in another terminal)

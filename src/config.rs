@@ -216,7 +216,7 @@ impl Config {
 fn number(v: Option<&Value>) -> Option<f64> {
     match v? {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => decimal(s),
         _ => None,
     }
     .filter(|n| n.is_finite())
@@ -225,11 +225,43 @@ fn number(v: Option<&Value>) -> Option<f64> {
 /// A px size: a number, or a string such as `"320px"` / `"320"`.
 fn px(v: Option<&Value>) -> Option<u32> {
     match v? {
-        Value::String(s) => s.trim().trim_end_matches("px").trim().parse::<f64>().ok(),
-        other => number(Some(other)),
+        Value::String(s) => px_text(s),
+        other => number(Some(other))
+            .filter(|n| *n > 0.0)
+            .map(|n| n.round() as u32),
     }
-    .filter(|n| *n > 0.0)
-    .map(|n| n.round() as u32)
+}
+
+/// `"320px"`, `" 320 "`, `"320.4"` → 320; anything else (including 0 and negative sizes) → `None`.
+pub fn px_text(s: &str) -> Option<u32> {
+    decimal(s.trim().trim_end_matches("px"))
+        .filter(|n| *n > 0.0)
+        .map(|n| n.round() as u32)
+}
+
+/// A non-negative decimal number written as digits with an optional fraction (`"15"`, `"2.5"`).
+///
+/// Hand-rolled on purpose: `str::parse::<f64>` (with `f64`'s `Display`) adds ~18 KB to the wasm, and config
+/// values never need exponents or signs.
+pub fn decimal(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() && frac.is_empty() || !digits(int) || !digits(frac) || int.len() > 15 {
+        return None;
+    }
+    let whole = if int.is_empty() {
+        0
+    } else {
+        int.parse::<u64>().ok()?
+    };
+    let frac = &frac[..frac.len().min(9)];
+    let fraction = if frac.is_empty() {
+        0.0
+    } else {
+        frac.parse::<u64>().ok()? as f64 / 10u64.pow(frac.len() as u32) as f64
+    };
+    Some(whole as f64 + fraction)
 }
 
 fn after_call_rule(v: Option<&Value>) -> AfterCall {
@@ -329,6 +361,24 @@ mod tests {
         assert_eq!((c.poll_without_ws_ms, c.poll_with_ws_ms), (1000, 10000));
         assert_eq!(c.rules.auto_answer, None);
         assert!(!c.logged_keep_break);
+    }
+
+    #[test]
+    fn decimals_and_px_strings() {
+        assert_eq!(decimal("15"), Some(15.0));
+        assert_eq!(decimal(" 2.5 "), Some(2.5));
+        assert_eq!(decimal(".5"), Some(0.5));
+        for bad in ["", ".", "-3", "1e3", "12a", "1.2.3", "NaN"] {
+            assert_eq!(decimal(bad), None, "{bad:?}");
+        }
+        assert_eq!(px_text("320px"), Some(320));
+        assert_eq!(
+            px_text(" 552 px"),
+            Some(552),
+            "tolerated, like the document's own strings"
+        );
+        assert_eq!(px_text("300.6"), Some(301));
+        assert_eq!(px_text("0px"), None);
     }
 
     #[test]

@@ -154,13 +154,12 @@ impl WorkbenchCore {
     /// `changeWidth(width)`: a number of px, or a CSS px string.
     #[wasm_bindgen(js_name = changeWidth)]
     pub fn change_width(&self, width: JsValue) {
-        let px = width.as_f64().or_else(|| {
-            width
-                .as_string()
-                .and_then(|s| s.trim_end_matches("px").trim().parse().ok())
-        });
-        self.workbench
-            .change_width(px.filter(|w| *w > 0.0).map_or(0, |w| w.round() as u32));
+        let px = match width.as_f64() {
+            Some(w) if w > 0.0 => Some(w.round() as u32),
+            Some(_) => None,
+            None => width.as_string().and_then(|s| crate::config::px_text(&s)),
+        };
+        self.workbench.change_width(px.unwrap_or(0));
     }
 
     /// `reRender()`: mounts the panel again into `dom` (an SPA may have replaced the element); state and the
@@ -292,7 +291,12 @@ fn to_js(value: &Value) -> JsValue {
 }
 
 fn string_of(v: &JsValue) -> Option<String> {
-    v.as_string().or_else(|| v.as_f64().map(|n| n.to_string()))
+    // A host may pass a phone number as a JS number; only whole numbers make sense (no f64 formatting).
+    v.as_string().or_else(|| {
+        v.as_f64()
+            .filter(|n| n.fract() == 0.0 && n.abs() < 1e15)
+            .map(|n| (n as i64).to_string())
+    })
 }
 
 /// Skill-group ids of a `loginSkillGroupArray` (`[{skillGroupId, …}]`; plain id strings are accepted too).

@@ -55,20 +55,46 @@ async fn wait_until(what: &str, cond: impl Fn() -> bool) {
 
 fn error_message(result: Result<WorkbenchCore, JsError>) -> String {
     let err: JsValue = result.err().expect("the constructor must throw").into();
-    Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap()
+    Reflect::get(&err, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
 }
 
 #[wasm_bindgen_test]
 async fn mounts_a_320_by_580_panel_with_the_ten_side_nav_entries() {
     let root = container("wb-default");
-    let _core = WorkbenchCore::new(js(r#"{dom: "wb-default", instanceId: "ccc-demo", regionId: "cn-shanghai"}"#))
-        .expect("valid config");
+    let _core = WorkbenchCore::new(js(
+        r#"{dom: "wb-default", instanceId: "ccc-demo", regionId: "cn-shanghai"}"#,
+    ))
+    .expect("valid config");
     let panel: web_sys::HtmlElement = wait_for(&root, ".ccc-wb").await.dyn_into().unwrap();
     assert_eq!((panel.offset_width(), panel.offset_height()), (320, 580));
     let nav: Vec<String> = (0..root.query_selector_all(".ccc-nav-item").unwrap().length())
-        .map(|i| root.query_selector_all(".ccc-nav-item").unwrap().item(i).unwrap().text_content().unwrap())
+        .map(|i| {
+            root.query_selector_all(".ccc-nav-item")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
         .collect();
-    assert_eq!(nav, ["呼入", "呼出", "内部通话", "通话记录", "转接", "会议", "监听", "我的工作", "设备检测", "设置"]);
+    assert_eq!(
+        nav,
+        [
+            "呼入",
+            "呼出",
+            "内部通话",
+            "通话记录",
+            "转接",
+            "会议",
+            "监听",
+            "我的工作",
+            "设备检测",
+            "设置"
+        ]
+    );
     assert_eq!(panel.get_attribute("data-status").as_deref(), Some("-1"));
     let status = wait_for(&root, ".ccc-status").await;
     assert_eq!(status.text_content().as_deref(), Some("未注册"));
@@ -77,7 +103,8 @@ async fn mounts_a_320_by_580_panel_with_the_ten_side_nav_entries() {
 #[wasm_bindgen_test]
 async fn accepts_the_documents_string_sizes_and_an_element_as_dom() {
     let root = container("wb-sizes");
-    let config = js(r#"{instanceId: "ccc-demo", regionId: "cn-shanghai", width: "300px", height: "552px"}"#);
+    let config =
+        js(r#"{instanceId: "ccc-demo", regionId: "cn-shanghai", width: "300px", height: "552px"}"#);
     Reflect::set(&config, &"dom".into(), &root).unwrap();
     let _core = WorkbenchCore::new(config).expect("string sizes are tolerated");
     let panel: web_sys::HtmlElement = wait_for(&root, ".ccc-wb").await.dyn_into().unwrap();
@@ -91,14 +118,21 @@ fn a_hook_that_is_not_a_function_throws_with_its_name() {
         r#"{dom: "wb-bad-hook", instanceId: "ccc-demo", onCallComing: "popCustomer"}"#,
     )));
     assert_eq!(message, "onCallComing must be a function");
-    let message = error_message(WorkbenchCore::new(js(r#"{dom: "wb-bad-hook", instanceId: "x", apiAxiosFunc: 1}"#)));
+    let message = error_message(WorkbenchCore::new(js(
+        r#"{dom: "wb-bad-hook", instanceId: "x", apiAxiosFunc: 1}"#,
+    )));
     assert_eq!(message, "apiAxiosFunc must be a function");
 }
 
 #[wasm_bindgen_test]
 fn missing_dom_or_an_unknown_element_id_is_a_clear_error() {
-    assert_eq!(error_message(WorkbenchCore::new(js(r#"{instanceId: "ccc-demo"}"#))), "dom is required");
-    let message = error_message(WorkbenchCore::new(js(r#"{dom: "no-such-element", instanceId: "ccc-demo"}"#)));
+    assert_eq!(
+        error_message(WorkbenchCore::new(js(r#"{instanceId: "ccc-demo"}"#))),
+        "dom is required"
+    );
+    let message = error_message(WorkbenchCore::new(js(
+        r#"{dom: "no-such-element", instanceId: "ccc-demo"}"#,
+    )));
     assert!(message.contains("no-such-element"), "{message}");
 }
 
@@ -114,10 +148,16 @@ async fn a_method_outside_the_status_gate_reports_9001_and_does_not_throw() {
     core.answer();
     wait_until("two onErrorNotify calls", || errors.length() == 2).await;
     for e in errors.iter() {
-        assert_eq!(Reflect::get(&e, &"errorCode".into()).unwrap().as_f64(), Some(9001.0));
+        assert_eq!(
+            Reflect::get(&e, &"errorCode".into()).unwrap().as_f64(),
+            Some(9001.0)
+        );
     }
     let status = core.get_status_code();
-    assert_eq!(Reflect::get(&status, &"code".into()).unwrap().as_f64(), Some(-1.0));
+    assert_eq!(
+        Reflect::get(&status, &"code".into()).unwrap().as_f64(),
+        Some(-1.0)
+    );
 }
 
 #[wasm_bindgen_test]
@@ -128,21 +168,40 @@ async fn side_nav_list_and_header_options_shape_the_panel() {
     ))
     .unwrap();
     wait_for(&root, ".ccc-wb").await;
-    assert!(root.query_selector(".ccc-header").unwrap().is_none(), "header: false hides the header");
+    assert!(
+        root.query_selector(".ccc-header").unwrap().is_none(),
+        "header: false hides the header"
+    );
     let items = root.query_selector_all(".ccc-nav-item").unwrap();
-    let labels: Vec<String> = (0..items.length()).map(|i| items.item(i).unwrap().text_content().unwrap()).collect();
-    assert_eq!(labels, ["呼入", "呼出"], "unknown entries are ignored, the canonical order is kept");
+    let labels: Vec<String> = (0..items.length())
+        .map(|i| items.item(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["呼入", "呼出"],
+        "unknown entries are ignored, the canonical order is kept"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn change_visible_hides_the_panel_and_unload_removes_it() {
     let root = container("wb-visible");
-    let mut core = WorkbenchCore::new(js(r#"{dom: "wb-visible", instanceId: "ccc-demo"}"#)).unwrap();
+    let mut core =
+        WorkbenchCore::new(js(r#"{dom: "wb-visible", instanceId: "ccc-demo"}"#)).unwrap();
     let panel = wait_for(&root, ".ccc-wb").await;
     core.change_visible(false.into());
-    wait_until("the panel to hide", || panel.class_name().contains("ccc-hidden")).await;
+    wait_until("the panel to hide", || {
+        panel.class_name().contains("ccc-hidden")
+    })
+    .await;
     core.change_visible(true.into());
-    wait_until("the panel to show", || !panel.class_name().contains("ccc-hidden")).await;
+    wait_until("the panel to show", || {
+        !panel.class_name().contains("ccc-hidden")
+    })
+    .await;
     core.unload_workbench();
-    wait_until("the panel to go", || root.query_selector(".ccc-wb").unwrap().is_none()).await;
+    wait_until("the panel to go", || {
+        root.query_selector(".ccc-wb").unwrap().is_none()
+    })
+    .await;
 }

@@ -23,14 +23,18 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 
 /// The workspace root (where `dist/` and `test-artifacts/` live).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 /// The release build the tests load. Built by `make test` (`trunk build --release`).
 pub fn dist() -> PathBuf {
     let dist = workspace_root().join("dist");
     assert!(
-        dist.join("sdk/workbench_bg.wasm").is_file() && dist.join("sdk/workbenchSdk.min.js").is_file(),
+        dist.join("sdk/workbench_bg.wasm").is_file()
+            && dist.join("sdk/workbenchSdk.min.js").is_file(),
         "{} has no SDK build; run `make test` (or `trunk build --release`) first",
         dist.display()
     );
@@ -48,10 +52,15 @@ pub struct Server {
 impl Server {
     /// Starts the server with `emulator` settings and the `dist/` build.
     pub async fn start(emulator: EmulatorConfig) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
-        let options = ServerOptions { dist: dist(), emulator };
+        let options = ServerOptions {
+            dist: dist(),
+            emulator,
+        };
         tokio::spawn(async move {
             let stop = async {
                 let _ = rx.await;
@@ -60,25 +69,46 @@ impl Server {
                 panic!("server failed: {e}");
             }
         });
-        Server { base, http: reqwest::Client::new(), shutdown: Some(tx) }
+        Server {
+            base,
+            http: reqwest::Client::new(),
+            shutdown: Some(tx),
+        }
     }
 
     /// `POST` a JSON body to a control URL; returns the status and the JSON answer.
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let res = self.http.post(format!("{}{path}", self.base)).json(&body).send().await.expect("POST");
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("POST");
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
     /// `PUT` a JSON body to a control URL.
     pub async fn put(&self, path: &str, body: Value) -> u16 {
-        let res = self.http.put(format!("{}{path}", self.base)).json(&body).send().await.expect("PUT");
+        let res = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("PUT");
         res.status().as_u16()
     }
 
     /// `GET /emulator/v1/state`.
     pub async fn state(&self) -> Value {
-        let res = self.http.get(format!("{}/emulator/v1/state", self.base)).send().await.expect("GET state");
+        let res = self
+            .http
+            .get(format!("{}/emulator/v1/state", self.base))
+            .send()
+            .await
+            .expect("GET state");
         res.json().await.expect("state JSON")
     }
 
@@ -93,7 +123,9 @@ impl Server {
 
     /// A customer dials the hotline; returns the job id.
     pub async fn ring(&self, caller: &str) -> String {
-        let (status, body) = self.post("/emulator/v1/inbound-calls", json!({ "caller": caller })).await;
+        let (status, body) = self
+            .post("/emulator/v1/inbound-calls", json!({ "caller": caller }))
+            .await;
         assert_eq!(status, 200, "inbound call refused: {body}");
         body["jobId"].as_str().expect("jobId").to_string()
     }
@@ -119,7 +151,8 @@ impl Driver {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
             probe.local_addr().unwrap().port()
         };
-        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let binary =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let child = Command::new(&binary)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
@@ -127,18 +160,28 @@ impl Driver {
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {binary} ({e}); `make test` installs chromium-driver"));
+            .unwrap_or_else(|e| {
+                panic!("cannot start {binary} ({e}); `make test` installs chromium-driver")
+            });
         let url = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::new();
         let started = Instant::now();
         loop {
             let ready = http.get(format!("{url}/status")).send().await.ok();
             if let Some(res) = ready {
-                if res.json::<Value>().await.ok().is_some_and(|v| v["value"]["ready"] == true) {
+                if res
+                    .json::<Value>()
+                    .await
+                    .ok()
+                    .is_some_and(|v| v["value"]["ready"] == true)
+                {
                     break;
                 }
             }
-            assert!(started.elapsed() < DEADLINE, "chromedriver did not become ready");
+            assert!(
+                started.elapsed() < DEADLINE,
+                "chromedriver did not become ready"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Driver { child, url }
@@ -162,9 +205,12 @@ where
     let server = Server::start(emulator).await;
     let mut driver = Driver::start().await;
     let browser = connect(&driver.url).await;
-    let outcome = std::panic::AssertUnwindSafe(body(Session { browser: browser.clone(), server }))
-        .catch_unwind()
-        .await;
+    let outcome = std::panic::AssertUnwindSafe(body(Session {
+        browser: browser.clone(),
+        server,
+    }))
+    .catch_unwind()
+    .await;
     let _ = browser.close().await;
     let _ = driver.child.kill().await;
     if let Err(panic) = outcome {
@@ -173,7 +219,11 @@ where
 }
 
 async fn connect(driver: &str) -> Client {
-    let profile = std::env::temp_dir().join(format!("ccc-e2e-profile-{}-{}", std::process::id(), unique()));
+    let profile = std::env::temp_dir().join(format!(
+        "ccc-e2e-profile-{}-{}",
+        std::process::id(),
+        unique()
+    ));
     let args = [
         "--headless=new",
         "--no-sandbox",
@@ -202,15 +252,26 @@ async fn connect(driver: &str) -> Client {
 }
 
 fn unique() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
 }
 
 /// Waits until the panel shows status `code` (`.ccc-wb[data-status]`).
 pub async fn wait_status(browser: &Client, code: i32) {
     let selector = format!(r#".ccc-wb[data-status="{code}"]"#);
-    if let Err(e) = browser.wait().at_most(DEADLINE).for_element(Locator::Css(&selector)).await {
+    if let Err(e) = browser
+        .wait()
+        .at_most(DEADLINE)
+        .for_element(Locator::Css(&selector))
+        .await
+    {
         let shown = browser
-            .execute("const p = document.querySelector('.ccc-wb'); return p && p.dataset.status;", vec![])
+            .execute(
+                "const p = document.querySelector('.ccc-wb'); return p && p.dataset.status;",
+                vec![],
+            )
             .await
             .ok();
         panic!("the panel never reached status {code} (it shows {shown:?}): {e}");
@@ -225,7 +286,9 @@ pub async fn click(browser: &Client, selector: &str) {
         .for_element(Locator::Css(selector))
         .await
         .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"));
-    el.click().await.unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    el.click()
+        .await
+        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
 }
 
 /// Waits until `check` returns `Some`, polling every 50 ms up to [`DEADLINE`].
@@ -246,7 +309,10 @@ where
 
 /// Saves a PNG of the element matching `selector` to `test-artifacts/<name>.png`.
 pub async fn screenshot(browser: &Client, selector: &str, name: &str) -> PathBuf {
-    let el = browser.find(Locator::Css(selector)).await.expect("element to screenshot");
+    let el = browser
+        .find(Locator::Css(selector))
+        .await
+        .expect("element to screenshot");
     let png = el.screenshot().await.expect("screenshot");
     let dir = workspace_root().join("test-artifacts");
     std::fs::create_dir_all(&dir).expect("test-artifacts");

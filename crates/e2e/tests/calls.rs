@@ -15,20 +15,35 @@ fn emulator() -> EmulatorConfig {
 
 /// Index of the first hook named `name` in the log, with its payload.
 fn find<'a>(log: &'a [(String, String)], name: &str) -> Option<(usize, &'a str)> {
-    log.iter().position(|(n, _)| n == name).map(|i| (i, log[i].1.as_str()))
+    log.iter()
+        .position(|(n, _)| n == name)
+        .map(|i| (i, log[i].1.as_str()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inbound_call_pops_the_customer_is_answered_and_hung_up_in_the_embedded_panel() {
     run(emulator(), |Session { browser, server }| async move {
-        browser.goto(&format!("{}/demo/host.html?agent=agent1@ccc-demo", server.base)).await.unwrap();
+        browser
+            .goto(&format!(
+                "{}/demo/host.html?agent=agent1@ccc-demo",
+                server.base
+            ))
+            .await
+            .unwrap();
 
         // onInit → register(): GetLoginDetails … SignInGroup → ReadyForService → 空闲 (3).
         wait_status(&browser, 3).await;
         assert_eq!(server.agent("agent1@ccc-demo").await["state"], "READY");
         let log = hook_log(&browser).await;
-        assert_eq!(log.first().map(|h| h.0.as_str()), Some("onInit"), "onInit comes first: {log:?}");
-        assert!(find(&log, "onRegister").is_some(), "onRegister fired: {log:?}");
+        assert_eq!(
+            log.first().map(|h| h.0.as_str()),
+            Some("onInit"),
+            "onInit comes first: {log:?}"
+        );
+        assert!(
+            find(&log, "onRegister").is_some(),
+            "onRegister fired: {log:?}"
+        );
 
         // A customer calls the hotline: the panel rings and the CRM pops the customer's number.
         let job = server.ring("13800000001").await;
@@ -38,9 +53,15 @@ async fn inbound_call_pops_the_customer_is_answered_and_hung_up_in_the_embedded_
         let coming: Value = serde_json::from_str(coming).unwrap();
         assert_eq!(coming["caller"], "13800000001");
         assert_eq!(coming["jobId"], job.as_str());
-        let popped = browser.find(Locator::Css(r#"#customer [data-field="number"]"#)).await.unwrap();
+        let popped = browser
+            .find(Locator::Css(r#"#customer [data-field="number"]"#))
+            .await
+            .unwrap();
         assert_eq!(popped.text().await.unwrap(), "13800000001");
-        let far = browser.find(Locator::Css(r#"[data-role="far-number"]"#)).await.unwrap();
+        let far = browser
+            .find(Locator::Css(r#"[data-role="far-number"]"#))
+            .await
+            .unwrap();
         assert_eq!(far.text().await.unwrap(), "13800000001");
         screenshot(&browser, ".ccc-wb", "inbound-ringing").await;
 
@@ -49,7 +70,10 @@ async fn inbound_call_pops_the_customer_is_answered_and_hung_up_in_the_embedded_
         wait_status(&browser, 9).await;
         assert_eq!(server.agent("agent1@ccc-demo").await["state"], "TALKING");
         let log = hook_log(&browser).await;
-        assert!(find(&log, "onCallEstablish").is_some(), "onCallEstablish fired: {log:?}");
+        assert!(
+            find(&log, "onCallEstablish").is_some(),
+            "onCallEstablish fired: {log:?}"
+        );
         screenshot(&browser, ".ccc-wb", "inbound-talking").await;
         screenshot(&browser, "body", "demo-host-talking").await;
 
@@ -60,17 +84,29 @@ async fn inbound_call_pops_the_customer_is_answered_and_hung_up_in_the_embedded_
         let (hang_up, kind) = find(&log, "onHangUp").expect("onHangUp fired");
         assert_eq!(kind, r#""inbound""#);
         let (release, _) = find(&log, "onCallRelease").expect("onCallRelease fired");
-        assert!(hang_up < release, "onHangUp precedes onCallRelease: {log:?}");
+        assert!(
+            hang_up < release,
+            "onHangUp precedes onCallRelease: {log:?}"
+        );
         let calls = server.state().await["calls"].clone();
         assert_eq!(calls, json!([]), "the call is over in the emulator");
 
         // After-call work ends when the agent is ready again.
-        browser.execute("window.workbench.ready()", vec![]).await.unwrap();
+        browser
+            .execute("window.workbench.ready()", vec![])
+            .await
+            .unwrap();
         wait_status(&browser, 3).await;
-        let status = browser.execute("return window.workbench.getStatusCode()", vec![]).await.unwrap();
+        let status = browser
+            .execute("return window.workbench.getStatusCode()", vec![])
+            .await
+            .unwrap();
         assert_eq!(status, json!({"code": 3, "lastCode": 5}));
         assert_eq!(
-            browser.execute("return localStorage.getItem('workbenchSdkStatus')", vec![]).await.unwrap(),
+            browser
+                .execute("return localStorage.getItem('workbenchSdkStatus')", vec![])
+                .await
+                .unwrap(),
             json!("3"),
             "other tabs read the status from localStorage"
         );
@@ -81,21 +117,36 @@ async fn inbound_call_pops_the_customer_is_answered_and_hung_up_in_the_embedded_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outbound_call_from_the_dialpad_dials_talks_and_hangs_up() {
     run(emulator(), |Session { browser, server }| async move {
-        browser.goto(&format!("{}/demo/host.html?agent=agent2@ccc-demo", server.base)).await.unwrap();
+        browser
+            .goto(&format!(
+                "{}/demo/host.html?agent=agent2@ccc-demo",
+                server.base
+            ))
+            .await
+            .unwrap();
         wait_status(&browser, 3).await;
 
         click(&browser, r#".ccc-nav-item[data-nav="呼出"]"#).await;
         for key in ["1", "3", "9", "0", "0", "0", "0"] {
             click(&browser, &format!(r#".ccc-key[data-key="{key}"]"#)).await;
         }
-        let input = browser.find(Locator::Css(r#"input[name="callee"]"#)).await.unwrap();
+        let input = browser
+            .find(Locator::Css(r#"input[name="callee"]"#))
+            .await
+            .unwrap();
         input.send_keys("1234").await.unwrap();
-        assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("13900001234"));
+        assert_eq!(
+            input.prop("value").await.unwrap().as_deref(),
+            Some("13900001234")
+        );
         // Caller numbers come from ListOutboundNumbersOfUser; pick one explicitly.
         let caller = eventually("caller numbers in the select", || {
             let browser = browser.clone();
             async move {
-                let options = browser.find_all(Locator::Css(r#"select[name="caller"] option"#)).await.ok()?;
+                let options = browser
+                    .find_all(Locator::Css(r#"select[name="caller"] option"#))
+                    .await
+                    .ok()?;
                 let mut values = Vec::new();
                 for o in options {
                     values.push(o.attr("value").await.ok()??);
@@ -122,7 +173,11 @@ async fn outbound_call_from_the_dialpad_dials_talks_and_hangs_up() {
         assert_eq!(dialing["caller"], caller.as_str());
         wait_status(&browser, 10).await;
         let calls = server.state().await["calls"].clone();
-        assert_eq!(calls.as_array().map(Vec::len), Some(1), "one live call: {calls}");
+        assert_eq!(
+            calls.as_array().map(Vec::len),
+            Some(1),
+            "one live call: {calls}"
+        );
         assert_eq!(calls[0]["callee"], "13900001234");
         screenshot(&browser, ".ccc-wb", "outbound-talking").await;
 
@@ -138,12 +193,25 @@ async fn outbound_call_from_the_dialpad_dials_talks_and_hangs_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn standalone_page_signs_in_the_chosen_agent_and_follows_a_customer_hangup() {
     run(emulator(), |Session { browser, server }| async move {
-        browser.goto(&format!("{}/?agent=agent3@ccc-demo", server.base)).await.unwrap();
+        browser
+            .goto(&format!("{}/?agent=agent3@ccc-demo", server.base))
+            .await
+            .unwrap();
         wait_status(&browser, 3).await;
-        let agent = browser.find(Locator::Css(".ccc-agent")).await.unwrap().text().await.unwrap();
+        let agent = browser
+            .find(Locator::Css(".ccc-agent"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(!agent.is_empty(), "the header names the agent");
         assert_eq!(server.agent("agent3@ccc-demo").await["state"], "READY");
-        assert_eq!(server.agent("agent1@ccc-demo").await["state"], "OFFLINE", "only the chosen agent signs in");
+        assert_eq!(
+            server.agent("agent1@ccc-demo").await["state"],
+            "OFFLINE",
+            "only the chosen agent signs in"
+        );
         screenshot(&browser, ".ccc-wb", "panel-ready").await;
 
         // The page's own "Ring" button places a customer call through the control API.
@@ -153,8 +221,13 @@ async fn standalone_page_signs_in_the_chosen_agent_and_follows_a_customer_hangup
         wait_status(&browser, 9).await;
 
         // The customer hangs up: the agent goes to after-call work, learned from the push channel.
-        let job = server.state().await["calls"][0]["jobId"].as_str().expect("a live call").to_string();
-        let (status, body) = server.post(&format!("/emulator/v1/calls/{job}/hangup"), json!({})).await;
+        let job = server.state().await["calls"][0]["jobId"]
+            .as_str()
+            .expect("a live call")
+            .to_string();
+        let (status, body) = server
+            .post(&format!("/emulator/v1/calls/{job}/hangup"), json!({}))
+            .await;
         assert_eq!(status, 200, "{body}");
         wait_status(&browser, 5).await;
         assert_eq!(server.agent("agent3@ccc-demo").await["state"], "WORKING");
@@ -165,19 +238,43 @@ async fn standalone_page_signs_in_the_chosen_agent_and_follows_a_customer_hangup
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_busy_number_returns_the_agent_to_ready_and_a_refused_action_is_reported() {
     run(emulator(), |Session { browser, server }| async move {
-        assert_eq!(server.put("/emulator/v1/numbers/13700000000", json!({"answer": "busy", "delayMs": 300})).await, 200);
-        browser.goto(&format!("{}/demo/host.html?agent=agent1@ccc-demo", server.base)).await.unwrap();
+        assert_eq!(
+            server
+                .put(
+                    "/emulator/v1/numbers/13700000000",
+                    json!({"answer": "busy", "delayMs": 300})
+                )
+                .await,
+            200
+        );
+        browser
+            .goto(&format!(
+                "{}/demo/host.html?agent=agent1@ccc-demo",
+                server.base
+            ))
+            .await
+            .unwrap();
         wait_status(&browser, 3).await;
 
-        browser.execute("window.workbench.call('13700000000')", vec![]).await.unwrap();
+        browser
+            .execute("window.workbench.call('13700000000')", vec![])
+            .await
+            .unwrap();
         wait_status(&browser, 8).await;
         // The number is busy: the call fails and the agent is free again.
         wait_status(&browser, 3).await;
         let log = hook_log(&browser).await;
-        assert_eq!(find(&log, "onHangUp").map(|h| h.1), Some(r#""dialing""#), "{log:?}");
+        assert_eq!(
+            find(&log, "onHangUp").map(|h| h.1),
+            Some(r#""dialing""#),
+            "{log:?}"
+        );
 
         // answer() while nothing rings is outside the status table: 9001, and nothing throws.
-        browser.execute("window.workbench.answer()", vec![]).await.unwrap();
+        browser
+            .execute("window.workbench.answer()", vec![])
+            .await
+            .unwrap();
         let error = eventually("onErrorNotify 9001", || {
             let browser = browser.clone();
             async move {
@@ -189,7 +286,10 @@ async fn a_busy_number_returns_the_agent_to_ready_and_a_refused_action_is_report
             }
         })
         .await;
-        assert!(error["errorMsgTip"].as_str().is_some_and(|t| !t.is_empty()), "{error}");
+        assert!(
+            error["errorMsgTip"].as_str().is_some_and(|t| !t.is_empty()),
+            "{error}"
+        );
     })
     .await;
 }

@@ -112,7 +112,11 @@ fn request_params(
 /// `X-Forwarded-Host` when a proxy in front says so (`trunk serve` does), else `Host`. The push socket then
 /// goes through the same proxy as the API.
 fn push_origin(headers: &HeaderMap) -> String {
-    let header_value = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    let header_value = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+    };
     let host = header_value("x-forwarded-host")
         .and_then(|v| v.split(',').next())
         .map(str::trim)

@@ -257,7 +257,10 @@ async fn the_push_url_follows_a_proxy_in_front_and_the_demo_host_path_answers_to
         .unwrap();
     let env: Value = resp.json().await.unwrap();
     let push = env["Data"]["AgentServerUrl"].as_str().unwrap();
-    assert!(push.starts_with("ws://127.0.0.1:8081/emulator/ws/agent-events?token="), "{push}");
+    assert!(
+        push.starts_with("ws://127.0.0.1:8081/emulator/ws/agent-events?token="),
+        "{push}"
+    );
 
     // The seed's example config posts to /aliyun/ccc/api; the demo host page relies on it.
     let url = api_url(&s.base, "GetLoginDetails").replace("/data/api.json", "/aliyun/ccc/api");
