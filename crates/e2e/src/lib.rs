@@ -6,6 +6,10 @@
 //! ChromeDriver stopped whatever the body does, also when it panics. Every wait is for a condition, with a
 //! deadline; nothing sleeps for a fixed time.
 
+mod host_site;
+
+pub use host_site::HostSite;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};

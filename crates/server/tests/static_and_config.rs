@@ -28,12 +28,19 @@ async fn serves_dist_files_with_their_types() {
     assert!(index.text().await.unwrap().contains("workbench"));
     let wasm = get("/sdk/workbench_bg.wasm").await.unwrap();
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    // Pages of other origins load the SDK: its module import and wasm fetch need CORS.
+    assert_eq!(wasm.headers()["access-control-allow-origin"], "*");
     let js = get("/sdk/workbenchSdk.min.js").await.unwrap();
     assert!(js.headers()["content-type"]
         .to_str()
         .unwrap()
         .contains("javascript"));
-    assert_eq!(get("/demo/host.html").await.unwrap().status().as_u16(), 200);
+    let demo = get("/demo/host.html").await.unwrap();
+    assert_eq!(demo.status().as_u16(), 200);
+    assert!(
+        demo.headers().get("access-control-allow-origin").is_none(),
+        "only /sdk/ is shared"
+    );
     assert_eq!(get("/nope.txt").await.unwrap().status().as_u16(), 404);
     std::fs::remove_dir_all(dist).unwrap();
 }

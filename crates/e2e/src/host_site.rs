@@ -1,0 +1,147 @@
+//! A CRM on another origin: serves its own page embedding the SDK from the workbench server, and forwards the
+//! SDK's requests from its own backend path (`/aliyun/ccc/api`, the document's example) to the workbench
+//! server's `/data/api.json`, deciding itself which agent is signed in — as the seed's section 六 asks of
+//! every integrator.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// The CRM's address and who it signs in.
+#[derive(Clone)]
+struct Site {
+    workbench: String,
+    agent: String,
+    http: reqwest::Client,
+}
+
+/// A running CRM site on its own loopback port (so its own origin).
+pub struct HostSite {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl HostSite {
+    /// Starts the site; its page loads the SDK from `workbench` and its backend signs in `agent`.
+    pub async fn start(workbench: &str, agent: &str) -> HostSite {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let site = Site {
+            workbench: workbench.into(),
+            agent: agent.into(),
+            http: reqwest::Client::new(),
+        };
+        let app = Router::new()
+            .route("/crm.html", get(page))
+            .route("/aliyun/ccc/api", any(forward))
+            .with_state(site);
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let stop = async {
+                let _ = rx.await;
+            };
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stop)
+                .await
+                .expect("host site");
+        });
+        HostSite {
+            base,
+            shutdown: Some(tx),
+        }
+    }
+}
+
+impl Drop for HostSite {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn page(State(site): State<Site>) -> Html<String> {
+    Html(PAGE.replace("{WORKBENCH}", &site.workbench))
+}
+
+/// The host backend: passes the SDK's request on unchanged, adding only who the agent is.
+async fn forward(
+    State(site): State<Site>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let url = format!(
+        "{}/data/api.json?{}",
+        site.workbench,
+        query.unwrap_or_default()
+    );
+    let mut request = site
+        .http
+        .request(method, url)
+        .header("X-CCC-User", &site.agent)
+        .body(body);
+    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
+        request = request.header(header::CONTENT_TYPE, ct.as_bytes());
+    }
+    match request.send().await {
+        Ok(answer) => {
+            let status =
+                StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+            let body = answer.bytes().await.unwrap_or_default();
+            (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
+        Err(e) => (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+    }
+}
+
+/// The CRM page: the document's example config with a 1 s `afterCallRule`, every hook recorded in `#hooks`
+/// (newest first, as on `/demo/host.html`, so [`crate::hook_log`] reads both).
+const PAGE: &str = r#"<!doctype html>
+<html><head><meta charset="utf-8"><title>CRM on another origin</title>
+<link rel="stylesheet" href="{WORKBENCH}/sdk/main.min.css"></head>
+<body>
+<div id="workbench-container"></div>
+<ol id="hooks"></ol>
+<script src="{WORKBENCH}/sdk/workbenchSdk.min.js"></script>
+<script>
+  var list = document.getElementById('hooks');
+  function log(name, payload) {
+    var li = document.createElement('li');
+    li.setAttribute('data-hook', name);
+    li.appendChild(document.createTextNode(''));
+    li.appendChild(document.createTextNode(payload === undefined ? '' : JSON.stringify(payload)));
+    list.insertBefore(li, list.firstChild);
+  }
+  var config = {
+    dom: "workbench-container",
+    regionId: "cn-shanghai",
+    width: "320px",
+    height: "580px",
+    instanceId: "ccc-demo",
+    ajaxPath: "/aliyun/ccc/api",
+    ajaxMethod: "post",
+    afterCallRule: 1,
+    header: true,
+    exportErrorOfApi: true
+  };
+  ["onInit", "onRegister", "onLogIn", "onLogOut", "onBreak", "onReady", "onCallComing", "onCallDialing",
+   "onCallEstablish", "onCallRelease", "onHangUp", "onStatusChange", "onErrorNotify"].forEach(function (name) {
+    config[name] = function (payload) {
+      log(name, payload);
+      if (name === "onInit") { window.workbench.register(); }
+    };
+  });
+  window.workbench = new WorkbenchSdk(config);
+</script>
+</body></html>
+"#;
