@@ -31,6 +31,9 @@ pub trait Host {
     fn publish_status(&self, code: i32);
 }
 
+/// The panel's subscription to view changes.
+type Listener = Box<dyn Fn(View)>;
+
 /// What the panel renders; a value, so components compare it cheaply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct View {
@@ -101,7 +104,7 @@ pub(crate) struct Inner {
 pub struct Workbench {
     pub(crate) inner: RefCell<Inner>,
     host: Box<dyn Host>,
-    listener: RefCell<Option<Box<dyn Fn(View)>>>,
+    listener: RefCell<Option<Listener>>,
     me: Weak<Workbench>,
 }
 
@@ -171,7 +174,7 @@ impl Workbench {
         let inner = self.inner.borrow();
         let snapshot = inner.state.snapshot();
         let call = snapshot
-            .and_then(|s| call_view(s))
+            .and_then(call_view)
             .filter(|_| inner.state.status().in_call());
         View {
             status: inner.state.status(),

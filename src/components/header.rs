@@ -39,7 +39,7 @@ fn action_label(action: &str) -> &'static str {
 /// A CSS class grouping statuses by colour.
 pub fn status_class(status: Status) -> &'static str {
     match status.code() {
-        -1 | 0 | 1 => "off",
+        -1..=1 => "off",
         2 | 5 => "away",
         3 | 4 => "ready",
         _ => "busy",

@@ -155,7 +155,7 @@ impl Workbench {
                 ) {
                     wb.dispatch(Event::Snapshot {
                         source: Source::Push,
-                        data,
+                        data: *data,
                     });
                 }
             })

@@ -67,7 +67,7 @@ impl Hub {
                 (self.inner.pushes.get(&user), emulator.snapshot(&user))
             {
                 // No subscriber is fine: the state is also available by polling.
-                let _ = tx.send(PushMessage::UserStatus(snapshot));
+                let _ = tx.send(PushMessage::UserStatus(Box::new(snapshot)));
             }
         }
         let timers = emulator.take_timers();

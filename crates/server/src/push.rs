@@ -39,7 +39,7 @@ async fn serve(mut socket: WebSocket, hub: Hub, token: String) {
         return;
     };
     tracing::info!(%user, "agent-events: connected");
-    if send(&mut socket, &PushMessage::UserStatus(snapshot))
+    if send(&mut socket, &PushMessage::UserStatus(Box::new(snapshot)))
         .await
         .is_err()
     {
@@ -51,7 +51,7 @@ async fn serve(mut socket: WebSocket, hub: Hub, token: String) {
                 let message = match pushed {
                     Ok(m) => m,
                     Err(RecvError::Lagged(_)) => match hub.snapshot(&user) {
-                        Some(s) => PushMessage::UserStatus(s),
+                        Some(s) => PushMessage::UserStatus(Box::new(s)),
                         None => break,
                     },
                     Err(RecvError::Closed) => break,

@@ -12,7 +12,7 @@ use crate::action::StatusData;
 #[serde(tag = "Type")]
 pub enum PushMessage {
     /// The agent's state changed; same body as PollUserStatus's `Data`.
-    UserStatus(StatusData),
+    UserStatus(Box<StatusData>),
     /// Another device took over this agent; the panel should stop.
     Kicked {
         /// The device now registered.
