@@ -1,27 +1,10 @@
 //! The header: status, timer, agent, the `moreActionList` menu and the collapse toggle.
 
-use std::rc::Rc;
-
 use agent_state::Status;
 use yew::prelude::*;
 
 use crate::hooks::{duration, use_clock};
-use crate::workbench::{View, Workbench};
-
-/// Props of [`Header`].
-#[derive(Properties, Clone)]
-pub struct HeaderProps {
-    /// What to show.
-    pub view: View,
-    /// Where the menu's actions go.
-    pub workbench: Rc<Workbench>,
-}
-
-impl PartialEq for HeaderProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.view == other.view && Rc::ptr_eq(&self.workbench, &other.workbench)
-    }
-}
+use crate::views::PanelProps;
 
 /// The Chinese label of a `moreActionList` value.
 fn action_label(action: &str) -> &'static str {
@@ -48,7 +31,7 @@ pub fn status_class(status: Status) -> &'static str {
 
 /// The header bar.
 #[function_component(Header)]
-pub fn header(props: &HeaderProps) -> Html {
+pub fn header(props: &PanelProps) -> Html {
     let now = use_clock();
     let menu_open = use_state(|| false);
     let view = &props.view;

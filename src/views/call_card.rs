@@ -1,31 +1,14 @@
 //! The current call: far party, direction, timer, and the answer / hang-up buttons the status allows.
 
-use std::rc::Rc;
-
 use agent_state::Status;
 use yew::prelude::*;
 
 use crate::hooks::{duration, use_clock};
-use crate::workbench::{View, Workbench};
-
-/// Props of [`CallCard`].
-#[derive(Properties, Clone)]
-pub struct CallCardProps {
-    /// What to show.
-    pub view: View,
-    /// Where buttons go.
-    pub workbench: Rc<Workbench>,
-}
-
-impl PartialEq for CallCardProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.view == other.view && Rc::ptr_eq(&self.workbench, &other.workbench)
-    }
-}
+use crate::views::PanelProps;
 
 /// The live call.
 #[function_component(CallCard)]
-pub fn call_card(props: &CallCardProps) -> Html {
+pub fn call_card(props: &PanelProps) -> Html {
     let now = use_clock();
     let view = &props.view;
     let call = view.call.clone();

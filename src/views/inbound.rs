@@ -1,31 +1,14 @@
 //! 呼入: the incoming call (caller, skill group, answer), the live call, and the idle/break/after-call states.
 
-use std::rc::Rc;
-
 use agent_state::Status;
 use yew::prelude::*;
 
 use super::call_card::CallCard;
-use crate::workbench::{View, Workbench};
-
-/// Props of [`Inbound`].
-#[derive(Properties, Clone)]
-pub struct InboundProps {
-    /// What to show.
-    pub view: View,
-    /// Where buttons go.
-    pub workbench: Rc<Workbench>,
-}
-
-impl PartialEq for InboundProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.view == other.view && Rc::ptr_eq(&self.workbench, &other.workbench)
-    }
-}
+use crate::views::PanelProps;
 
 /// The 呼入 view.
 #[function_component(Inbound)]
-pub fn inbound(props: &InboundProps) -> Html {
+pub fn inbound(props: &PanelProps) -> Html {
     let view = &props.view;
     let wb = props.workbench.clone();
     if view.status.in_call() {

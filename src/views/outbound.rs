@@ -1,32 +1,15 @@
 //! 呼出: number entry, dial pad, caller-number choice, and the call button.
 
-use std::rc::Rc;
-
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::call_card::CallCard;
 use crate::components::dialpad::Dialpad;
-use crate::workbench::{View, Workbench};
-
-/// Props of [`Outbound`].
-#[derive(Properties, Clone)]
-pub struct OutboundProps {
-    /// What to show.
-    pub view: View,
-    /// Where buttons go.
-    pub workbench: Rc<Workbench>,
-}
-
-impl PartialEq for OutboundProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.view == other.view && Rc::ptr_eq(&self.workbench, &other.workbench)
-    }
-}
+use crate::views::PanelProps;
 
 /// The 呼出 view.
 #[function_component(Outbound)]
-pub fn outbound(props: &OutboundProps) -> Html {
+pub fn outbound(props: &PanelProps) -> Html {
     let number = use_state(String::new);
     let view = &props.view;
     if view.status.in_call() {
