@@ -78,7 +78,7 @@ mod tests {
 
     #[test]
     fn tips_match_the_contract() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/contract.json");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/contract.json");
         let contract: Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let errors = contract["errors"].as_object().unwrap();

@@ -1,4 +1,4 @@
-//! The state gate equals `stateGateRecommended` of `../shared/spec/contract.json` for every method × status.
+//! The state gate equals `stateGateRecommended` of `spec/contract.json` (vendored from the shared contract) for every method × status.
 
 use agent_state::Status;
 use serde_json::Value;
@@ -6,7 +6,7 @@ use serde_json::Value;
 fn contract() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/spec/contract.json"
+        "/../../spec/contract.json"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).expect("contract.json parses")
