@@ -3,6 +3,10 @@
 //! URL `${ajaxOrigin}${ajaxPath}?${ajaxApiParamName}=<Action>&product=CloudCallCenter&version=2020-07-01&region=…`,
 //! body `request=<JSON>` (POST, form-urlencoded) or `request` in the query (GET), `ajaxOtherParams` beside it.
 //! Answers are the CCC envelope in either key casing.
+//!
+//! With `apiAxiosFunc` the host's own function is the transport instead (`sdk-contract.md` §4.5): it is called
+//! as `apiAxiosFunc(apiName, params)` and its promise resolves to the axios-shaped `{data: <envelope>}`; a
+//! rejection that carries `error.response.data` (axios on a non-2xx answer) is read the same way.
 
 use ccc_wire::{keys, Action, ApiError, Envelope};
 use js_sys::encode_uri_component as enc;
@@ -35,6 +39,8 @@ pub struct Api {
     other_params: String,
     headers: Vec<(String, String)>,
     with_credentials: bool,
+    /// The host's `apiAxiosFunc`, when configured.
+    host_transport: Option<js_sys::Function>,
 }
 
 impl Api {
@@ -67,7 +73,14 @@ impl Api {
                 .collect(),
             headers: config.ajax_headers.clone(),
             with_credentials: config.with_credentials,
+            host_transport: None,
         }
+    }
+
+    /// Sends every request through the host's `apiAxiosFunc` instead of `fetch`.
+    pub fn with_host_transport(mut self, f: js_sys::Function) -> Api {
+        self.host_transport = Some(f);
+        self
     }
 
     fn url(&self, action: Action) -> String {
@@ -97,6 +110,9 @@ impl Api {
     ) -> Result<Option<Value>, ApiFailure> {
         let request =
             serde_json::to_string(params).map_err(|e| ApiFailure::Network(e.to_string()))?;
+        if let Some(f) = &self.host_transport {
+            return call_host(f, action, &request).await;
+        }
         let form = format!(
             "request={}{}",
             String::from(enc(&request)),
@@ -138,6 +154,49 @@ impl Api {
         let text = text.as_string().unwrap_or_default();
         read_envelope(status, &text)
     }
+}
+
+/// `apiAxiosFunc(apiName, params)` → `{data: envelope}`.
+async fn call_host(
+    f: &js_sys::Function,
+    action: Action,
+    request: &str,
+) -> Result<Option<Value>, ApiFailure> {
+    let params = js_sys::JSON::parse(request).map_err(js_err)?;
+    let returned = f
+        .call2(&JsValue::NULL, &JsValue::from_str(action.as_str()), &params)
+        .map_err(js_err)?;
+    let settled = match returned.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(value) => Ok(value),
+    };
+    let (status, answer) = match settled {
+        Ok(response) => (200, response),
+        Err(error) => {
+            // axios rejects non-2xx answers; the envelope is then in error.response.
+            let response =
+                js_sys::Reflect::get(&error, &"response".into()).unwrap_or(JsValue::UNDEFINED);
+            if !response.is_object() {
+                return Err(js_err(error));
+            }
+            let status = js_sys::Reflect::get(&response, &"status".into())
+                .ok()
+                .and_then(|s| s.as_f64());
+            (status.map_or(500, |s| s as u16), response)
+        }
+    };
+    let data = js_sys::Reflect::get(&answer, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+    let text = if let Some(text) = data.as_string() {
+        text
+    } else {
+        js_sys::JSON::stringify(&data)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| {
+                ApiFailure::Network(format!("{action}: apiAxiosFunc resolved without data"))
+            })?
+    };
+    read_envelope(status, &text)
 }
 
 /// Reads an answer body: any key casing; not an envelope ⇒ a network-level failure.

@@ -8,6 +8,7 @@
 //! - [`sdk`]: the JS boundary: config object, hook functions, public methods, mounting.
 //! - [`config`]: the typed config and its defaults (pure).
 //! - [`errors`]: `onErrorNotify` codes and tips (pure).
+//! - [`tabs`]: multi-tab calling through localStorage: keys and what a value asks for (pure).
 //! - [`api`]: the SDK → backend request contract over `fetch`.
 //! - [`workbench`]: the controller: reducer, effects, intents, poll/push sync.
 //! - [`app`], [`components`], [`views`], [`hooks`]: the Yew panel.
@@ -19,5 +20,6 @@ pub mod config;
 pub mod errors;
 pub mod hooks;
 pub mod sdk;
+pub mod tabs;
 pub mod views;
 pub mod workbench;

@@ -12,13 +12,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::AppHandle;
 
+use crate::api::Api;
 use crate::app::{App, AppProps};
 use crate::config::{Config, ConfigError, HOOKS};
 use crate::errors::ErrorReport;
 use crate::workbench::{Host, Workbench};
 
-/// The localStorage key other tabs read the status from (`sdk-contract.md` §7.2).
-const STATUS_KEY: &str = "workbenchSdkStatus";
+mod other_tabs;
+
+use crate::tabs::STATUS_KEY;
 
 /// The SDK instance behind the JS facade.
 #[wasm_bindgen]
@@ -27,6 +29,8 @@ pub struct WorkbenchCore {
     root: web_sys::Element,
     dom: JsValue,
     app: Option<AppHandle<App>>,
+    /// The `storage` listener of multi-tab calling (`useLocalStorageToCall`), removed on unload.
+    storage_listener: Option<other_tabs::Listener>,
 }
 
 #[wasm_bindgen]
@@ -43,12 +47,19 @@ impl WorkbenchCore {
         let parsed = Config::from_json(&to_json(&config)).map_err(js_error)?;
         let root = mount_point(&dom)?;
         host.publish_status(-1);
-        let workbench = Workbench::new(parsed, Box::new(host));
+        let mut api = Api::new(&parsed);
+        if let Some(f) = host.get("apiAxiosFunc") {
+            api = api.with_host_transport(f.clone());
+        }
+        let tabs = parsed.use_local_storage_to_call;
+        let workbench = Workbench::new(parsed, Box::new(host), api);
+        let storage_listener = tabs.then(|| other_tabs::listen(&workbench));
         let mut core = WorkbenchCore {
             workbench,
             root,
             dom,
             app: None,
+            storage_listener,
         };
         core.mount();
         Ok(core)
@@ -177,6 +188,7 @@ impl WorkbenchCore {
     /// `unloadWorkbench()`: removes the panel and stops timers, polling and the push socket.
     #[wasm_bindgen(js_name = unloadWorkbench)]
     pub fn unload_workbench(&mut self) {
+        self.storage_listener = None;
         self.workbench.unload();
         if let Some(app) = self.app.take() {
             app.destroy();
@@ -241,6 +253,28 @@ impl Host for JsHost {
         }
     }
 
+    fn has_hook(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    fn gate(&self, name: &str, payload: Value, proceed: Box<dyn FnOnce(Option<String>)>) {
+        let slot = std::cell::RefCell::new(Some(proceed));
+        let callback = Closure::<dyn FnMut(JsValue)>::new(move |arg: JsValue| {
+            // Calling it more than once proceeds once.
+            let taken = slot.borrow_mut().take();
+            if let Some(proceed) = taken {
+                proceed(callee_of(&arg));
+            }
+        })
+        .into_js_value();
+        let payload = to_js(&payload);
+        let _ = Reflect::set(&payload, &"callback".into(), &callback);
+        let Some(f) = self.get(name) else { return };
+        if let Err(e) = f.call1(&JsValue::UNDEFINED, &payload) {
+            web_sys::console::error_2(&format!("WorkbenchSdk: the host's {name} threw").into(), &e);
+        }
+    }
+
     fn publish_status(&self, code: i32) {
         if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
             let _ = storage.set_item(STATUS_KEY, &code.to_string());
@@ -290,7 +324,17 @@ fn to_js(value: &Value) -> JsValue {
     }
 }
 
-fn string_of(v: &JsValue) -> Option<String> {
+/// The callee a gate callback was given: a string, or `{callee}`.
+fn callee_of(arg: &JsValue) -> Option<String> {
+    string_of(arg).or_else(|| {
+        arg.is_object()
+            .then(|| Reflect::get(arg, &"callee".into()).ok())
+            .flatten()
+            .and_then(|v| string_of(&v))
+    })
+}
+
+pub(crate) fn string_of(v: &JsValue) -> Option<String> {
     // A host may pass a phone number as a JS number; only whole numbers make sense (no f64 formatting).
     v.as_string().or_else(|| {
         v.as_f64()

@@ -29,6 +29,12 @@ pub trait Host {
     fn error(&self, report: &ErrorReport);
     /// Writes `workbenchSdkStatus` for other tabs.
     fn publish_status(&self, code: i32);
+    /// Whether the host configured hook `name`.
+    fn has_hook(&self, name: &str) -> bool;
+    /// Calls a callback-gated hook (`onBeforeCallDialing`, `onBeforeCallHangup`) with `payload` plus a
+    /// `callback` function. `proceed` runs once, when the host invokes the callback (now or later), with
+    /// the callee it passed, if any. If the host never invokes it, nothing happens (`sdk-contract.md` §5.2).
+    fn gate(&self, name: &str, payload: Value, proceed: Box<dyn FnOnce(Option<String>)>);
 }
 
 /// The panel's subscription to view changes.
@@ -110,10 +116,11 @@ pub struct Workbench {
 
 impl Workbench {
     /// A controller for `config`, reporting to `host`.
-    pub fn new(config: Config, host: Box<dyn Host>) -> Rc<Workbench> {
+    /// `api` is the transport (`Api::new(&config)`, or the host's `apiAxiosFunc`).
+    pub fn new(config: Config, host: Box<dyn Host>, api: Api) -> Rc<Workbench> {
         let nav = config.side_nav_list.first().cloned().unwrap_or_default();
         let inner = Inner {
-            api: Api::new(&config),
+            api,
             state: AgentState::new(config.rules.clone()),
             device_id: format!(
                 "CCC-rs-{:012x}",

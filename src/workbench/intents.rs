@@ -234,17 +234,53 @@ impl Workbench {
         self.agent_command("applyForBreak", Action::TakeBreak, request);
     }
 
-    /// `call(callee, caller?)`: caller `''`/`'auto'`/absent picks one of the agent's numbers.
+    /// `call(callee, caller?)`: caller `''`/`'auto'`/absent picks one of the agent's numbers. With
+    /// `onBeforeCallDialing` configured, nothing is dialled until the host calls `payload.callback`
+    /// (optionally with a rewritten callee).
     pub fn call(&self, callee: &str, caller: Option<&str>) {
         if !self.allowed("call") {
             return;
         }
-        let callee = callee.trim();
+        let callee = callee.trim().to_owned();
         if callee.is_empty() {
             self.report(9012, "callee is empty");
             return;
         }
-        let caller = match caller.map(str::trim) {
+        let caller = caller.map(str::to_owned);
+        if !self.host().has_hook("onBeforeCallDialing") {
+            self.dial(callee, caller);
+            return;
+        }
+        let user_id = self.user_id();
+        let wb = self.rc();
+        let original = callee.clone();
+        self.host().gate(
+            "onBeforeCallDialing",
+            serde_json::json!({"callee": callee, "userId": user_id}),
+            Box::new(move |rewritten: Option<String>| {
+                // The status may have moved while the host decided: check the gate again.
+                if wb.allowed("call") {
+                    let callee = rewritten
+                        .map(|c| c.trim().to_owned())
+                        .filter(|c| !c.is_empty());
+                    wb.dial(callee.unwrap_or(original), caller);
+                }
+            }),
+        );
+    }
+
+    fn user_id(&self) -> String {
+        let inner = self.inner.borrow();
+        inner
+            .login
+            .as_ref()
+            .map(|l| l.user_id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Caller resolution, then MakeCall.
+    fn dial(&self, callee: String, caller: Option<String>) {
+        let caller = match caller.as_deref().map(str::trim) {
             Some(c) if !c.is_empty() && c != "auto" => c.to_owned(),
             _ => {
                 let inner = self.inner.borrow();
@@ -264,7 +300,7 @@ impl Workbench {
             instance_id: base.instance_id,
             user_id: base.user_id,
             device_id: base.device_id,
-            callee: callee.to_owned(),
+            callee,
             caller: Some(caller),
             ..MakeCallRequest::default()
         };
@@ -330,9 +366,43 @@ impl Workbench {
         self.call_command("answer", Action::AnswerCall, None, None);
     }
 
-    /// `hangUp(releaseJobId?, releaseChannelId?)`.
+    /// `hangUp(releaseJobId?, releaseChannelId?)`. With `onBeforeCallHangup` configured, the call is
+    /// released only when the host calls `payload.callback()`.
     pub fn hang_up(&self, job_id: Option<String>, channel_id: Option<String>) {
-        self.call_command("hangUp", Action::ReleaseCall, job_id, channel_id);
+        if !self.allowed("hangUp") {
+            return;
+        }
+        if !self.host().has_hook("onBeforeCallHangup") {
+            self.call_command("hangUp", Action::ReleaseCall, job_id, channel_id);
+            return;
+        }
+        let Some(request) = self.job_request(job_id.clone(), channel_id.clone()) else {
+            return;
+        };
+        let my_channel = {
+            let inner = self.inner.borrow();
+            let user = inner
+                .login
+                .as_ref()
+                .map(|l| l.user_id.clone())
+                .unwrap_or_default();
+            inner
+                .state
+                .snapshot()
+                .and_then(|s| s.call_context.as_ref())
+                .and_then(|c| c.channel_of(&user).map(|ch| ch.channel_id.clone()))
+        };
+        let payload = serde_json::json!({
+            "jobId": request.job_id,
+            "channelId": request.channel_id.clone().or(my_channel).unwrap_or_default(),
+            "userId": self.user_id(),
+        });
+        let wb = self.rc();
+        self.host().gate(
+            "onBeforeCallHangup",
+            payload,
+            Box::new(move |_| wb.call_command("hangUp", Action::ReleaseCall, job_id, channel_id)),
+        );
     }
 
     /// `stayAfterCall()`: stop the automatic return to ready.

@@ -17,6 +17,7 @@ use tokio::sync::oneshot;
 struct Site {
     workbench: String,
     agent: String,
+    extra: String,
     http: reqwest::Client,
 }
 
@@ -30,6 +31,12 @@ pub struct HostSite {
 impl HostSite {
     /// Starts the site; its page loads the SDK from `workbench` and its backend signs in `agent`.
     pub async fn start(workbench: &str, agent: &str) -> HostSite {
+        HostSite::start_with(workbench, agent, "").await
+    }
+
+    /// Same, with `extra` JavaScript run on the page just before `new WorkbenchSdk(config)`: it may change
+    /// `config` (add hooks, options) and use `log(name, payload)`.
+    pub async fn start_with(workbench: &str, agent: &str, extra: &str) -> HostSite {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
@@ -37,10 +44,12 @@ impl HostSite {
         let site = Site {
             workbench: workbench.into(),
             agent: agent.into(),
+            extra: extra.into(),
             http: reqwest::Client::new(),
         };
         let app = Router::new()
             .route("/crm.html", get(page))
+            .route("/other-tab.html", get(|| async { Html(OTHER_TAB) }))
             .route("/aliyun/ccc/api", any(forward))
             .with_state(site);
         let (tx, rx) = oneshot::channel::<()>();
@@ -69,7 +78,10 @@ impl Drop for HostSite {
 }
 
 async fn page(State(site): State<Site>) -> Html<String> {
-    Html(PAGE.replace("{WORKBENCH}", &site.workbench))
+    Html(
+        PAGE.replace("{WORKBENCH}", &site.workbench)
+            .replace("{EXTRA}", &site.extra),
+    )
 }
 
 /// The host backend: passes the SDK's request on unchanged, adding only who the agent is.
@@ -141,7 +153,13 @@ const PAGE: &str = r#"<!doctype html>
       if (name === "onInit") { window.workbench.register(); }
     };
   });
+  {EXTRA}
   window.workbench = new WorkbenchSdk(config);
 </script>
 </body></html>
+"#;
+
+/// Another tab of the same CRM, without the SDK: it only writes to `localStorage`.
+const OTHER_TAB: &str = r#"<!doctype html><html><head><meta charset="utf-8"><title>CRM, another tab</title></head>
+<body><p>customer list</p></body></html>
 "#;

@@ -1,0 +1,212 @@
+//! Host-facing options and hooks that change how calls are made: the callback-gated hooks, multi-tab calling
+//! through localStorage, and the host's own transport (`apiAxiosFunc`).
+
+use fantoccini::Client;
+use serde_json::{json, Value};
+use workbench_e2e::{click, eventually, hook_log, run, wait_status, HostSite, Session};
+use workbench_server::EmulatorConfig;
+
+fn emulator() -> EmulatorConfig {
+    let mut config = EmulatorConfig::default();
+    config.timers.outbound_answer_delay_ms = 300;
+    config
+}
+
+async fn js(browser: &Client, script: &str) -> Value {
+    browser
+        .execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// The callees of the emulator's live calls.
+async fn live_callees(server: &workbench_e2e::Server) -> Vec<String> {
+    server.state().await["calls"]
+        .as_array()
+        .map(|calls| {
+            calls
+                .iter()
+                .filter_map(|c| c["callee"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_call_dialing_and_before_call_hangup_hold_the_action_until_the_host_calls_back() {
+    // The host keeps the callbacks and decides later; dialling gets a prefix, as the document's example does.
+    let extra = r#"
+      config.onBeforeCallDialing = function (p) { log('onBeforeCallDialing', {callee: p.callee, userId: p.userId}); window.dialGate = p; };
+      config.onBeforeCallHangup = function (p) { log('onBeforeCallHangup', {jobId: p.jobId, channelId: p.channelId, userId: p.userId}); window.hangupGate = p; };
+    "#;
+    run(emulator(), |Session { browser, server }| async move {
+        let crm = HostSite::start_with(&server.base, "agent1@ccc-demo", extra).await;
+        browser.goto(&format!("{}/crm.html", crm.base)).await.unwrap();
+        wait_status(&browser, 3).await;
+
+        js(&browser, "window.workbench.call('13900000001')").await;
+        let gate = eventually("onBeforeCallDialing", || {
+            let browser = browser.clone();
+            async move {
+                hook_log(&browser).await.into_iter().find(|(n, _)| n == "onBeforeCallDialing").map(|(_, p)| p)
+            }
+        })
+        .await;
+        let gate: Value = serde_json::from_str(&gate).unwrap();
+        assert_eq!(gate, json!({"callee": "13900000001", "userId": "agent1@ccc-demo"}));
+        // Nothing is dialled while the host has not called back.
+        assert_eq!(live_callees(&server).await, Vec::<String>::new());
+        assert_eq!(js(&browser, "return window.workbench.getStatusCode().code").await, json!(3));
+
+        // The host calls back later, with a rewritten callee (a prefix); a second call dials nothing more.
+        js(&browser, "setTimeout(function () { window.dialGate.callback('9' + window.dialGate.callee); window.dialGate.callback('x'); }, 50)").await;
+        wait_status(&browser, 10).await;
+        assert_eq!(live_callees(&server).await, vec!["913900000001".to_string()]);
+
+        // Hanging up waits for onBeforeCallHangup's callback too.
+        click(&browser, r#"button[data-action="hangUp"]"#).await;
+        let gate = eventually("onBeforeCallHangup", || {
+            let browser = browser.clone();
+            async move {
+                hook_log(&browser).await.into_iter().find(|(n, _)| n == "onBeforeCallHangup").map(|(_, p)| p)
+            }
+        })
+        .await;
+        let gate: Value = serde_json::from_str(&gate).unwrap();
+        assert!(gate["jobId"].as_str().is_some_and(|j| !j.is_empty()), "{gate}");
+        assert!(gate["channelId"].as_str().is_some_and(|c| !c.is_empty()), "{gate}");
+        assert_eq!(server.agent("agent1@ccc-demo").await["state"], "TALKING", "not released yet");
+        js(&browser, "window.hangupGate.callback()").await;
+        wait_status(&browser, 5).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_tab_calls_and_hangs_up_through_local_storage() {
+    let extra = "config.useLocalStorageToCall = true;";
+    run(emulator(), |Session { browser, server }| async move {
+        let crm = HostSite::start_with(&server.base, "agent2@ccc-demo", extra).await;
+        browser.goto(&format!("{}/crm.html", crm.base)).await.unwrap();
+        wait_status(&browser, 3).await;
+        let registered = browser.window().await.unwrap();
+
+        let other = browser.new_window(true).await.unwrap().handle;
+        browser.switch_to_window(other.clone()).await.unwrap();
+        browser.goto(&format!("{}/other-tab.html", crm.base)).await.unwrap();
+        assert_eq!(js(&browser, "return localStorage.getItem('workbenchSdkStatus')").await, json!("3"));
+
+        // A malformed value (the document's prose, with typographic quotes) is reported, not dialled.
+        js(&browser, "localStorage.setItem('workbenchSdkCall', '{callee: ‘1558888****’}')").await;
+        js(&browser, "localStorage.setItem('workbenchSdkCall', JSON.stringify({callee: '13900000002', caller: '', random: Math.random()}))").await;
+        let status = eventually("the registered tab to be talking", || {
+            let browser = browser.clone();
+            async move {
+                let s = js(&browser, "return localStorage.getItem('workbenchSdkStatus')").await;
+                (s == json!("10")).then_some(s)
+            }
+        })
+        .await;
+        assert_eq!(status, json!("10"));
+        assert_eq!(live_callees(&server).await, vec!["13900000002".to_string()]);
+
+        js(&browser, "localStorage.setItem('workbenchSdkHangup', String(Math.random()))").await;
+        eventually("the registered tab to hang up", || {
+            let browser = browser.clone();
+            async move {
+                let s = js(&browser, "return localStorage.getItem('workbenchSdkStatus')").await;
+                (s == json!("5")).then_some(())
+            }
+        })
+        .await;
+
+        browser.switch_to_window(registered).await.unwrap();
+        wait_status(&browser, 5).await;
+        let errors: Vec<Value> = hook_log(&browser)
+            .await
+            .into_iter()
+            .filter(|(n, _)| n == "onErrorNotify")
+            .map(|(_, p)| serde_json::from_str(&p).unwrap())
+            .collect();
+        assert!(errors.iter().any(|e| e["errorCode"] == 9002), "the malformed value was reported: {errors:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_axios_func_carries_every_request_when_configured() {
+    // The host's own transport: axios-shaped answers ({data: envelope}), rejecting non-2xx like axios does.
+    let extra = r#"
+      window.axiosCalls = [];
+      config.ajaxPath = '/nowhere';  // proves the built-in transport is not used
+      config.apiAxiosFunc = function (apiName, params) {
+        window.axiosCalls.push(apiName);
+        return fetch('/aliyun/ccc/api?action=' + apiName, {
+          method: 'POST',
+          headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+          body: 'request=' + encodeURIComponent(JSON.stringify(params))
+        }).then(function (r) {
+          return r.json().then(function (d) {
+            if (!r.ok) { var e = new Error('Request failed with status code ' + r.status); e.response = {status: r.status, data: d}; throw e; }
+            return {data: d};
+          });
+        });
+      };
+    "#;
+    run(emulator(), |Session { browser, server }| async move {
+        let crm = HostSite::start_with(&server.base, "agent3@ccc-demo", extra).await;
+        browser
+            .goto(&format!("{}/crm.html", crm.base))
+            .await
+            .unwrap();
+        wait_status(&browser, 3).await;
+        let calls = js(&browser, "return window.axiosCalls").await;
+        let calls: Vec<String> = serde_json::from_value(calls).unwrap();
+        for action in ["GetLoginDetails", "SignInGroup", "ReadyForService"] {
+            assert!(
+                calls.iter().any(|c| c == action),
+                "{action} went through apiAxiosFunc: {calls:?}"
+            );
+        }
+        assert_eq!(server.agent("agent3@ccc-demo").await["state"], "READY");
+
+        // A CCC error answered with HTTP 4xx (axios rejects) still reaches onErrorNotify with its code.
+        let (status, _) = server
+            .post(
+                "/emulator/v1/inbound-calls",
+                json!({"caller": "13800000003", "skillGroupId": "support@ccc-demo"}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        wait_status(&browser, 6).await;
+        js(&browser, "window.workbench.answer()").await;
+        wait_status(&browser, 9).await;
+        js(
+            &browser,
+            "window.workbench.hangUp('job-that-does-not-exist')",
+        )
+        .await;
+        let error = eventually("onErrorNotify for the failed ReleaseCall", || {
+            let browser = browser.clone();
+            async move {
+                hook_log(&browser)
+                    .await
+                    .into_iter()
+                    .filter(|(n, _)| n == "onErrorNotify")
+                    .map(|(_, p)| serde_json::from_str::<Value>(&p).unwrap())
+                    .find(|e| e["requestId"].as_str().is_some_and(|r| !r.is_empty()))
+            }
+        })
+        .await;
+        assert!(
+            error["errorMsg"].as_str().is_some_and(|m| !m.is_empty()),
+            "{error}"
+        );
+        assert_eq!(
+            js(&browser, "return window.workbench.getStatusCode().code").await,
+            json!(9),
+            "still talking"
+        );
+    })
+    .await;
+}
