@@ -16,7 +16,7 @@ use crate::api::Api;
 use crate::app::{App, AppProps};
 use crate::config::{Config, ConfigError, HOOKS};
 use crate::errors::ErrorReport;
-use crate::workbench::{Host, Workbench};
+use crate::workbench::{CallExtras, Done, Host, Workbench};
 
 mod other_tabs;
 
@@ -104,10 +104,11 @@ impl WorkbenchCore {
         self.workbench.ready();
     }
 
-    /// `applyForBreak(breakReason?)`.
+    /// `applyForBreak(breakReason?, callback?)`.
     #[wasm_bindgen(js_name = applyForBreak)]
-    pub fn apply_for_break(&self, reason: JsValue) {
-        self.workbench.apply_for_break(reason.as_string());
+    pub fn apply_for_break(&self, reason: JsValue, callback: JsValue) {
+        self.workbench
+            .apply_for_break(reason.as_string(), done_of(callback));
     }
 
     /// `applyForCallOnly(isCallOnly)`.
@@ -116,22 +117,46 @@ impl WorkbenchCore {
         self.workbench.apply_for_call_only(call_only.is_truthy());
     }
 
-    /// `call(callee, caller?)`.
-    pub fn call(&self, callee: JsValue, caller: JsValue) {
+    /// `call(callee, caller?, callback?, otherParams?)`; `otherParams` carries `TimeoutSeconds`, `Tags`,
+    /// `MaskedCallee`.
+    pub fn call(&self, callee: JsValue, caller: JsValue, callback: JsValue, other: JsValue) {
         let callee = string_of(&callee).unwrap_or_default();
-        self.workbench.call(&callee, string_of(&caller).as_deref());
-    }
-
-    /// `answer()`.
-    pub fn answer(&self) {
-        self.workbench.answer();
-    }
-
-    /// `hangUp(releaseJobId?, releaseChannelId?)`.
-    #[wasm_bindgen(js_name = hangUp)]
-    pub fn hang_up(&self, job_id: JsValue, channel_id: JsValue) {
+        let field = |name: &str| {
+            other
+                .is_object()
+                .then(|| Reflect::get(&other, &name.into()).ok())
+                .flatten()
+                .filter(|v| !v.is_undefined() && !v.is_null())
+        };
+        let extras = CallExtras {
+            done: done_of(callback),
+            timeout_seconds: field("TimeoutSeconds")
+                .and_then(|v| {
+                    v.as_f64()
+                        .or_else(|| v.as_string().and_then(|s| crate::config::decimal(&s)))
+                })
+                .filter(|s| *s > 0.0)
+                .map(|s| s.round() as u32),
+            tags: field("Tags").and_then(|v| string_of(&v)),
+            masked_callee: field("MaskedCallee").and_then(|v| string_of(&v)),
+        };
         self.workbench
-            .hang_up(job_id.as_string(), channel_id.as_string());
+            .call(&callee, string_of(&caller).as_deref(), extras);
+    }
+
+    /// `answer(callback?)`.
+    pub fn answer(&self, callback: JsValue) {
+        self.workbench.answer(done_of(callback));
+    }
+
+    /// `hangUp(releaseJobId?, releaseChannelId?, callback?)`.
+    #[wasm_bindgen(js_name = hangUp)]
+    pub fn hang_up(&self, job_id: JsValue, channel_id: JsValue, callback: JsValue) {
+        self.workbench.hang_up(
+            job_id.as_string(),
+            channel_id.as_string(),
+            done_of(callback),
+        );
     }
 
     /// `stayAfterCall()`.
@@ -192,6 +217,46 @@ impl WorkbenchCore {
         self.workbench.unload();
         if let Some(app) = self.app.take() {
             app.destroy();
+        }
+    }
+
+    /// `changeVolumeInCall(volumeInCall)`: in-call volume in [0, 1].
+    #[wasm_bindgen(js_name = changeVolumeInCall)]
+    pub fn change_volume_in_call(&self, volume: JsValue) {
+        self.workbench
+            .change_volume("changeVolumeInCall", volume.as_f64());
+    }
+
+    /// `changeRingToneVolume(volume)`: ringtone volume in [0, 1].
+    #[wasm_bindgen(js_name = changeRingToneVolume)]
+    pub fn change_ring_tone_volume(&self, volume: JsValue) {
+        self.workbench
+            .change_volume("changeRingToneVolume", volume.as_f64());
+    }
+
+    /// `getSoftPhoneDeviceId()`: the device id this panel registers and calls with.
+    #[wasm_bindgen(js_name = getSoftPhoneDeviceId)]
+    pub fn get_soft_phone_device_id(&self) -> String {
+        self.workbench.device_id()
+    }
+
+    /// `isAvailBroswer()` (sic): WebRTC and microphone access present → nothing; otherwise 7006 (browser)
+    /// or 7005 (page not in a secure context, so no microphone) through `onErrorNotify`, and a 3 s hint.
+    #[wasm_bindgen(js_name = isAvailBroswer)]
+    pub fn is_avail_broswer(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let has = |name: &str| Reflect::has(&window, &name.into()).unwrap_or(false);
+        let media = Reflect::get(&window.navigator(), &"mediaDevices".into())
+            .map(|m| m.is_object())
+            .unwrap_or(false);
+        if !has("RTCPeerConnection") {
+            self.workbench
+                .report_with_hint(7006, "this browser has no WebRTC (RTCPeerConnection)");
+        } else if !window.is_secure_context() || !media {
+            self.workbench
+                .report_with_hint(7005, "the page is not served over https, so no microphone");
         }
     }
 
@@ -322,6 +387,16 @@ fn to_js(value: &Value) -> JsValue {
         Value::String(s) => JsValue::from_str(s),
         other => js_sys::JSON::parse(&other.to_string()).unwrap_or(JsValue::NULL),
     }
+}
+
+/// A host's `callback` argument as a [`Done`]; anything but a function is no callback.
+fn done_of(callback: JsValue) -> Option<Done> {
+    let f = callback.dyn_into::<Function>().ok()?;
+    Some(Box::new(move |data: Value| {
+        if let Err(e) = f.call1(&JsValue::UNDEFINED, &to_js(&data)) {
+            web_sys::console::error_2(&"WorkbenchSdk: the host's callback threw".into(), &e);
+        }
+    }))
 }
 
 /// The callee a gate callback was given: a string, or `{callee}`.

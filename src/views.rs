@@ -3,6 +3,7 @@
 pub mod call_card;
 pub mod inbound;
 pub mod outbound;
+pub mod settings;
 
 use std::rc::Rc;
 
@@ -35,6 +36,7 @@ pub fn render(view: &View, wb: &Rc<Workbench>) -> Html {
     match view.nav.as_str() {
         "呼入" => html! { <inbound::Inbound view={view.clone()} workbench={wb.clone()} /> },
         "呼出" => html! { <outbound::Outbound view={view.clone()} workbench={wb.clone()} /> },
+        "设置" => html! { <settings::Settings view={view.clone()} workbench={wb.clone()} /> },
         other => html! {
             <section class="ccc-view ccc-unavailable">
                 <h2>{ other }</h2>

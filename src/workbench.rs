@@ -69,6 +69,12 @@ pub struct View {
     pub height: u32,
     /// Side-nav entry shown.
     pub nav: String,
+    /// In-call and ringtone volumes.
+    pub volumes: Volumes,
+    /// The soft phone's device id.
+    pub device_id: String,
+    /// Names of the agent's skill groups.
+    pub skill_groups: Vec<String>,
 }
 
 /// The current call as the panel shows it.
@@ -104,6 +110,8 @@ pub(crate) struct Inner {
     pub(crate) answer_timer: Option<Timeout>,
     pub(crate) toast_timer: Option<Timeout>,
     pub(crate) sync: sync::Sync,
+    /// `changeVolumeInCall` and `changeRingToneVolume`, in [0, 1]; applied by the audio edge.
+    pub(crate) volumes: Volumes,
 }
 
 /// One mounted workbench.
@@ -141,6 +149,7 @@ impl Workbench {
             answer_timer: None,
             toast_timer: None,
             sync: sync::Sync::default(),
+            volumes: Volumes::default(),
             config,
         };
         Rc::new_cyclic(|me| Workbench {
@@ -197,6 +206,19 @@ impl Workbench {
             width: inner.width,
             height: inner.config.height,
             nav: inner.nav.clone(),
+            volumes: inner.volumes,
+            device_id: inner.device_id.clone(),
+            skill_groups: inner
+                .skill_groups
+                .iter()
+                .map(|g| {
+                    if g.skill_group_name.is_empty() {
+                        g.skill_group_id.clone()
+                    } else {
+                        g.skill_group_name.clone()
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -261,7 +283,7 @@ impl Workbench {
                                 .is_some_and(|s| s.user_context.job_id == job_id)
                     };
                     if still_ringing {
-                        wb.answer();
+                        wb.answer(None);
                     }
                 });
                 self.inner.borrow_mut().answer_timer = Some(t);
@@ -334,10 +356,20 @@ impl Workbench {
         self.host.error(&report);
     }
 
+    /// Reports an SDK error code and shows its tip over the panel for 3 s (`isAvailBroswer`).
+    pub(crate) fn report_with_hint(&self, code: u32, msg: &str) {
+        self.show(crate::errors::tip(code).to_owned(), 3000);
+        self.report(code, msg);
+    }
+
     /// Shows a message over the panel for a few seconds.
     pub(crate) fn toast(&self, text: String) {
+        self.show(text, 5000);
+    }
+
+    fn show(&self, text: String, millis: u32) {
         let me = self.me.clone();
-        let timer = Timeout::new(5000, move || {
+        let timer = Timeout::new(millis, move || {
             if let Some(wb) = me.upgrade() {
                 wb.inner.borrow_mut().toast = None;
                 wb.notify();
@@ -353,6 +385,51 @@ impl Workbench {
 
     pub(crate) fn host(&self) -> &dyn Host {
         self.host.as_ref()
+    }
+}
+
+/// Playback volumes the host chose, each in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Volumes {
+    /// The far party's voice.
+    pub in_call: f64,
+    /// The ringtone.
+    pub ring: f64,
+}
+
+impl Default for Volumes {
+    fn default() -> Self {
+        Volumes {
+            in_call: 1.0,
+            ring: 1.0,
+        }
+    }
+}
+
+/// What `call()` takes beside callee and caller.
+#[derive(Default)]
+pub struct CallExtras {
+    /// `callback`, after MakeCall succeeded.
+    pub done: Option<Done>,
+    /// `otherParams.TimeoutSeconds`: give up if not connected by then.
+    pub timeout_seconds: Option<u32>,
+    /// `otherParams.Tags`: data carried with the call.
+    pub tags: Option<String>,
+    /// `otherParams.MaskedCallee`: the callee as shown (masked).
+    pub masked_callee: Option<String>,
+}
+
+/// A host's `callback` argument (`sdk-contract.md` §6.1): called once, after the method's backend call
+/// succeeded, with the answer's `Data` in lowerCamel keys.
+pub type Done = Box<dyn FnOnce(Value)>;
+
+/// The agent's state in a command's `Data`: `{UserContext, CallContext, ContextId}` (call control,
+/// PollUserStatus) or a flat UserContext (SignInGroup, ReadyForService, TakeBreak, SignOutGroup).
+pub(crate) fn status_in(data: &Value) -> Option<StatusData> {
+    if data.get("UserContext").is_some() {
+        serde_json::from_value(data.clone()).ok()
+    } else {
+        flat_status(data.clone())
     }
 }
 

@@ -144,8 +144,13 @@ async fn a_method_outside_the_status_gate_reports_9001_and_does_not_throw() {
     let push = js_sys::Function::new_with_args("e", "this.push(e)").bind0(&errors);
     Reflect::set(&config, &"onErrorNotify".into(), &push).unwrap();
     let core = WorkbenchCore::new(config).unwrap();
-    core.call("13800000001".into(), JsValue::UNDEFINED);
-    core.answer();
+    core.call(
+        "13800000001".into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    );
+    core.answer(JsValue::UNDEFINED);
     wait_until("two onErrorNotify calls", || errors.length() == 2).await;
     for e in errors.iter() {
         assert_eq!(
@@ -204,4 +209,40 @@ async fn change_visible_hides_the_panel_and_unload_removes_it() {
         root.query_selector(".ccc-wb").unwrap().is_none()
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+async fn volumes_are_checked_device_id_is_stable_and_this_browser_is_fine() {
+    container("wb-misc");
+    let errors = js_sys::Array::new();
+    let config = js(r#"{dom: "wb-misc", instanceId: "ccc-demo"}"#);
+    let push = js_sys::Function::new_with_args("e", "this.push(e)").bind0(&errors);
+    Reflect::set(&config, &"onErrorNotify".into(), &push).unwrap();
+    let core = WorkbenchCore::new(config).unwrap();
+
+    core.change_volume_in_call(0.4.into());
+    core.change_ring_tone_volume(1.into());
+    core.is_avail_broswer(); // headless Chromium on 127.0.0.1: WebRTC present, secure context
+    assert_eq!(
+        errors.length(),
+        0,
+        "valid volumes and a capable browser report nothing"
+    );
+    core.change_volume_in_call(1.5.into());
+    core.change_ring_tone_volume("loud".into());
+    wait_until("two 9002 reports", || errors.length() == 2).await;
+    for e in errors.iter() {
+        assert_eq!(
+            Reflect::get(&e, &"errorCode".into()).unwrap().as_f64(),
+            Some(9002.0)
+        );
+    }
+
+    let id = core.get_soft_phone_device_id();
+    assert!(id.starts_with("CCC-rs-") && id.len() > 10, "{id}");
+    assert_eq!(
+        core.get_soft_phone_device_id(),
+        id,
+        "the same device for the session"
+    );
 }

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::tabs::{self, TabRequest};
-use crate::workbench::Workbench;
+use crate::workbench::{CallExtras, Workbench};
 
 /// A registered listener; dropping it removes it.
 pub(crate) struct Listener {
@@ -37,9 +37,9 @@ pub(crate) fn listen(workbench: &Rc<Workbench>) -> Listener {
             match tabs::read(&key, event.new_value().as_deref()) {
                 None => {}
                 Some(Ok(TabRequest::Call { callee, caller })) => {
-                    wb.call(&callee, caller.as_deref())
+                    wb.call(&callee, caller.as_deref(), CallExtras::default())
                 }
-                Some(Ok(TabRequest::HangUp)) => wb.hang_up(None, None),
+                Some(Ok(TabRequest::HangUp)) => wb.hang_up(None, None, None),
                 Some(Err((code, message))) => wb.report(code, message),
             }
         });

@@ -19,11 +19,11 @@ pub fn call_card(props: &PanelProps) -> Html {
         .unwrap_or_default();
     let answer = {
         let wb = props.workbench.clone();
-        move |_| wb.answer()
+        move |_| wb.answer(None)
     };
     let hang_up = {
         let wb = props.workbench.clone();
-        move |_| wb.hang_up(None, None)
+        move |_| wb.hang_up(None, None, None)
     };
     let direction = match view.status {
         Status::Ringing => "来电振铃",

@@ -20,7 +20,7 @@ pub fn inbound(props: &PanelProps) -> Html {
     };
     let take_break = {
         let wb = wb.clone();
-        move |_| wb.apply_for_break(None)
+        move |_| wb.apply_for_break(None, None)
     };
     let (title, hint) = match view.status {
         Status::Break => ("小休中", "小休期间不会分配来电"),

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use super::call_card::CallCard;
 use crate::components::dialpad::Dialpad;
 use crate::views::PanelProps;
+use crate::workbench::CallExtras;
 
 /// The 呼出 view.
 #[function_component(Outbound)]
@@ -31,7 +32,7 @@ pub fn outbound(props: &PanelProps) -> Html {
         let (wb, number, caller) = (props.workbench.clone(), number.clone(), view.caller.clone());
         move |e: SubmitEvent| {
             e.prevent_default();
-            wb.call(&number, Some(&caller));
+            wb.call(&number, Some(&caller), CallExtras::default());
         }
     };
     html! {

@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen_futures::spawn_local;
 
-use super::{camel, flat_status, Workbench};
+use super::{camel, flat_status, status_in, CallExtras, Done, Volumes, Workbench};
 
 impl Workbench {
     /// Calls `action`, reporting a failure through `onErrorNotify` and returning `None`.
@@ -170,31 +170,41 @@ impl Workbench {
     }
 
     /// Runs a command whose answer is a flat UserContext.
-    fn agent_command(&self, method: &str, action: Action, request: AgentRequest) {
+    /// Runs a state-changing `action` for host method `method`: the state gate first, then the backend call;
+    /// the agent state in the answer is folded in, then the host's `done` callback gets the answer's `Data`.
+    pub(crate) fn command<R: Serialize + 'static>(
+        &self,
+        method: &str,
+        action: Action,
+        request: R,
+        done: Option<Done>,
+    ) {
         if !self.allowed(method) {
             return;
         }
         let wb = self.rc();
         spawn_local(async move {
-            if let Some(data) = wb
-                .api::<Value>(action, &request)
-                .await
-                .flatten()
-                .and_then(flat_status)
-            {
-                wb.command_result(data);
+            let Some(data) = wb.api::<Value>(action, &request).await else {
+                return;
+            };
+            let data = data.unwrap_or(Value::Null);
+            if let Some(status) = status_in(&data) {
+                wb.command_result(status);
+            }
+            if let Some(done) = done {
+                done(ccc_wire::keys::to_camel(data));
             }
         });
     }
 
     /// `logOut()`.
     pub fn log_out(&self) {
-        self.agent_command("logOut", Action::SignOutGroup, self.agent_request());
+        self.command("logOut", Action::SignOutGroup, self.agent_request(), None);
     }
 
     /// `ready()`.
     pub fn ready(&self) {
-        self.agent_command("ready", Action::ReadyForService, self.agent_request());
+        self.command("ready", Action::ReadyForService, self.agent_request(), None);
     }
 
     /// `applyForCallOnly(true)`: ready, outbound only; `false` is plain `ready`.
@@ -203,7 +213,7 @@ impl Workbench {
             outbound_scenario: Some(call_only),
             ..self.agent_request()
         };
-        self.agent_command("applyForCallOnly", Action::ReadyForService, request);
+        self.command("applyForCallOnly", Action::ReadyForService, request, None);
     }
 
     /// After-call work is over (`afterCallRule` elapsed): ReadyForService, not gated.
@@ -223,7 +233,7 @@ impl Workbench {
     }
 
     /// `applyForBreak(breakReason?)`.
-    pub fn apply_for_break(&self, reason: Option<String>) {
+    pub fn apply_for_break(&self, reason: Option<String>, done: Option<Done>) {
         let code = reason
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| "default".into());
@@ -231,13 +241,13 @@ impl Workbench {
             code: Some(code),
             ..self.agent_request()
         };
-        self.agent_command("applyForBreak", Action::TakeBreak, request);
+        self.command("applyForBreak", Action::TakeBreak, request, done);
     }
 
     /// `call(callee, caller?)`: caller `''`/`'auto'`/absent picks one of the agent's numbers. With
     /// `onBeforeCallDialing` configured, nothing is dialled until the host calls `payload.callback`
     /// (optionally with a rewritten callee).
-    pub fn call(&self, callee: &str, caller: Option<&str>) {
+    pub fn call(&self, callee: &str, caller: Option<&str>, extras: CallExtras) {
         if !self.allowed("call") {
             return;
         }
@@ -248,7 +258,7 @@ impl Workbench {
         }
         let caller = caller.map(str::to_owned);
         if !self.host().has_hook("onBeforeCallDialing") {
-            self.dial(callee, caller);
+            self.dial(callee, caller, extras);
             return;
         }
         let user_id = self.user_id();
@@ -263,7 +273,7 @@ impl Workbench {
                     let callee = rewritten
                         .map(|c| c.trim().to_owned())
                         .filter(|c| !c.is_empty());
-                    wb.dial(callee.unwrap_or(original), caller);
+                    wb.dial(callee.unwrap_or(original), caller, extras);
                 }
             }),
         );
@@ -279,7 +289,7 @@ impl Workbench {
     }
 
     /// Caller resolution, then MakeCall.
-    fn dial(&self, callee: String, caller: Option<String>) {
+    fn dial(&self, callee: String, caller: Option<String>, extras: CallExtras) {
         let caller = match caller.as_deref().map(str::trim) {
             Some(c) if !c.is_empty() && c != "auto" => c.to_owned(),
             _ => {
@@ -302,14 +312,11 @@ impl Workbench {
             device_id: base.device_id,
             callee,
             caller: Some(caller),
-            ..MakeCallRequest::default()
+            timeout_seconds: extras.timeout_seconds,
+            tags: extras.tags,
+            masked_callee: extras.masked_callee,
         };
-        let wb = self.rc();
-        spawn_local(async move {
-            if let Some(Some(data)) = wb.api::<StatusData>(Action::MakeCall, &request).await {
-                wb.command_result(data);
-            }
-        });
+        self.command("call", Action::MakeCall, request, extras.done);
     }
 
     fn job_request(
@@ -345,35 +352,30 @@ impl Workbench {
         action: Action,
         job_id: Option<String>,
         channel_id: Option<String>,
+        done: Option<Done>,
     ) {
         if !self.allowed(method) {
             return;
         }
-        let Some(request) = self.job_request(job_id, channel_id) else {
-            return;
-        };
-        let wb = self.rc();
-        spawn_local(async move {
-            if let Some(Some(data)) = wb.api::<StatusData>(action, &request).await {
-                wb.command_result(data);
-            }
-        });
+        if let Some(request) = self.job_request(job_id, channel_id) {
+            self.command(method, action, request, done);
+        }
     }
 
-    /// `answer()`.
-    pub fn answer(&self) {
+    /// `answer(callback?)`.
+    pub fn answer(&self, done: Option<Done>) {
         self.inner.borrow_mut().answer_timer = None;
-        self.call_command("answer", Action::AnswerCall, None, None);
+        self.call_command("answer", Action::AnswerCall, None, None, done);
     }
 
     /// `hangUp(releaseJobId?, releaseChannelId?)`. With `onBeforeCallHangup` configured, the call is
     /// released only when the host calls `payload.callback()`.
-    pub fn hang_up(&self, job_id: Option<String>, channel_id: Option<String>) {
+    pub fn hang_up(&self, job_id: Option<String>, channel_id: Option<String>, done: Option<Done>) {
         if !self.allowed("hangUp") {
             return;
         }
         if !self.host().has_hook("onBeforeCallHangup") {
-            self.call_command("hangUp", Action::ReleaseCall, job_id, channel_id);
+            self.call_command("hangUp", Action::ReleaseCall, job_id, channel_id, done);
             return;
         }
         let Some(request) = self.job_request(job_id.clone(), channel_id.clone()) else {
@@ -401,7 +403,9 @@ impl Workbench {
         self.host().gate(
             "onBeforeCallHangup",
             payload,
-            Box::new(move |_| wb.call_command("hangUp", Action::ReleaseCall, job_id, channel_id)),
+            Box::new(move |_| {
+                wb.call_command("hangUp", Action::ReleaseCall, job_id, channel_id, done)
+            }),
         );
     }
 
@@ -445,6 +449,36 @@ impl Workbench {
         }
         self.inner.borrow_mut().width = width;
         self.notify();
+    }
+
+    /// `changeVolumeInCall(v)` / `changeRingToneVolume(v)`: a number in [0, 1], else 9002.
+    pub fn change_volume(&self, method: &str, volume: Option<f64>) {
+        let Some(v) = volume.filter(|v| (0.0..=1.0).contains(v)) else {
+            self.report(
+                9002,
+                format!("{method}: the volume must be a number from 0 to 1"),
+            );
+            return;
+        };
+        {
+            let mut inner = self.inner.borrow_mut();
+            if method == "changeRingToneVolume" {
+                inner.volumes.ring = v;
+            } else {
+                inner.volumes.in_call = v;
+            }
+        }
+        self.notify();
+    }
+
+    /// The volumes set so far.
+    pub fn volumes(&self) -> Volumes {
+        self.inner.borrow().volumes
+    }
+
+    /// `getSoftPhoneDeviceId()`.
+    pub fn device_id(&self) -> String {
+        self.inner.borrow().device_id.clone()
     }
 
     /// `unloadWorkbench()`: stops timers, polling and the push socket. The panel is removed by `sdk.rs`.

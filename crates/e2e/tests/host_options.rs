@@ -210,3 +210,41 @@ async fn api_axios_func_carries_every_request_when_configured() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn method_callbacks_get_the_answer_after_the_backend_succeeded() {
+    run(emulator(), |Session { browser, server }| async move {
+        let crm = HostSite::start(&server.base, "agent1@ccc-demo").await;
+        browser.goto(&format!("{}/crm.html", crm.base)).await.unwrap();
+        wait_status(&browser, 3).await;
+
+        js(&browser, "window.workbench.applyForBreak('Meal', function (d) { log('breakDone', d); })").await;
+        wait_status(&browser, 2).await;
+        let done = eventually("the applyForBreak callback", || {
+            let browser = browser.clone();
+            async move {
+                hook_log(&browser).await.into_iter().find(|(n, _)| n == "breakDone").map(|(_, p)| p)
+            }
+        })
+        .await;
+        let done: Value = serde_json::from_str(&done).unwrap();
+        assert_eq!((done["userState"].as_str(), done["breakCode"].as_str()), (Some("BREAK"), Some("Meal")), "{done}");
+
+        js(&browser, "window.workbench.ready()").await;
+        wait_status(&browser, 3).await;
+        js(
+            &browser,
+            "window.workbench.call('13900000003', '', function (d) { log('callDone', d); }, {TimeoutSeconds: 30, Tags: 'order-42'})",
+        )
+        .await;
+        let done = eventually("the call callback", || {
+            let browser = browser.clone();
+            async move { hook_log(&browser).await.into_iter().find(|(n, _)| n == "callDone").map(|(_, p)| p) }
+        })
+        .await;
+        let done: Value = serde_json::from_str(&done).unwrap();
+        let job = done["callContext"]["jobId"].as_str().expect("the MakeCall answer's call").to_string();
+        assert_eq!(server.state().await["calls"][0]["jobId"], job.as_str());
+    })
+    .await;
+}

@@ -1,0 +1,47 @@
+//! 设置: who is signed in on which device, and the playback volumes (`changeVolumeInCall`,
+//! `changeRingToneVolume` — the same intents the host's methods call).
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::views::PanelProps;
+
+/// The 设置 view.
+#[function_component(Settings)]
+pub fn settings(props: &PanelProps) -> Html {
+    let view = &props.view;
+    let slider = |method: &'static str, label: &'static str, value: f64| {
+        let wb = props.workbench.clone();
+        let oninput = move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            wb.change_volume(method, Some(input.value_as_number() / 100.0));
+        };
+        html! {
+            <label class="ccc-field">
+                <span>{ label }</span>
+                <input type="range" min="0" max="100" step="1" name={method}
+                       value={((value * 100.0).round() as u32).to_string()} {oninput} />
+                <output>{ format!("{}%", (value * 100.0).round() as u32) }</output>
+            </label>
+        }
+    };
+    let agent = view.agent.as_ref();
+    let row = |label: &'static str, value: String| {
+        html! { <><dt>{ label }</dt><dd>{ if value.is_empty() { "—".to_owned() } else { value } }</dd></> }
+    };
+    html! {
+        <section class="ccc-view ccc-settings">
+            <h2>{ "设置" }</h2>
+            <dl class="ccc-facts">
+                { row("坐席", agent.map(|a| a.display_name.clone()).unwrap_or_default()) }
+                { row("账号", agent.map(|a| a.user_id.clone()).unwrap_or_default()) }
+                { row("分机", agent.map(|a| a.extension.clone()).unwrap_or_default()) }
+                { row("技能组", view.skill_groups.join("、")) }
+                { row("设备", view.device_id.clone()) }
+            </dl>
+            <h3>{ "音量" }</h3>
+            { slider("changeVolumeInCall", "通话音量", view.volumes.in_call) }
+            { slider("changeRingToneVolume", "振铃音量", view.volumes.ring) }
+        </section>
+    }
+}
