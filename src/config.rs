@@ -139,6 +139,18 @@ pub struct Config {
     pub poll_with_ws_ms: u32,
     /// Show the minimise icon.
     pub reduce_panel: bool,
+    /// Image shown while offline (empty = built-in).
+    pub offline_image: String,
+    /// Image shown while on break (empty = built-in).
+    pub break_image: String,
+    /// `true`: the host shows its own incoming-call notification; the SDK shows none.
+    pub customized_notification: bool,
+    /// SaveWebRtcInfo interval, ms (at least 2000).
+    pub poll_save_web_rtc_info_ms: u32,
+    /// Do not send call-quality statistics.
+    pub disable_save_stats: bool,
+    /// Offer access-point switching.
+    pub enable_switch_adapter: bool,
 }
 
 impl Config {
@@ -209,6 +221,13 @@ impl Config {
             poll_without_ws_ms: interval(obj.get("pollFrequenceWithoutWS"), 1000),
             poll_with_ws_ms: interval(obj.get("pollFrequenceWithWS"), 10000),
             reduce_panel: bool_of("reducePanel", true),
+            offline_image: str_of("offlineImage"),
+            break_image: str_of("breakImage"),
+            customized_notification: bool_of("customizedNotification", false),
+            poll_save_web_rtc_info_ms: number(obj.get("pollSaveWebRtcInfoFrequence"))
+                .map_or(10_000, |n| (n.round() as u32).max(2000)),
+            disable_save_stats: bool_of("disableSaveStats", false),
+            enable_switch_adapter: bool_of("isEnableSwitchAdapter", true),
         })
     }
 }
@@ -359,6 +378,9 @@ mod tests {
         );
         assert_eq!(c.side_nav_list.len(), 10);
         assert_eq!((c.poll_without_ws_ms, c.poll_with_ws_ms), (1000, 10000));
+        assert_eq!(c.poll_save_web_rtc_info_ms, 10_000);
+        assert!(!c.customized_notification && !c.disable_save_stats && c.enable_switch_adapter);
+        assert_eq!((c.offline_image.as_str(), c.break_image.as_str()), ("", ""));
         assert_eq!(c.rules.auto_answer, None);
         assert!(!c.logged_keep_break);
     }
@@ -379,6 +401,20 @@ mod tests {
         );
         assert_eq!(px_text("300.6"), Some(301));
         assert_eq!(px_text("0px"), None);
+    }
+
+    #[test]
+    fn save_stats_interval_has_a_floor_of_two_seconds() {
+        let c = parse(json!({"dom": "d", "instanceId": "i", "pollSaveWebRtcInfoFrequence": 500}));
+        assert_eq!(c.poll_save_web_rtc_info_ms, 2000);
+        let c =
+            parse(json!({"dom": "d", "instanceId": "i", "pollSaveWebRtcInfoFrequence": "3000"}));
+        assert_eq!(c.poll_save_web_rtc_info_ms, 3000);
+        let c = parse(
+            json!({"dom": "d", "instanceId": "i", "offlineImage": " /img/off.png ", "customizedNotification": true}),
+        );
+        assert_eq!(c.offline_image, "/img/off.png");
+        assert!(c.customized_notification);
     }
 
     #[test]

@@ -318,6 +318,27 @@ impl Host for JsHost {
         }
     }
 
+    fn desktop_notice(&self, title: &str, body: &str) {
+        use web_sys::{Notification, NotificationOptions, NotificationPermission};
+        // Not every browser context has notifications (e.g. some iframes); then there is nothing to show.
+        let has = web_sys::window()
+            .is_some_and(|w| Reflect::has(&w, &"Notification".into()).unwrap_or(false));
+        if !has {
+            return;
+        }
+        match Notification::permission() {
+            NotificationPermission::Granted => {
+                let options = NotificationOptions::new();
+                options.set_body(body);
+                let _ = Notification::new_with_options(title, &options);
+            }
+            NotificationPermission::Default => {
+                let _ = Notification::request_permission();
+            }
+            _ => {}
+        }
+    }
+
     fn has_hook(&self, name: &str) -> bool {
         self.get(name).is_some()
     }

@@ -66,6 +66,9 @@ fn sign_in_prompt(view: &View, wb: &Rc<Workbench>) -> Option<Html> {
     };
     Some(html! {
         <section class="ccc-view ccc-signin">
+            if let Some(src) = view.state_image.clone() {
+                <img class="ccc-state-image" {src} alt={text} />
+            }
             <p>{ text }</p>
             if !label.is_empty() {
                 <button type="button" class="ccc-btn primary" data-action="register" {onclick}>{ label }</button>

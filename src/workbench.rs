@@ -29,6 +29,8 @@ pub trait Host {
     fn error(&self, report: &ErrorReport);
     /// Writes `workbenchSdkStatus` for other tabs.
     fn publish_status(&self, code: i32);
+    /// Shows a desktop notification (an incoming call), when the user allowed them.
+    fn desktop_notice(&self, title: &str, body: &str);
     /// Whether the host configured hook `name`.
     fn has_hook(&self, name: &str) -> bool;
     /// Calls a callback-gated hook (`onBeforeCallDialing`, `onBeforeCallHangup`) with `payload` plus a
@@ -75,6 +77,8 @@ pub struct View {
     pub device_id: String,
     /// Names of the agent's skill groups.
     pub skill_groups: Vec<String>,
+    /// The host's `offlineImage`/`breakImage` for the current status, if any.
+    pub state_image: Option<String>,
 }
 
 /// The current call as the panel shows it.
@@ -208,6 +212,12 @@ impl Workbench {
             nav: inner.nav.clone(),
             volumes: inner.volumes,
             device_id: inner.device_id.clone(),
+            state_image: match inner.state.status() {
+                Status::Offline => Some(inner.config.offline_image.clone()),
+                Status::Break => Some(inner.config.break_image.clone()),
+                _ => None,
+            }
+            .filter(|url| !url.is_empty()),
             skill_groups: inner
                 .skill_groups
                 .iter()
@@ -310,7 +320,12 @@ impl Workbench {
             Hook::Ready => ("onReady", None),
             Hook::AgentOutboundScenario => ("onAgentOutboundScenario", None),
             Hook::CallComing(d) | Hook::CallDialing(d) if d.job_id.is_empty() => return,
-            Hook::CallComing(d) => ("onCallComing", Some(detail_json(d))),
+            Hook::CallComing(d) => {
+                if !self.inner.borrow().config.customized_notification {
+                    self.host.desktop_notice("来电", &d.caller);
+                }
+                ("onCallComing", Some(detail_json(d)))
+            }
             Hook::CallDialing(d) => ("onCallDialing", Some(detail_json(d))),
             Hook::CallEstablish { call_context } => (
                 "onCallEstablish",

@@ -30,6 +30,9 @@ pub fn inbound(props: &PanelProps) -> Html {
     };
     html! {
         <section class="ccc-view ccc-inbound">
+            if let Some(src) = view.state_image.clone() {
+                <img class="ccc-state-image" {src} alt={title} />
+            }
             <h2>{ title }</h2>
             <p class="ccc-hint">{ hint }</p>
             <div class="ccc-actions">

@@ -214,7 +214,8 @@ async fn api_axios_func_carries_every_request_when_configured() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn method_callbacks_get_the_answer_after_the_backend_succeeded() {
     run(emulator(), |Session { browser, server }| async move {
-        let crm = HostSite::start(&server.base, "agent1@ccc-demo").await;
+        let extra = "config.breakImage = '/images/on-break.png';";
+        let crm = HostSite::start_with(&server.base, "agent1@ccc-demo", extra).await;
         browser.goto(&format!("{}/crm.html", crm.base)).await.unwrap();
         wait_status(&browser, 3).await;
 
@@ -229,6 +230,10 @@ async fn method_callbacks_get_the_answer_after_the_backend_succeeded() {
         .await;
         let done: Value = serde_json::from_str(&done).unwrap();
         assert_eq!((done["userState"].as_str(), done["breakCode"].as_str()), (Some("BREAK"), Some("Meal")), "{done}");
+        // breakImage is shown while on break.
+        let image = browser.find(fantoccini::Locator::Css(".ccc-state-image")).await.unwrap();
+        let src = image.attr("src").await.unwrap().unwrap_or_default();
+        assert_eq!(src, "/images/on-break.png");
 
         js(&browser, "window.workbench.ready()").await;
         wait_status(&browser, 3).await;
