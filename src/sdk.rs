@@ -16,6 +16,8 @@ use crate::api::Api;
 use crate::app::{App, AppProps};
 use crate::config::{Config, ConfigError, HOOKS};
 use crate::errors::ErrorReport;
+use ccc_wire::call_control::WorkMode;
+
 use crate::workbench::{CallExtras, Done, Host, Workbench};
 
 mod other_tabs;
@@ -218,6 +220,144 @@ impl WorkbenchCore {
         if let Some(app) = self.app.take() {
             app.destroy();
         }
+    }
+
+    /// `sendDtmf(number, jobId?, channelId?, callback?)`, also `sendDtmf(number, callback)`.
+    #[wasm_bindgen(js_name = sendDtmf)]
+    pub fn send_dtmf(
+        &self,
+        digits: JsValue,
+        job_id: JsValue,
+        channel_id: JsValue,
+        callback: JsValue,
+    ) {
+        let digits = string_of(&digits).unwrap_or_default();
+        if job_id.is_function() {
+            self.workbench
+                .send_dtmf(&digits, None, None, done_of(job_id));
+        } else {
+            self.workbench.send_dtmf(
+                &digits,
+                job_id.as_string(),
+                channel_id.as_string(),
+                done_of(callback),
+            );
+        }
+    }
+
+    /// `callHold(callback?)`.
+    #[wasm_bindgen(js_name = callHold)]
+    pub fn call_hold(&self, callback: JsValue) {
+        self.workbench.hold(true, done_of(callback));
+    }
+
+    /// `callRetrieve(callback?)`.
+    #[wasm_bindgen(js_name = callRetrieve)]
+    pub fn call_retrieve(&self, callback: JsValue) {
+        self.workbench.hold(false, done_of(callback));
+    }
+
+    /// `muteAgent()`.
+    #[wasm_bindgen(js_name = muteAgent)]
+    pub fn mute_agent(&self) {
+        self.workbench.mute(true);
+    }
+
+    /// `umMuteAgent()` (the contract's spelling).
+    #[wasm_bindgen(js_name = umMuteAgent)]
+    pub fn um_mute_agent(&self) {
+        self.workbench.mute(false);
+    }
+
+    /// `thirdCallTransfer(callee, caller?, callback?)`: blind transfer to an agent (user id or extension),
+    /// one of the agent's skill groups, or an external number.
+    #[wasm_bindgen(js_name = thirdCallTransfer)]
+    pub fn third_call_transfer(&self, callee: JsValue, caller: JsValue, callback: JsValue) {
+        let callee = string_of(&callee).unwrap_or_default();
+        self.workbench
+            .transfer(false, &callee, string_of(&caller), done_of(callback));
+    }
+
+    /// `initiateAttendedTransfer(callee, caller?, callback?)`: consult the target first.
+    #[wasm_bindgen(js_name = initiateAttendedTransfer)]
+    pub fn initiate_attended_transfer(&self, callee: JsValue, caller: JsValue, callback: JsValue) {
+        let callee = string_of(&callee).unwrap_or_default();
+        self.workbench
+            .transfer(true, &callee, string_of(&caller), done_of(callback));
+    }
+
+    /// `thirdCallRetrieve(callback?)`: end the consultation, back to the customer.
+    #[wasm_bindgen(js_name = thirdCallRetrieve)]
+    pub fn third_call_retrieve(&self, callback: JsValue) {
+        self.workbench.finish_consultation(false, done_of(callback));
+    }
+
+    /// `thirdCallTransferFinished(callback?)`: hand the customer to the consulted party.
+    #[wasm_bindgen(js_name = thirdCallTransferFinished)]
+    pub fn third_call_transfer_finished(&self, callback: JsValue) {
+        self.workbench.finish_consultation(true, done_of(callback));
+    }
+
+    /// `agentToAgent(userDN, callback?)`.
+    #[wasm_bindgen(js_name = agentToAgent)]
+    pub fn agent_to_agent(&self, extension: JsValue, callback: JsValue) {
+        let extension = string_of(&extension).unwrap_or_default();
+        self.workbench.agent_to_agent(&extension, done_of(callback));
+    }
+
+    /// `applyForOnSite()`: answer in the browser.
+    #[wasm_bindgen(js_name = applyForOnSite)]
+    pub fn apply_for_on_site(&self) {
+        self.workbench
+            .change_work_mode("applyForOnSite", WorkMode::OnSite);
+    }
+
+    /// `applyForOffSite()`: answer on the agent's mobile.
+    #[wasm_bindgen(js_name = applyForOffSite)]
+    pub fn apply_for_off_site(&self) {
+        self.workbench
+            .change_work_mode("applyForOffSite", WorkMode::OffSite);
+    }
+
+    /// `applyForOffSiteDirectly()`.
+    #[wasm_bindgen(js_name = applyForOffSiteDirectly)]
+    pub fn apply_for_off_site_directly(&self) {
+        self.workbench
+            .change_work_mode("applyForOffSiteDirectly", WorkMode::OffSite);
+    }
+
+    /// `monitor(userId, callback?)`.
+    pub fn monitor(&self, user_id: JsValue, callback: JsValue) {
+        let user_id = string_of(&user_id).unwrap_or_default();
+        self.workbench.monitor(&user_id, done_of(callback));
+    }
+
+    /// `bargeIn(userId, jobId?, callback?)`.
+    #[wasm_bindgen(js_name = bargeIn)]
+    pub fn barge_in(&self, user_id: JsValue, job_id: JsValue, callback: JsValue) {
+        self.supervise("bargeIn", user_id, job_id, callback);
+    }
+
+    /// `intercept(userId, jobId?, callback?)`.
+    pub fn intercept(&self, user_id: JsValue, job_id: JsValue, callback: JsValue) {
+        self.supervise("intercept", user_id, job_id, callback);
+    }
+
+    /// `coach(userId, jobId?, callback?)`.
+    pub fn coach(&self, user_id: JsValue, job_id: JsValue, callback: JsValue) {
+        self.supervise("coach", user_id, job_id, callback);
+    }
+
+    fn supervise(&self, method: &str, user_id: JsValue, job_id: JsValue, callback: JsValue) {
+        let user_id = string_of(&user_id).unwrap_or_default();
+        // `jobId` may be left out with the callback in its place.
+        let (job_id, callback) = if job_id.is_function() {
+            (None, job_id)
+        } else {
+            (job_id.as_string(), callback)
+        };
+        self.workbench
+            .supervise(method, &user_id, job_id, done_of(callback));
     }
 
     /// `changeVolumeInCall(volumeInCall)`: in-call volume in [0, 1].

@@ -1,9 +1,13 @@
 //! One view per side-nav entry; [`render`] picks the current one.
 
+pub mod agents;
 pub mod call_card;
 pub mod inbound;
+pub mod my_work;
 pub mod outbound;
+pub mod records;
 pub mod settings;
+pub mod transfer;
 
 use std::rc::Rc;
 
@@ -36,6 +40,16 @@ pub fn render(view: &View, wb: &Rc<Workbench>) -> Html {
     match view.nav.as_str() {
         "呼入" => html! { <inbound::Inbound view={view.clone()} workbench={wb.clone()} /> },
         "呼出" => html! { <outbound::Outbound view={view.clone()} workbench={wb.clone()} /> },
+        "内部通话" | "监听" => {
+            let panel = PanelProps {
+                view: view.clone(),
+                workbench: wb.clone(),
+            };
+            html! { <agents::Agents {panel} supervise={view.nav == "监听"} /> }
+        }
+        "我的工作" => html! { <my_work::MyWork view={view.clone()} workbench={wb.clone()} /> },
+        "通话记录" => html! { <records::Records view={view.clone()} workbench={wb.clone()} /> },
+        "转接" => html! { <transfer::Transfer view={view.clone()} workbench={wb.clone()} /> },
         "设置" => html! { <settings::Settings view={view.clone()} workbench={wb.clone()} /> },
         other => html! {
             <section class="ccc-view ccc-unavailable">

@@ -5,6 +5,8 @@
 //! through [`sync`]; every fact goes through [`Workbench::dispatch`], which runs the reducer, then carries out
 //! its effects — calling host hooks with no borrow held, so a hook may call back into the SDK.
 
+pub mod call_control;
+pub mod directory;
 pub mod intents;
 pub mod sync;
 
@@ -13,6 +15,7 @@ use std::rc::{Rc, Weak};
 
 use agent_state::{AgentState, Effect, Event, Hook, Source, Status};
 use ccc_wire::action::{LoginDetails, OutboundNumber, SkillLevel, StatusData};
+use ccc_wire::records::{AgentReport, CallDetailRecord, RealtimeAgentState};
 use ccc_wire::{keys, Action, UserContext};
 use gloo_timers::callback::Timeout;
 use serde_json::{json, Value};
@@ -79,6 +82,12 @@ pub struct View {
     pub skill_groups: Vec<String>,
     /// The host's `offlineImage`/`breakImage` for the current status, if any.
     pub state_image: Option<String>,
+    /// The instance's agents (内部通话, 监听).
+    pub agents: Rc<Vec<RealtimeAgentState>>,
+    /// The agent's recent calls (通话记录).
+    pub records: Rc<Vec<CallDetailRecord>>,
+    /// Today's figures (我的工作).
+    pub report: Option<Rc<AgentReport>>,
 }
 
 /// The current call as the panel shows it.
@@ -92,6 +101,8 @@ pub struct CallView {
     pub skill_group: String,
     /// `INBOUND`, `OUTBOUND`, …
     pub call_type: String,
+    /// The agent's own leg is muted.
+    pub muted: bool,
 }
 
 pub(crate) struct Inner {
@@ -116,6 +127,12 @@ pub(crate) struct Inner {
     pub(crate) sync: sync::Sync,
     /// `changeVolumeInCall` and `changeRingToneVolume`, in [0, 1]; applied by the audio edge.
     pub(crate) volumes: Volumes,
+    /// The instance's agents, as last loaded.
+    pub(crate) agents: Rc<Vec<RealtimeAgentState>>,
+    /// The agent's recent calls, as last loaded.
+    pub(crate) records: Rc<Vec<CallDetailRecord>>,
+    /// Today's figures, as last loaded.
+    pub(crate) report: Option<Rc<AgentReport>>,
 }
 
 /// One mounted workbench.
@@ -154,6 +171,9 @@ impl Workbench {
             toast_timer: None,
             sync: sync::Sync::default(),
             volumes: Volumes::default(),
+            agents: Rc::default(),
+            records: Rc::default(),
+            report: None,
             config,
         };
         Rc::new_cyclic(|me| Workbench {
@@ -212,6 +232,9 @@ impl Workbench {
             nav: inner.nav.clone(),
             volumes: inner.volumes,
             device_id: inner.device_id.clone(),
+            agents: inner.agents.clone(),
+            records: inner.records.clone(),
+            report: inner.report.clone(),
             state_image: match inner.state.status() {
                 Status::Offline => Some(inner.config.offline_image.clone()),
                 Status::Break => Some(inner.config.break_image.clone()),
@@ -484,6 +507,9 @@ fn call_view(s: &StatusData) -> Option<CallView> {
             .map(|c| c.skill_group_id.clone())
             .unwrap_or_default(),
         call_type: call.call_type.to_string(),
+        muted: call.channel_of(me).is_some_and(|c| {
+            ccc_wire::call_control::has_flag(&c.channel_flags, ccc_wire::call_control::FLAG_MUTED)
+        }),
     })
 }
 

@@ -1,8 +1,11 @@
-//! The current call: far party, direction, timer, and the answer / hang-up buttons the status allows.
+//! The current call: far party, direction, timer, the answer / hang-up buttons the status allows, and the
+//! in-call tools (hold, mute, keypad for DTMF, consultation) — each shown only where the status table
+//! allows its method, and each calling the same intent as the host's method.
 
 use agent_state::Status;
 use yew::prelude::*;
 
+use crate::components::dialpad::Dialpad;
 use crate::hooks::{duration, use_clock};
 use crate::views::PanelProps;
 
@@ -25,6 +28,67 @@ pub fn call_card(props: &PanelProps) -> Html {
         let wb = props.workbench.clone();
         move |_| wb.hang_up(None, None, None)
     };
+    let keypad = use_state(|| false);
+    let sent = use_state(String::new);
+    let on_key = {
+        let (wb, sent) = (props.workbench.clone(), sent.clone());
+        Callback::from(move |k: &'static str| {
+            sent.set(format!("{}{k}", *sent));
+            wb.send_dtmf(k, None, None, None);
+        })
+    };
+    let tool = |method: &'static str,
+                label: &'static str,
+                active: bool,
+                run: Callback<MouseEvent>| {
+        (view.status.allows(method) == Some(true)).then(|| {
+            html! {
+                <button type="button" class={classes!("ccc-tool", active.then_some("on"))} data-action={method}
+                        onclick={run}>{ label }</button>
+            }
+        })
+    };
+    let wb = props.workbench.clone();
+    let muted = call.as_ref().is_some_and(|c| c.muted);
+    let tools: Vec<Html> = [
+        tool("callHold", "保持", false, {
+            let wb = wb.clone();
+            Callback::from(move |_| wb.hold(true, None))
+        }),
+        tool("callRetrieve", "恢复", true, {
+            let wb = wb.clone();
+            Callback::from(move |_| wb.hold(false, None))
+        })
+        .filter(|_| view.status == Status::Hold),
+        tool(
+            if muted { "umMuteAgent" } else { "muteAgent" },
+            if muted { "取消静音" } else { "静音" },
+            muted,
+            {
+                let wb = wb.clone();
+                Callback::from(move |_| wb.mute(!muted))
+            },
+        ),
+        tool("sendDtmf", "拨号盘", *keypad, {
+            let keypad = keypad.clone();
+            Callback::from(move |_| keypad.set(!*keypad))
+        }),
+        tool("thirdCallTransfer", "转接", false, {
+            let wb = wb.clone();
+            Callback::from(move |_| wb.select_nav("转接".into()))
+        }),
+        tool("thirdCallRetrieve", "取回", false, {
+            let wb = wb.clone();
+            Callback::from(move |_| wb.finish_consultation(false, None))
+        }),
+        tool("thirdCallTransferFinished", "完成转接", false, {
+            let wb = wb.clone();
+            Callback::from(move |_| wb.finish_consultation(true, None))
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let direction = match view.status {
         Status::Ringing => "来电振铃",
         Status::Dialing => "正在呼叫",
@@ -38,6 +102,13 @@ pub fn call_card(props: &PanelProps) -> Html {
                 <p class="ccc-hint" data-role="skill-group">{ format!("技能组:{group}") }</p>
             }
             <p class="ccc-timer big">{ duration(view.since_ms, now) }</p>
+            if !tools.is_empty() {
+                <div class="ccc-tools">{ for tools }</div>
+            }
+            if *keypad && view.status.allows("sendDtmf") == Some(true) {
+                <p class="ccc-hint" data-role="dtmf-sent">{ (*sent).clone() }</p>
+                <Dialpad {on_key} />
+            }
             <div class="ccc-actions">
                 if view.status.allows("answer") == Some(true) {
                     <button type="button" class="ccc-btn answer" data-action="answer" onclick={answer}>{ "接听" }</button>

@@ -20,7 +20,7 @@ use super::{camel, flat_status, status_in, CallExtras, Done, Volumes, Workbench}
 
 impl Workbench {
     /// Calls `action`, reporting a failure through `onErrorNotify` and returning `None`.
-    async fn api<T: DeserializeOwned>(
+    pub(super) async fn api<T: DeserializeOwned>(
         &self,
         action: Action,
         params: &impl Serialize,
@@ -48,7 +48,7 @@ impl Workbench {
         true
     }
 
-    fn agent_request(&self) -> AgentRequest {
+    pub(super) fn agent_request(&self) -> AgentRequest {
         let inner = self.inner.borrow();
         AgentRequest {
             instance_id: inner.config.instance_id.clone(),
@@ -279,6 +279,21 @@ impl Workbench {
         );
     }
 
+    /// This agent's channel in the current call.
+    pub(super) fn my_channel(&self) -> Option<String> {
+        let inner = self.inner.borrow();
+        let user = inner
+            .login
+            .as_ref()
+            .map(|l| l.user_id.as_str())
+            .unwrap_or_default();
+        inner
+            .state
+            .snapshot()
+            .and_then(|s| s.call_context.as_ref())
+            .and_then(|c| c.channel_of(user).map(|ch| ch.channel_id.clone()))
+    }
+
     fn user_id(&self) -> String {
         let inner = self.inner.borrow();
         inner
@@ -319,7 +334,7 @@ impl Workbench {
         self.command("call", Action::MakeCall, request, extras.done);
     }
 
-    fn job_request(
+    pub(super) fn job_request(
         &self,
         job_id: Option<String>,
         channel_id: Option<String>,
@@ -381,19 +396,7 @@ impl Workbench {
         let Some(request) = self.job_request(job_id.clone(), channel_id.clone()) else {
             return;
         };
-        let my_channel = {
-            let inner = self.inner.borrow();
-            let user = inner
-                .login
-                .as_ref()
-                .map(|l| l.user_id.clone())
-                .unwrap_or_default();
-            inner
-                .state
-                .snapshot()
-                .and_then(|s| s.call_context.as_ref())
-                .and_then(|c| c.channel_of(&user).map(|ch| ch.channel_id.clone()))
-        };
+        let my_channel = self.my_channel();
         let payload = serde_json::json!({
             "jobId": request.job_id,
             "channelId": request.channel_id.clone().or(my_channel).unwrap_or_default(),

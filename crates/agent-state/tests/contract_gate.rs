@@ -4,10 +4,7 @@ use agent_state::Status;
 use serde_json::Value;
 
 fn contract() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../spec/contract.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/contract.json");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).expect("contract.json parses")
 }

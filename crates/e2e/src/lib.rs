@@ -125,6 +125,62 @@ impl Server {
             .unwrap_or_else(|| panic!("no agent {user_id} in {state}"))
     }
 
+    /// Calls an OpenAPI action as `user`, the way another agent's workbench would; returns `Data`.
+    pub async fn api(&self, user: &str, action: &str, mut params: Value) -> Value {
+        params["InstanceId"] = json!("ccc-demo");
+        let url = format!(
+            "{}/data/api.json?action={action}&product=CloudCallCenter&version=2020-07-01&region=cn-shanghai",
+            self.base
+        );
+        let res = self
+            .http
+            .post(url)
+            .header("X-CCC-User", user)
+            .form(&[("request", params.to_string())])
+            .send()
+            .await
+            .expect("API request");
+        let envelope: Value = res.json().await.expect("CCC envelope");
+        assert_eq!(envelope["Code"], "OK", "{action} as {user}: {envelope}");
+        envelope["Data"].clone()
+    }
+
+    /// Signs `user` in to all its skill groups and makes it ready, without a browser.
+    pub async fn sign_in(&self, user: &str) {
+        self.api(user, "GetLoginDetails", json!({})).await;
+        let groups = self
+            .api(
+                user,
+                "ListSkillLevelsOfUser",
+                json!({"PageNumber": 1, "PageSize": 100}),
+            )
+            .await;
+        let ids: Vec<Value> = groups["List"]
+            .as_array()
+            .map(|l| l.iter().map(|g| g["SkillGroupId"].clone()).collect())
+            .unwrap_or_default();
+        let list = serde_json::to_string(&ids).unwrap();
+        self.api(
+            user,
+            "SignInGroup",
+            json!({"DeviceId": format!("e2e-{user}"), "SignedSkillGroupIdList": list}),
+        )
+        .await;
+        self.api(user, "ReadyForService", json!({})).await;
+    }
+
+    /// The emulator's view of the agent's leg of its current call.
+    pub async fn leg_of(&self, user_id: &str) -> Value {
+        let state = self.state().await;
+        state["calls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|c| c["channels"].as_array().cloned().unwrap_or_default())
+            .find(|ch| ch["userId"] == user_id)
+            .unwrap_or(Value::Null)
+    }
+
     /// A customer dials the hotline; returns the job id.
     pub async fn ring(&self, caller: &str) -> String {
         let (status, body) = self

@@ -3,6 +3,12 @@
 //! Agent-only actions (SignInGroup, SignOutGroup, ReadyForService, TakeBreak) answer with the flat
 //! `UserContext` plus `ContextId`; PollUserStatus and the call-control actions with
 //! `{UserContext, CallContext, ContextId}` (`ccc-api-2020-07-01.md` §3.1, §3.4).
+//!
+//! [`call_control`] has hold, mute, DTMF, transfers, supervision, work mode and the number helpers;
+//! [`lists`] the list/report actions.
+
+mod call_control;
+mod lists;
 
 use ccc_wire::action::{
     AgentRequest, ConfigItem, GetLoginDetailsRequest, JobRequest, ListConfigItemsRequest,
@@ -45,7 +51,8 @@ pub(crate) fn is_emulated(action: Action) -> bool {
             | ReleaseCall
             | SaveTerminalLog
             | SaveWebRtcInfo
-    )
+    ) || call_control::ACTIONS.contains(&action)
+        || lists::ACTIONS.contains(&action)
 }
 
 /// 400 `InvalidParameter`: the request itself is malformed.
@@ -191,7 +198,9 @@ pub(crate) fn dispatch(
             })
         }
         Action::SaveTerminalLog | Action::SaveWebRtcInfo => Ok(Value::Null),
-        other => Err(not_supported(other)),
+        other => call_control::dispatch(hub, other, &params, u)
+            .or_else(|| lists::dispatch(hub, other, &params, u))
+            .unwrap_or_else(|| Err(not_supported(other))),
     }
 }
 
@@ -223,7 +232,16 @@ fn blank_check(name: &str, value: &str) -> Result<(), ApiError> {
 
 /// Hosts written for the 2021 docs send numbers and booleans as strings; read them as the typed requests expect.
 fn coerce_scalars(params: &mut Map<String, Value>) {
-    for key in ["PageNumber", "PageSize", "TimeoutSeconds"] {
+    for key in [
+        "PageNumber",
+        "PageSize",
+        "TimeoutSeconds",
+        "Count",
+        "StartTime",
+        "EndTime",
+        "StopTime",
+        "CallPriority",
+    ] {
         if let Some(n) = params
             .get(key)
             .and_then(Value::as_str)
@@ -232,7 +250,12 @@ fn coerce_scalars(params: &mut Map<String, Value>) {
             params.insert(key.into(), Value::from(n));
         }
     }
-    for key in ["OutboundScenario", "IsMember", "Additivity"] {
+    for key in [
+        "OutboundScenario",
+        "IsMember",
+        "Additivity",
+        "ExcludeOfflineUsers",
+    ] {
         if let Some(b) = params
             .get(key)
             .and_then(Value::as_str)

@@ -54,7 +54,11 @@ fn answer(
             "The query parameter action is required (the CCC action name, e.g. action=GetLoginDetails).",
         ));
     }
-    let action = Action::from_name(name).ok_or_else(|| ApiError::no_action(name))?;
+    // `Coach` is the SDK document's name, `CoachCall` the OpenAPI's: both reach the same action.
+    let action = match name {
+        "CoachCall" => Action::Coach,
+        _ => Action::from_name(name).ok_or_else(|| ApiError::no_action(name))?,
+    };
     if !is_emulated(action) {
         return Err(not_supported(action));
     }

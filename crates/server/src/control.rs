@@ -2,7 +2,8 @@
 //! customer and the network.
 //!
 //! - `GET  /emulator/v1/health` → `{"ok":true}`
-//! - `GET  /emulator/v1/state` → agents and live calls
+//! - `GET  /emulator/v1/state` → agents and live calls (per channel: state, call type, flags and the DTMF digits
+//!   it received)
 //! - `POST /emulator/v1/inbound-calls` `{"caller","skillGroupId"?}` → `{"jobId","userId"}`
 //! - `POST /emulator/v1/calls/{jobId}/hangup` → the customer (far end) hangs up
 //! - `PUT  /emulator/v1/numbers/{number}` `{"answer":"auto"|"busy"|"no-answer","delayMs"?}`
@@ -146,6 +147,7 @@ struct CallView {
     caller: String,
     callee: String,
     state: String,
+    call_type: String,
     channels: Vec<ChannelView>,
 }
 
@@ -156,8 +158,12 @@ struct ChannelView {
     #[serde(skip_serializing_if = "Option::is_none")]
     user_id: Option<String>,
     state: String,
+    call_type: String,
+    flags: String,
     originator: String,
     destination: String,
+    /// DTMF digits this leg received, in order.
+    dtmf_received: String,
 }
 
 async fn state(State(app): State<AppState>) -> Json<StateView> {
@@ -198,6 +204,7 @@ fn call_view(call: &Call) -> CallView {
         caller: call.caller.clone(),
         callee: call.callee.clone(),
         state: call.phase().into(),
+        call_type: call.call_type.to_string(),
         channels: call
             .channels
             .iter()
@@ -205,8 +212,16 @@ fn call_view(call: &Call) -> CallView {
                 channel_id: c.channel_id.clone(),
                 user_id: Some(c.user_id.clone()).filter(|u| !u.is_empty()),
                 state: c.channel_state.to_string(),
+                call_type: c.call_type.to_string(),
+                flags: c.channel_flags.clone(),
                 originator: c.originator.clone(),
                 destination: c.destination.clone(),
+                dtmf_received: call
+                    .dtmf
+                    .iter()
+                    .find(|(ch, _)| *ch == c.channel_id)
+                    .map(|(_, d)| d.clone())
+                    .unwrap_or_default(),
             })
             .collect(),
     }

@@ -30,7 +30,10 @@ async fn unknown_unsupported_and_malformed_requests() {
     assert_eq!(env["Params"], json!(["DeleteEverything"]));
 
     let (st, env) = s
-        .api("HoldCall", json!({"InstanceId": "ccc-demo", "JobId": "j"}))
+        .api(
+            "StartConference",
+            json!({"InstanceId": "ccc-demo", "JobId": "j"}),
+        )
         .await;
     assert_error(st, &env, 501, "NotSupported.Action");
 

@@ -83,3 +83,49 @@ async fn unknown_token_is_closed_with_a_reason() {
     assert_eq!(u16::from(frame.code), 4401);
     assert!(frame.reason.contains("unknown token"));
 }
+
+/// Reads pushes until one satisfies `pred`; returns it.
+async fn push_where(ws: &mut Ws, pred: impl Fn(&Value) -> bool) -> Value {
+    loop {
+        let v = next_json(ws).await;
+        if pred(&v) {
+            return v;
+        }
+    }
+}
+
+#[tokio::test]
+async fn transfers_and_holds_push_to_every_agent_of_the_call() {
+    let s = start().await;
+    s.register(A1).await;
+    let job = s.talking_inbound(A1, "13800000031").await;
+    s.register(A2).await;
+    let login = s.ok(A2, "GetLoginDetails", json!({})).await;
+    let url = login["AgentServerUrl"].as_str().unwrap();
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let first = next_json(&mut ws).await;
+    assert_eq!(first["UserContext"]["UserState"], "READY");
+
+    s.ok(
+        A1,
+        "InitiateAttendedTransfer",
+        json!({"JobId": job, "Transferee": "8002"}),
+    )
+    .await;
+    let ringing = next_json(&mut ws).await;
+    assert_eq!(ringing["UserContext"]["UserState"], "RINGING");
+    assert_eq!(status_of(A2, &ringing), 6);
+    s.ok(A2, "AnswerCall", json!({"JobId": job})).await;
+    let consulted = push_where(&mut ws, |v| v["UserContext"]["UserState"] == "TALKING").await;
+    assert_eq!(status_of(A2, &consulted), 20);
+
+    // Completing changes only the call (agent 2 stays TALKING): still pushed, with a newer ContextId.
+    s.ok(A1, "CompleteAttendedTransfer", json!({"JobId": job}))
+        .await;
+    let owner = push_where(&mut ws, |v| status_of(A2, v) == 9).await;
+    assert!(owner["ContextId"].as_u64() > consulted["ContextId"].as_u64());
+
+    s.ok(A2, "HoldCall", json!({"JobId": job})).await;
+    let held = push_where(&mut ws, |v| status_of(A2, v) == 12).await;
+    assert_eq!(leg_of(&held, A2)["ChannelFlags"], "HOLD");
+}

@@ -48,6 +48,9 @@ macro_rules! string_enum {
     };
 }
 
+/// Shared with the other modules that define string enums ([`crate::call_control`]).
+pub(crate) use string_enum;
+
 string_enum! {
     /// `UserContext.UserState`.
     UserState {

@@ -13,13 +13,19 @@
 //! - [`keys`]: key-case normalisation.
 //! - [`context`]: `UserContext`, `CallContext`, `ChannelContext` and their enums.
 //! - [`action`]: the action names, plus the request and response bodies per action.
+//! - [`call_control`]: requests of hold, mute, DTMF, transfers, supervision, work mode and the number helpers,
+//!   and the `ChannelFlags` values the emulator sets.
+//! - [`records`]: requests and items of the list/report actions (call records, agent states, skill groups,
+//!   privileges, number locations, the agent report).
 //! - [`push`]: the message the agent-state WebSocket pushes.
 
 pub mod action;
+pub mod call_control;
 pub mod context;
 pub mod envelope;
 pub mod keys;
 pub mod push;
+pub mod records;
 
 pub use action::Action;
 pub use context::{CallContext, ChannelContext, UserContext, UserState};

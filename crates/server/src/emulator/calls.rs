@@ -7,11 +7,16 @@
 //! - A call ends for every agent in it: TALKING or DIALING → WORKING (after-call work, the released call kept as
 //!   the wrap-up context); RINGING → READY (abandoned), or BREAK `RingingTimeout` (not answered in time) /
 //!   BREAK `RejectCall` (the ringing agent released it).
+//! - ReleaseCall ends the whole call, except: the consulted agent (a `CONSULTANT` leg) ends only the
+//!   consultation; a supervisor ends only its own leg; the consulting agent hanging up during an answered
+//!   consultation completes the attended transfer (see [`super::transfer`], [`super::supervision`]).
+//! - Every agent that has had a leg is a participant; an ended call leaves a [`CallRecord`] in the history.
 
 use ccc_wire::context::{CallType, ChannelState};
 use ccc_wire::{ApiError, CallContext, ChannelContext, UserState};
 
 use super::data::{Answer, NumberBehaviour};
+use super::history::{CallRecord, Joined, Participant};
 use super::timers::Timer;
 use super::Emulator;
 use crate::ids::now_ms;
@@ -31,9 +36,101 @@ pub(crate) struct Call {
     /// Called number (hotline, external number or extension).
     pub(crate) callee: String,
     pub(crate) channels: Vec<ChannelContext>,
+    /// Skill group the call was routed through (or the dialling agent's first group).
+    pub(crate) skill_group: String,
+    /// Epoch ms the call was created.
+    pub(crate) started_ms: i64,
+    /// Epoch ms every leg was first connected.
+    pub(crate) answered_ms: Option<i64>,
+    /// Every agent that has had a leg in the call, in order of arrival.
+    pub(crate) participants: Vec<Participant>,
+    /// DTMF digits received, per leg (channel id → digits), in order of arrival.
+    pub(crate) dtmf: Vec<(String, String)>,
+    /// Supervisors in the call and the agent each supervises.
+    pub(crate) supervision: Vec<(String, String)>,
 }
 
 impl Call {
+    /// A new call; `joined` are the agents in it from the start.
+    pub(crate) fn new(
+        job_id: String,
+        call_type: CallType,
+        caller: String,
+        callee: String,
+        skill_group: String,
+        channels: Vec<ChannelContext>,
+        joined: &[(&str, Joined)],
+    ) -> Self {
+        Call {
+            job_id,
+            call_type,
+            caller,
+            callee,
+            channels,
+            skill_group,
+            started_ms: now_ms(),
+            answered_ms: None,
+            participants: joined
+                .iter()
+                .map(|(u, j)| Participant::new(u, *j))
+                .collect(),
+            dtmf: Vec::new(),
+            supervision: Vec::new(),
+        }
+    }
+
+    /// Adds `user_id` to the participants (once).
+    pub(crate) fn join(&mut self, user_id: &str, joined: Joined) {
+        if let Some(p) = self.participant_mut(user_id) {
+            p.left = false;
+        } else {
+            self.participants.push(Participant::new(user_id, joined));
+        }
+    }
+
+    /// The participant `user_id`.
+    pub(crate) fn participant_mut(&mut self, user_id: &str) -> Option<&mut Participant> {
+        self.participants.iter_mut().find(|p| p.user_id == user_id)
+    }
+
+    /// The live leg of agent `user_id`.
+    pub(crate) fn leg_of(&self, user_id: &str) -> Option<&ChannelContext> {
+        self.channels.iter().find(|c| c.user_id == user_id)
+    }
+
+    /// The live leg of agent `user_id`, mutably.
+    pub(crate) fn leg_of_mut(&mut self, user_id: &str) -> Option<&mut ChannelContext> {
+        self.channels.iter_mut().find(|c| c.user_id == user_id)
+    }
+
+    /// The consultation leg (an agent or an external number on a `CONSULTANT` leg), if one is live.
+    pub(crate) fn consult_leg(&self) -> Option<&ChannelContext> {
+        self.channels.iter().find(|c| {
+            c.call_type == CallType::Consultant && c.channel_state != ChannelState::Released
+        })
+    }
+
+    /// The first customer leg that is not a consultation leg.
+    pub(crate) fn customer_leg(&self) -> Option<&ChannelContext> {
+        self.channels
+            .iter()
+            .find(|c| c.user_id.is_empty() && c.call_type != CallType::Consultant)
+    }
+
+    /// `Index` of the next leg: after every leg the call has had.
+    pub(crate) fn next_index(&self) -> u32 {
+        self.channels.iter().map(|c| c.index + 1).max().unwrap_or(0)
+    }
+
+    /// Removes leg `channel_id` (the party left the call).
+    pub(crate) fn remove_leg(&mut self, channel_id: &str) -> Option<ChannelContext> {
+        let at = self
+            .channels
+            .iter()
+            .position(|c| c.channel_id == channel_id)?;
+        Some(self.channels.remove(at))
+    }
+
     /// The call as the wire shows it.
     pub(crate) fn context(&self, instance_id: &str) -> CallContext {
         CallContext {
@@ -79,17 +176,18 @@ impl Call {
 }
 
 /// A leg under construction.
-struct Leg<'a> {
-    customer: bool,
-    call_type: CallType,
-    state: ChannelState,
-    from: &'a str,
-    to: &'a str,
-    user: Option<(&'a str, &'a str)>,
-    skill_group: &'a str,
+pub(crate) struct Leg<'a> {
+    pub(crate) customer: bool,
+    pub(crate) call_type: CallType,
+    pub(crate) state: ChannelState,
+    pub(crate) from: &'a str,
+    pub(crate) to: &'a str,
+    pub(crate) user: Option<(&'a str, &'a str)>,
+    pub(crate) skill_group: &'a str,
 }
 
-fn leg(job_id: &str, index: u32, l: Leg<'_>) -> ChannelContext {
+/// A new leg of call `job_id`.
+pub(crate) fn leg(job_id: &str, index: u32, l: Leg<'_>) -> ChannelContext {
     let ts = now_ms();
     let kind = if l.customer { "customer" } else { "user" };
     let (user_id, ext) = l.user.unwrap_or(("", ""));
@@ -134,13 +232,13 @@ pub(crate) enum RingEnd {
 }
 
 impl Emulator {
-    fn next_job_id(&mut self) -> String {
+    pub(crate) fn next_job_id(&mut self) -> String {
         self.job_seq += 1;
         format!("job-{}{:04}", now_ms(), self.job_seq % 10_000)
     }
 
     /// The live call `job_id` of agent `user_id`, or 404 `NotExists.JobId`.
-    fn call_of(&self, user_id: &str, job_id: &str) -> Result<&Call, ApiError> {
+    pub(crate) fn call_of(&self, user_id: &str, job_id: &str) -> Result<&Call, ApiError> {
         self.calls
             .get(job_id)
             .filter(|c| c.channels.iter().any(|ch| ch.user_id == user_id))
@@ -206,30 +304,47 @@ impl Emulator {
                 },
             ),
         ];
-        self.start_call(Call {
-            job_id: job_id.clone(),
-            call_type: CallType::Inbound,
-            caller: caller.to_owned(),
-            callee: hotline,
+        self.start_call(Call::new(
+            job_id.clone(),
+            CallType::Inbound,
+            caller.to_owned(),
+            hotline,
+            group.clone(),
             channels,
-        });
+            &[(&user_id, Joined::Offered)],
+        ));
         self.ring(&user_id, &job_id);
         Ok((job_id, user_id))
     }
 
-    fn start_call(&mut self, call: Call) {
+    pub(crate) fn start_call(&mut self, call: Call) {
         self.calls.insert(call.job_id.clone(), call);
     }
 
-    fn ring(&mut self, user_id: &str, job_id: &str) {
+    pub(crate) fn ring(&mut self, user_id: &str, job_id: &str) {
+        self.ring_within(user_id, job_id, None);
+    }
+
+    /// Rings `user_id` for `job_id`; it times out after `timeout_seconds` or the configured ringing timeout,
+    /// whichever is shorter.
+    pub(crate) fn ring_within(
+        &mut self,
+        user_id: &str,
+        job_id: &str,
+        timeout_seconds: Option<u32>,
+    ) {
         if let Ok(agent) = self.agent_mut(user_id) {
             agent.job_id = job_id.to_owned();
         }
         self.set_state(user_id, UserState::Ringing, "");
+        let configured = self.config.timers.ringing_timeout();
+        let after = timeout_seconds.filter(|s| *s > 0).map_or(configured, |s| {
+            configured.min(std::time::Duration::from_secs(u64::from(s)))
+        });
         self.timers.push(Timer::RingingTimeout {
             job_id: job_id.to_owned(),
             user_id: user_id.to_owned(),
-            after: self.config.timers.ringing_timeout(),
+            after,
         });
     }
 
@@ -285,13 +400,15 @@ impl Emulator {
                     },
                 ),
             ];
-            self.start_call(Call {
-                job_id: job_id.clone(),
-                call_type: CallType::Internal,
-                caller: my_ext.clone(),
-                callee: callee.to_owned(),
+            self.start_call(Call::new(
+                job_id.clone(),
+                CallType::Internal,
+                my_ext.clone(),
+                callee.to_owned(),
+                group.clone(),
                 channels,
-            });
+                &[(user_id, Joined::Dialled), (&peer_id, Joined::Offered)],
+            ));
             self.dial(user_id, &job_id);
             self.ring(&peer_id, &job_id);
             return Ok(job_id);
@@ -340,13 +457,15 @@ impl Emulator {
                 },
             ),
         ];
-        self.start_call(Call {
-            job_id: job_id.clone(),
-            call_type: CallType::Outbound,
-            caller: shown,
-            callee: callee.to_owned(),
+        self.start_call(Call::new(
+            job_id.clone(),
+            CallType::Outbound,
+            shown,
+            callee.to_owned(),
+            group.clone(),
             channels,
-        });
+            &[(user_id, Joined::Dialled)],
+        ));
         self.dial(user_id, &job_id);
         let NumberBehaviour { answer, delay_ms } = self.config.behaviour_of(callee);
         let timers = &self.config.timers;
@@ -369,7 +488,7 @@ impl Emulator {
         Ok(job_id)
     }
 
-    fn dial(&mut self, user_id: &str, job_id: &str) {
+    pub(crate) fn dial(&mut self, user_id: &str, job_id: &str) {
         if let Ok(agent) = self.agent_mut(user_id) {
             agent.job_id = job_id.to_owned();
             agent.wrap_up = None;
@@ -394,16 +513,23 @@ impl Emulator {
     }
 
     /// Marks the leg matching `pred` ANSWERED; once every leg is, the agents in the call go TALKING.
-    fn connect(&mut self, job_id: &str, pred: impl Fn(&ChannelContext) -> bool) {
+    pub(crate) fn connect(&mut self, job_id: &str, pred: impl Fn(&ChannelContext) -> bool) {
         let Some(call) = self.calls.get_mut(job_id) else {
             return;
         };
+        let now = now_ms();
         if let Some(leg) = call.leg_mut(pred) {
             leg.channel_state = ChannelState::Answered;
-            leg.timestamp = now_ms();
+            leg.timestamp = now;
         }
         if call.phase() != "talking" {
             return;
+        }
+        call.answered_ms.get_or_insert(now);
+        for user in call.agents() {
+            if let Some(p) = call.participant_mut(&user) {
+                p.start_talk(now);
+            }
         }
         for user in call.agents() {
             self.set_state(&user, UserState::Talking, "");
@@ -431,7 +557,23 @@ impl Emulator {
         } else {
             RingEnd::Abandoned
         };
-        self.end_call(job_id, &ext, "200 - Okay", ring_end);
+        let my_type = call.leg_of(user_id).map(|c| c.call_type.clone());
+        match my_type {
+            // The consulted agent hangs up: only the consultation ends.
+            Some(CallType::Consultant) => self.drop_consult(job_id, &ext, ring_end),
+            // A supervisor stops listening / coaching / barging: only its leg ends.
+            Some(CallType::Monitor | CallType::Coach | CallType::Barge) => {
+                self.drop_supervisor(job_id, user_id, &ext)
+            }
+            // The consulting agent hangs up: an answered consultation completes the transfer.
+            _ if call
+                .consult_leg()
+                .is_some_and(|c| c.channel_state == ChannelState::Answered) =>
+            {
+                self.complete_attended_transfer(user_id, job_id)?
+            }
+            _ => self.end_call(job_id, &ext, "200 - Okay", ring_end),
+        }
         Ok(())
     }
 
@@ -464,6 +606,10 @@ impl Emulator {
             ch.release_reason = reason.to_owned();
         }
         let ended = call.context(&self.config.instance_id);
+        for p in &mut call.participants {
+            p.leave(ts);
+        }
+        self.record(&call, ts);
         for user in call.agents() {
             let Ok(agent) = self.agent(&user) else {
                 continue;
@@ -518,14 +664,35 @@ impl Emulator {
 
     /// Agent `user_id` did not answer `job_id` in time (timer).
     pub(crate) fn ringing_timeout(&mut self, job_id: &str, user_id: &str) {
-        let ringing = self.calls.get(job_id).is_some_and(|c| {
+        let ringing = self.calls.get(job_id).and_then(|c| {
             c.channels
                 .iter()
-                .any(|ch| ch.user_id == user_id && ch.channel_state == ChannelState::Ringing)
+                .find(|ch| ch.user_id == user_id && ch.channel_state == ChannelState::Ringing)
         });
-        if ringing {
-            self.end_call(job_id, "", "408 - Request Timeout", RingEnd::TimedOut);
+        match ringing.map(|c| c.call_type.clone()) {
+            Some(CallType::Consultant) => self.drop_consult(job_id, "", RingEnd::TimedOut),
+            Some(_) => self.end_call(job_id, "", "408 - Request Timeout", RingEnd::TimedOut),
+            None => {}
         }
+    }
+
+    /// Keeps the record of ended call `call`.
+    fn record(&mut self, call: &Call, end_ms: i64) {
+        const KEEP: usize = 1000;
+        if self.history.len() >= KEEP {
+            self.history.remove(0);
+        }
+        self.history.push(CallRecord {
+            job_id: call.job_id.clone(),
+            call_type: call.call_type.clone(),
+            caller: call.caller.clone(),
+            callee: call.callee.clone(),
+            skill_group: call.skill_group.clone(),
+            start_ms: call.started_ms,
+            end_ms,
+            answered_ms: call.answered_ms,
+            participants: call.participants.clone(),
+        });
     }
 }
 

@@ -8,12 +8,23 @@
 //! - [`data`]: the seed data and its TOML shape.
 //! - [`state`]: agents and the sign-in / ready / break rules.
 //! - [`calls`]: calls and their legs: inbound, outbound, internal, answer, release, hang-up.
-//! - [`timers`]: the delayed events (ringing timeout, the far end answering or failing).
+//! - [`call_control`]: hold / retrieve, mute / unmute, DTMF.
+//! - [`transfer`]: blind and attended (consultation) transfers.
+//! - [`supervision`]: monitor, barge-in, coach, intercept.
+//! - [`history`]: participants of a call and the records of ended calls (CDRs, the agent report).
+//! - [`directory`]: number locations and caller-number picking.
+//! - [`timers`]: the delayed events (ringing timeout, the far end answering or failing, a supervisor's leg
+//!   connecting).
 
+pub(crate) mod call_control;
 pub(crate) mod calls;
 pub(crate) mod data;
+pub(crate) mod directory;
+pub(crate) mod history;
 pub(crate) mod state;
+pub(crate) mod supervision;
 pub(crate) mod timers;
+pub(crate) mod transfer;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +33,7 @@ use ccc_wire::{ApiError, CallContext, UserContext};
 
 use self::calls::Call;
 use self::data::EmulatorConfig;
+use self::history::CallRecord;
 use self::state::Agent;
 use self::timers::Timer;
 use crate::ids::now_ms;
@@ -32,6 +44,8 @@ pub(crate) struct Emulator {
     config: EmulatorConfig,
     agents: Vec<Agent>,
     calls: BTreeMap<String, Call>,
+    /// Ended calls, oldest first (bounded).
+    history: Vec<CallRecord>,
     /// Global, monotonic: bumped on every agent state change.
     context_seq: u64,
     job_seq: u64,
@@ -49,6 +63,7 @@ impl Emulator {
             config,
             agents,
             calls: BTreeMap::new(),
+            history: Vec::new(),
             context_seq: 0,
             job_seq: 0,
             ready_seq: 0,
@@ -75,6 +90,19 @@ impl Emulator {
     /// All live calls.
     pub(crate) fn calls(&self) -> impl Iterator<Item = &Call> {
         self.calls.values()
+    }
+
+    /// Records of ended calls, oldest first.
+    pub(crate) fn history(&self) -> &[CallRecord] {
+        &self.history
+    }
+
+    /// The live call agent `user_id` has a leg in.
+    pub(crate) fn live_call_of(&self, user_id: &str) -> Option<&Call> {
+        let agent = self.agent(user_id).ok()?;
+        self.calls
+            .get(&agent.job_id)
+            .filter(|c| c.leg_of(user_id).is_some())
     }
 
     /// Agent `user_id`, or 404 `NotExists.UserId`.
@@ -140,10 +168,23 @@ impl Emulator {
         })
     }
 
-    /// The call agent `user_id` is in, or the call it is wrapping up (all legs released).
+    /// The call agent `user_id` is in, or the call it is wrapping up (its leg released). A supervisor sees the
+    /// call with the `CallType` of its own leg (`MONITOR`, `BARGE`, `COACH`, `INTERCEPT`): its call.
     fn call_context_of(&self, agent: &Agent) -> Option<CallContext> {
-        match self.calls.get(&agent.job_id) {
-            Some(call) => Some(call.context(&self.config.instance_id)),
+        let live = self
+            .calls
+            .get(&agent.job_id)
+            .filter(|c| c.leg_of(&agent.user_id).is_some());
+        match live {
+            Some(call) => {
+                let mut context = call.context(&self.config.instance_id);
+                if let Some(mine) = call.leg_of(&agent.user_id) {
+                    if supervision::is_supervisor_type(&mine.call_type) {
+                        context.call_type = mine.call_type.clone();
+                    }
+                }
+                Some(context)
+            }
             None => agent.wrap_up.clone(),
         }
     }

@@ -2,6 +2,7 @@
 //! SignInGroup OFFLINE → BREAK `Warm-up`; ReadyForService BREAK/READY/WORKING → READY; TakeBreak
 //! READY/BREAK/WORKING → BREAK `<code>`; SignOutGroup (not during a call) → OFFLINE.
 
+use ccc_wire::call_control::WorkMode;
 use ccc_wire::{ApiError, CallContext, UserState};
 
 use super::data::AgentConfig;
@@ -32,6 +33,8 @@ pub(crate) struct Agent {
     /// The ended call while WORKING after it.
     pub(crate) wrap_up: Option<CallContext>,
     pub(crate) heartbeat: i64,
+    /// Epoch ms the agent entered its current state.
+    pub(crate) state_since: i64,
     pub(crate) context_id: u64,
     /// When the agent last became READY ([`Emulator`]'s `ready_seq`), for longest-idle routing.
     pub(crate) ready_since: u64,
@@ -55,6 +58,7 @@ impl Agent {
             job_id: String::new(),
             wrap_up: None,
             heartbeat: now_ms(),
+            state_since: now_ms(),
             context_id: 0,
             ready_since: 0,
         }
@@ -95,6 +99,9 @@ impl Emulator {
             ) {
                 agent.job_id.clear();
                 agent.wrap_up = None;
+            }
+            if agent.state != state {
+                agent.state_since = now_ms();
             }
             agent.state = state;
             agent.break_code = break_code.to_owned();
@@ -170,6 +177,57 @@ impl Emulator {
             .expect(&[UserState::Break, UserState::Ready, UserState::Working])?;
         self.agent_mut(user_id)?.outbound_scenario = outbound_only;
         self.set_state(user_id, UserState::Ready, "");
+        Ok(())
+    }
+
+    /// ChangeWorkMode: not during a call. `OFF_SITE` needs a mobile number (the request's, else the agent's).
+    /// `groups`, when given, re-signs an online agent into them (its state is kept).
+    pub(crate) fn change_work_mode(
+        &mut self,
+        user_id: &str,
+        mode: &WorkMode,
+        mobile: Option<&str>,
+        device_id: Option<&str>,
+        groups: Option<Vec<String>>,
+    ) -> Result<(), ApiError> {
+        let agent = self.agent(user_id)?;
+        agent.expect(&[
+            UserState::Offline,
+            UserState::Break,
+            UserState::Ready,
+            UserState::Working,
+        ])?;
+        if let WorkMode::Other(raw) = mode {
+            return Err(ApiError {
+                http_status: 400,
+                code: "Parameter.Enumeration".into(),
+                message: format!(
+                    "The parameter WorkMode must be one of the value of enumeration ON_SITE,OFF_SITE,OFFICE_PHONE ({raw})."
+                ),
+                params: vec!["WorkMode".into(), "ON_SITE,OFF_SITE,OFFICE_PHONE".into()],
+                request_id: String::new(),
+            });
+        }
+        let mobile = mobile
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned);
+        if *mode == WorkMode::OffSite && mobile.is_none() && agent.mobile.is_empty() {
+            return Err(ApiError::blank("Mobile"));
+        }
+        let online = agent.state != UserState::Offline;
+        if let (Some(groups), true) = (groups, online) {
+            self.sign_in(user_id, device_id.unwrap_or(""), groups)?;
+        }
+        let agent = self.agent_mut(user_id)?;
+        agent.work_mode = mode.as_str().to_owned();
+        if let Some(m) = mobile {
+            agent.mobile = m;
+        }
+        if let Some(d) = device_id.map(str::trim).filter(|d| !d.is_empty()) {
+            agent.device_id = d.to_owned();
+        }
+        self.touch(user_id);
         Ok(())
     }
 

@@ -22,13 +22,21 @@ pub(crate) enum Timer {
         answer: Answer,
         after: Duration,
     },
+    /// Supervisor `user_id`'s leg in `job_id` connects.
+    SupervisorConnect {
+        job_id: String,
+        user_id: String,
+        after: Duration,
+    },
 }
 
 impl Timer {
     /// How long after arming it fires.
     pub(crate) fn after(&self) -> Duration {
         match self {
-            Timer::RingingTimeout { after, .. } | Timer::FarEnd { after, .. } => *after,
+            Timer::RingingTimeout { after, .. }
+            | Timer::FarEnd { after, .. }
+            | Timer::SupervisorConnect { after, .. } => *after,
         }
     }
 }
@@ -41,6 +49,9 @@ impl Emulator {
                 job_id, user_id, ..
             } => self.ringing_timeout(job_id, user_id),
             Timer::FarEnd { job_id, answer, .. } => self.far_end(job_id, *answer),
+            Timer::SupervisorConnect {
+                job_id, user_id, ..
+            } => self.supervisor_connect(job_id, user_id),
         }
     }
 }

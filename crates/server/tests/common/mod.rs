@@ -12,6 +12,7 @@ use workbench_server::{EmulatorConfig, ServerOptions};
 pub const A1: &str = "agent1@ccc-demo";
 pub const A2: &str = "agent2@ccc-demo";
 pub const A3: &str = "agent3@ccc-demo";
+pub const SUP: &str = "supervisor@ccc-demo";
 
 pub struct Server {
     pub addr: SocketAddr,
@@ -95,6 +96,48 @@ impl Server {
             "{action}: {env}"
         );
         env["Data"].clone()
+    }
+
+    /// Calls `action` for `user` expecting an error; returns (HTTP status, envelope).
+    pub async fn err(&self, user: &str, action: &str, mut params: Value) -> (u16, Value) {
+        params["InstanceId"] = json!("ccc-demo");
+        params["UserId"] = json!(user);
+        let (status, env) = self.api(action, params).await;
+        assert_ne!(status, 200, "{action} should fail: {env}");
+        (status, env)
+    }
+
+    /// Asserts that `action` fails for `user` with `status`, `code` and `params`; returns the envelope.
+    pub async fn expect_err(
+        &self,
+        user: &str,
+        action: &str,
+        params: Value,
+        (status, code, expected): (u16, &str, &[&str]),
+    ) -> Value {
+        let (st, env) = self.err(user, action, params).await;
+        assert_eq!(
+            (st, env["Code"].as_str(), env["HttpStatusCode"].as_u64()),
+            (status, Some(code), Some(u64::from(status))),
+            "{action}: {env}"
+        );
+        assert_eq!(env["Params"], json!(expected), "{action}: {env}");
+        env
+    }
+
+    /// The panel status code (`contract.json` `statuses`) the browser's reducer derives from `user`'s poll.
+    pub async fn status_code(&self, user: &str) -> i32 {
+        let data = self.ok(user, "PollUserStatus", json!({})).await;
+        status_of(user, &data)
+    }
+
+    /// An inbound call from `caller` routed to (and answered by) `user`, the only READY agent; returns the job.
+    pub async fn talking_inbound(&self, user: &str, caller: &str) -> String {
+        let (st, body) = self.inbound(json!({"caller": caller})).await;
+        assert_eq!((st, body["userId"].as_str()), (200, Some(user)), "{body}");
+        let job = body["jobId"].as_str().unwrap().to_owned();
+        self.ok(user, "AnswerCall", json!({"JobId": job})).await;
+        job
     }
 
     /// GetLoginDetails → SignInGroup (all groups) → ReadyForService.
@@ -184,11 +227,63 @@ impl Server {
         }
     }
 
+    /// Sets how dialled number `number` behaves (`PUT /emulator/v1/numbers/{number}`).
+    pub async fn put_number(&self, number: &str, behaviour: Value) {
+        let (st, body) = self
+            .send_json(
+                reqwest::Method::PUT,
+                &format!("/emulator/v1/numbers/{number}"),
+                behaviour,
+            )
+            .await;
+        assert_eq!(st, 200, "{body}");
+    }
+
     /// Places an inbound call through the control API.
     pub async fn inbound(&self, body: Value) -> (u16, Value) {
         self.send_json(reqwest::Method::POST, "/emulator/v1/inbound-calls", body)
             .await
     }
+}
+
+/// The status code the browser's reducer derives for `user` from a `{UserContext, CallContext, ContextId}` answer.
+pub fn status_of(user: &str, data: &Value) -> i32 {
+    let data: ccc_wire::action::StatusData = serde_json::from_value(data.clone()).unwrap();
+    agent_state::derive::status_of(user, &data)
+        .expect("a known UserState")
+        .code()
+}
+
+/// The leg of agent `user` in a call-control answer.
+pub fn leg_of<'a>(data: &'a Value, user: &str) -> &'a Value {
+    data["CallContext"]["ChannelContexts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["UserId"] == user)
+        .unwrap_or_else(|| panic!("no leg of {user}: {data}"))
+}
+
+/// The legs without an agent (customer, external numbers) in a call-control answer.
+pub fn customer_legs(data: &Value) -> Vec<&Value> {
+    data["CallContext"]["ChannelContexts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["UserId"] == "")
+        .collect()
+}
+
+/// The sorted keys of a JSON object.
+pub fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .cloned()
+        .collect();
+    k.sort();
+    k
 }
 
 /// A fresh empty temporary directory.

@@ -1,0 +1,514 @@
+//! The list/report actions the panel's views read: call records, agent states, skill groups, privileges and
+//! the agent report. Lists answer with a `Page` (`{List, PageNumber, PageSize, TotalCount}`);
+//! ListPrivilegesOfUser with a bare array.
+
+use ccc_wire::action::Page;
+use ccc_wire::call_control::{has_flag, FLAG_MONITORED, FLAG_MONITORING};
+use ccc_wire::records::{
+    AgentReport, AgentStateItem, CallDetailRecord, ListAgentStatesRequest,
+    ListHistoricalAgentReportRequest, ListRealtimeAgentStatesRequest,
+    ListRecentCallDetailRecordsRequest, ListSkillGroupsRequest, Privilege, RealtimeAgentState,
+    SkillGroup,
+};
+use ccc_wire::{Action, ApiError, UserState};
+use serde_json::Value;
+
+use super::{parse, to_value};
+use crate::emulator::history::{CallRecord, HandedOver, Joined};
+use crate::emulator::state::Agent;
+use crate::emulator::Emulator;
+use crate::hub::Hub;
+use crate::ids::now_ms;
+
+/// The actions of this module.
+pub(crate) const ACTIONS: &[Action] = &[
+    Action::ListRecentCallDetailRecords,
+    Action::ListRealtimeAgentStates,
+    Action::ListAgentStates,
+    Action::ListSkillGroups,
+    Action::ListBriefSkillGroups,
+    Action::ListPrivilegesOfUser,
+    Action::ListHistoricalAgentReport,
+];
+
+const DAY_MS: i64 = 86_400_000;
+/// The emulated instance's clock is China Standard Time (UTC+8): "today" starts at its midnight.
+const UTC_OFFSET_MS: i64 = 8 * 3_600_000;
+
+/// Epoch ms of the start of today (UTC+8).
+pub(crate) fn start_of_today(now: i64) -> i64 {
+    (now + UTC_OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - UTC_OFFSET_MS
+}
+
+/// Runs one of [`ACTIONS`] for agent `u`; `None` for any other action.
+pub(crate) fn dispatch(
+    hub: &Hub,
+    action: Action,
+    params: &Value,
+    u: &str,
+) -> Option<Result<Value, ApiError>> {
+    if !ACTIONS.contains(&action) {
+        return None;
+    }
+    Some(run(hub, action, params, u))
+}
+
+fn run(hub: &Hub, action: Action, params: &Value, u: &str) -> Result<Value, ApiError> {
+    match action {
+        Action::ListRecentCallDetailRecords => {
+            let req: ListRecentCallDetailRecordsRequest = parse(params)?;
+            let criteria = criteria(req.criteria.as_deref())?;
+            let all = hub.read(|emu| call_records(emu, u, &req, &criteria));
+            Ok(to_value(Page::of(all, req.page_number, req.page_size)))
+        }
+        Action::ListRealtimeAgentStates => {
+            let req: ListRealtimeAgentStatesRequest = parse(params)?;
+            let all = hub.read(|emu| realtime_states(emu, &req))?;
+            Ok(to_value(Page::of(all, req.page_number, req.page_size)))
+        }
+        Action::ListAgentStates => {
+            let req: ListAgentStatesRequest = parse(params)?;
+            let all = hub.read(|emu| agent_states(emu, &req));
+            Ok(to_value(Page::of(all, req.page_number, req.page_size)))
+        }
+        Action::ListSkillGroups | Action::ListBriefSkillGroups => {
+            let req: ListSkillGroupsRequest = parse(params)?;
+            let all = hub.read(|emu| skill_groups(emu, &req));
+            Ok(to_value(Page::of(all, req.page_number, req.page_size)))
+        }
+        Action::ListPrivilegesOfUser => Ok(to_value(hub.read(|emu| privileges(emu, u))?)),
+        Action::ListHistoricalAgentReport => {
+            let req: ListHistoricalAgentReportRequest = parse(params)?;
+            let all = hub.read(|emu| report(emu, u, &req))?;
+            Ok(to_value(Page::of(all, req.page_number, req.page_size)))
+        }
+        other => Err(super::not_supported(other)),
+    }
+}
+
+/// A JSON array string (or a comma-separated list) of strings.
+fn string_list(name: &str, raw: Option<&str>) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    if raw.starts_with('[') {
+        serde_json::from_str(raw)
+            .map(Some)
+            .map_err(|_| ApiError::invalid(name, "It must be a JSON array of strings"))
+    } else {
+        Ok(Some(
+            raw.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        ))
+    }
+}
+
+/// `Criteria` of ListRecentCallDetailRecords.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct Criteria {
+    phone_number: String,
+    calling_number: String,
+    called_number: String,
+}
+
+fn criteria(raw: Option<&str>) -> Result<Criteria, ApiError> {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(Criteria::default()),
+        Some(raw) => serde_json::from_str(raw)
+            .map_err(|_| ApiError::invalid("Criteria", "It must be a JSON object")),
+    }
+}
+
+fn call_records(
+    emu: &Emulator,
+    user: &str,
+    req: &ListRecentCallDetailRecordsRequest,
+    c: &Criteria,
+) -> Vec<CallDetailRecord> {
+    let now = now_ms();
+    let from = req.start_time.unwrap_or_else(|| start_of_today(now));
+    let to = req.end_time.unwrap_or(now);
+    let instance = &emu.config().instance_id;
+    emu.history()
+        .iter()
+        .rev()
+        .filter(|r| r.has(user) && r.start_ms >= from && r.start_ms <= to)
+        .filter(|r| c.calling_number.is_empty() || r.caller.contains(&c.calling_number))
+        .filter(|r| c.called_number.is_empty() || r.callee.contains(&c.called_number))
+        .filter(|r| {
+            c.phone_number.is_empty()
+                || r.caller.contains(&c.phone_number)
+                || r.callee.contains(&c.phone_number)
+        })
+        .map(|r| CallDetailRecord {
+            agent_ids: r
+                .participants
+                .iter()
+                .map(|p| p.user_id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            call_duration: r.talk_seconds().to_string(),
+            called_number: r.callee.clone(),
+            calling_number: r.caller.clone(),
+            contact_disposition: r.disposition().into(),
+            contact_id: r.job_id.clone(),
+            contact_type: r.contact_type().into(),
+            duration: ((r.end_ms - r.start_ms).max(0) + 500) / 1000,
+            instance_id: instance.clone(),
+            skill_group_ids: r.skill_group.clone(),
+            start_time: r.start_ms,
+        })
+        .collect()
+}
+
+/// The mixed-case state of ListRealtimeAgentStates / ListAgentStates.
+fn state_name(state: &UserState) -> &str {
+    match state {
+        UserState::Offline => "Offline",
+        UserState::Break => "Break",
+        UserState::Ready => "Ready",
+        UserState::Dialing => "Dialing",
+        UserState::Ringing => "Ringing",
+        UserState::Talking => "Talking",
+        UserState::Working => "ACW",
+        UserState::Other(raw) => raw,
+    }
+}
+
+fn in_group(emu: &Emulator, agent: &Agent, group: Option<&str>) -> bool {
+    group
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .is_none_or(|g| emu.config().groups_of(&agent.user_id).any(|s| s.id == g))
+}
+
+fn realtime_states(
+    emu: &Emulator,
+    req: &ListRealtimeAgentStatesRequest,
+) -> Result<Vec<RealtimeAgentState>, ApiError> {
+    let ids = string_list("AgentIdList", req.agent_id_list.as_deref())?;
+    let states = string_list("StateList", req.state_list.as_deref())?;
+    let modes = string_list("WorkModeList", req.work_mode_list.as_deref())?;
+    let call_types = string_list("CallTypeList", req.call_type_list.as_deref())?;
+    let name = req.agent_name.as_deref().unwrap_or("").trim();
+    let query = req.query.as_deref().unwrap_or("").trim();
+    let now = now_ms();
+    let instance = &emu.config().instance_id;
+    let mut out = Vec::new();
+    for a in emu.agents() {
+        let call = emu.live_call_of(&a.user_id);
+        let mine = call.and_then(|c| c.leg_of(&a.user_id));
+        let item = RealtimeAgentState {
+            agent_id: a.user_id.clone(),
+            agent_name: a.display_name.clone(),
+            break_code: a.break_code.clone(),
+            call_type: mine.map(|l| l.call_type.to_string()).unwrap_or_default(),
+            counter_party: call
+                .and_then(|c| {
+                    let partner = c.partner_of(&a.user_id, None).ok().flatten()?;
+                    let leg = c.channels.iter().find(|l| l.channel_id == partner)?;
+                    Some(if !leg.user_id.is_empty() {
+                        leg.user_extension.clone()
+                    } else if c.call_type == ccc_wire::context::CallType::Outbound {
+                        leg.destination.clone()
+                    } else {
+                        leg.originator.clone()
+                    })
+                })
+                .unwrap_or_default(),
+            duration: call.map_or(0, |c| (now - c.started_ms).max(0) / 1000),
+            extension: a.extension.clone(),
+            instance_id: instance.clone(),
+            mobile: a.mobile.clone(),
+            outbound_scenario: a.outbound_scenario,
+            skill_group_id_list: emu
+                .config()
+                .groups_of(&a.user_id)
+                .map(|g| g.id.clone())
+                .collect(),
+            skill_group_name_list: emu
+                .config()
+                .groups_of(&a.user_id)
+                .map(|g| g.name.clone())
+                .collect(),
+            state: state_name(&a.state).into(),
+            state_code: match mine.map(|l| l.channel_flags.as_str()) {
+                Some(f) if has_flag(f, FLAG_MONITORING) => "Monitoring".into(),
+                Some(f) if has_flag(f, FLAG_MONITORED) => "Monitored".into(),
+                _ => String::new(),
+            },
+            state_time: (now - a.state_since).max(0) / 1000,
+            work_mode: a.work_mode.clone(),
+        };
+        let keep = ids.as_ref().is_none_or(|l| l.contains(&item.agent_id))
+            && states.as_ref().is_none_or(|l| l.contains(&item.state))
+            && modes.as_ref().is_none_or(|l| l.contains(&item.work_mode))
+            && call_types
+                .as_ref()
+                .is_none_or(|l| l.contains(&item.call_type))
+            && req
+                .outbound_scenario
+                .is_none_or(|o| o == item.outbound_scenario)
+            && (name.is_empty() || item.agent_name.contains(name))
+            && (query.is_empty()
+                || item.agent_id.contains(query)
+                || item.agent_name.contains(query)
+                || item.extension.contains(query))
+            && in_group(emu, a, req.skill_group_id.as_deref());
+        if keep {
+            out.push(item);
+        }
+    }
+    Ok(out)
+}
+
+fn agent_states(emu: &Emulator, req: &ListAgentStatesRequest) -> Vec<AgentStateItem> {
+    let ids = string_list("AgentIds", req.agent_ids.as_deref())
+        .ok()
+        .flatten();
+    let now = now_ms();
+    let state = req
+        .state
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    emu.agents()
+        .iter()
+        .filter(|a| ids.as_ref().is_none_or(|l| l.contains(&a.user_id)))
+        .filter(|a| !(req.exclude_offline_users == Some(true) && a.state == UserState::Offline))
+        .filter(|a| state.is_none_or(|s| s.eq_ignore_ascii_case(state_name(&a.state))))
+        .filter(|a| in_group(emu, a, req.skill_group_id.as_deref()))
+        .map(|a| AgentStateItem {
+            agent_id: a.user_id.clone(),
+            agent_name: a.display_name.clone(),
+            break_code: a.break_code.clone(),
+            dn: a.extension.clone(),
+            instance_id: emu.config().instance_id.clone(),
+            login_name: a.user_id.split('@').next().unwrap_or("").to_owned(),
+            outbound_scenario: a.outbound_scenario,
+            state: state_name(&a.state).into(),
+            state_duration: ((now - a.state_since).max(0) / 1000).to_string(),
+        })
+        .collect()
+}
+
+fn skill_groups(emu: &Emulator, req: &ListSkillGroupsRequest) -> Vec<SkillGroup> {
+    let c = emu.config();
+    let pattern = req.search_pattern.as_deref().unwrap_or("").trim();
+    c.skill_groups
+        .iter()
+        .filter(|g| pattern.is_empty() || g.id.contains(pattern) || g.name.contains(pattern))
+        .map(|g| SkillGroup {
+            description: String::new(),
+            display_name: g.name.clone(),
+            instance_id: c.instance_id.clone(),
+            media_type: "TELEPHONE".into(),
+            phone_number_count: c.outbound_numbers.len() as u32,
+            skill_group_id: g.id.clone(),
+            skill_group_name: g.name.clone(),
+            user_count: g.members.len() as u32,
+        })
+        .collect()
+}
+
+/// Every agent may call, transfer and read its own records; supervisors (skill-group scope) and admins
+/// (instance scope) may also see agent states and monitor, barge in, intercept and coach.
+fn privileges(emu: &Emulator, user: &str) -> Result<Vec<Privilege>, ApiError> {
+    let a = emu.agent(user)?;
+    let instance = &emu.config().instance_id;
+    let item = |name: &str, scope: &str| Privilege {
+        instance_id: instance.clone(),
+        name: name.into(),
+        scope: scope.into(),
+    };
+    let mut out = vec![
+        item("Workbench:Call", "SELF_ONLY"),
+        item("Workbench:Transfer", "SELF_ONLY"),
+        item("Workbench:CallDetailRecords", "SELF_ONLY"),
+    ];
+    let scope = match a.role.as_str() {
+        "admin" => Some("INSTANCE"),
+        "supervisor" => Some("SKILL_GROUP"),
+        _ => None,
+    };
+    if let Some(scope) = scope {
+        for name in [
+            "Workbench:AgentStates",
+            "Workbench:Monitor",
+            "Workbench:BargeIn",
+            "Workbench:Intercept",
+            "Workbench:Coach",
+        ] {
+            out.push(item(name, scope));
+        }
+    }
+    Ok(out)
+}
+
+fn secs(ms: i64) -> u64 {
+    (ms.max(0) as u64 + 500) / 1000
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        (a as f64 / b as f64 * 10_000.0).round() / 10_000.0
+    }
+}
+
+fn report(
+    emu: &Emulator,
+    user: &str,
+    req: &ListHistoricalAgentReportRequest,
+) -> Result<Vec<AgentReport>, ApiError> {
+    let now = now_ms();
+    let from = req.start_time.unwrap_or_else(|| start_of_today(now));
+    let to = req.stop_time.unwrap_or(now);
+    let ids = string_list("AgentIdList", req.agent_id_list.as_deref())?
+        .unwrap_or_else(|| vec![user.to_owned()]);
+    let mut out = Vec::new();
+    for id in ids {
+        let a = emu.agent(&id)?;
+        if !in_group(emu, a, req.skill_group_id.as_deref()) {
+            continue;
+        }
+        let records: Vec<&CallRecord> = emu
+            .history()
+            .iter()
+            .filter(|r| r.has(&id) && r.start_ms >= from && r.start_ms <= to)
+            .collect();
+        out.push(agent_report(emu, a, &records));
+    }
+    Ok(out)
+}
+
+fn agent_report(emu: &Emulator, a: &Agent, records: &[&CallRecord]) -> AgentReport {
+    let groups: Vec<_> = emu.config().groups_of(&a.user_id).collect();
+    let mut r = AgentReport {
+        agent_id: a.user_id.clone(),
+        agent_name: a.display_name.clone(),
+        display_id: a.extension.clone(),
+        skill_group_ids: groups
+            .iter()
+            .map(|g| g.id.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        skill_group_names: groups
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        ..Default::default()
+    };
+    let (mut talked, mut in_talked, mut out_talked) = (0u64, 0u64, 0u64);
+    for rec in records {
+        let Some(p) = rec.participants.iter().find(|p| p.user_id == a.user_id) else {
+            continue;
+        };
+        let talk = secs(p.talk_ms);
+        r.overall.total_calls += 1;
+        if p.talked {
+            talked += 1;
+            r.overall.total_talk_time += talk;
+            r.overall.max_talk_time = r.overall.max_talk_time.max(talk);
+        }
+        let blind_out = p.handed_over == Some(HandedOver::Blind);
+        let attended_out = p.handed_over == Some(HandedOver::Attended);
+        match rec.contact_type() {
+            "Inbound" => {
+                let i = &mut r.inbound;
+                let offered =
+                    matches!(p.joined, Joined::Offered | Joined::BlindIn) || p.attended_in;
+                if offered {
+                    i.calls_offered += 1;
+                    i.calls_ringed += 1;
+                    if p.talked {
+                        i.calls_handled += 1;
+                        in_talked += 1;
+                        i.total_talk_time += talk;
+                        i.max_talk_time = i.max_talk_time.max(talk);
+                    }
+                }
+                i.calls_blind_transfer_in += u64::from(p.joined == Joined::BlindIn);
+                i.calls_attended_transfer_in += u64::from(p.attended_in);
+                i.calls_blind_transfer_out += u64::from(blind_out);
+                i.calls_attended_transfer_out += u64::from(attended_out);
+                i.calls_hold += u64::from(p.held);
+            }
+            "Outbound" => {
+                let o = &mut r.outbound;
+                if p.joined == Joined::Dialled {
+                    o.calls_dialed += 1;
+                    if rec.answered_ms.is_some() {
+                        o.calls_answered += 1;
+                    }
+                }
+                if p.talked && p.joined != Joined::Supervisor {
+                    out_talked += 1;
+                    o.total_talk_time += talk;
+                    o.max_talk_time = o.max_talk_time.max(talk);
+                }
+                o.calls_blind_transfer_out += u64::from(blind_out);
+                o.calls_attended_transfer_out += u64::from(attended_out);
+                o.calls_hold += u64::from(p.held);
+            }
+            _ => {
+                let n = &mut r.internal;
+                match p.joined {
+                    Joined::Dialled => {
+                        n.calls_dialed += 1;
+                        n.calls_answered += u64::from(rec.answered_ms.is_some());
+                    }
+                    Joined::Offered => {
+                        n.calls_offered += 1;
+                        n.calls_handled += u64::from(p.talked);
+                    }
+                    _ => {}
+                }
+                if p.talked {
+                    n.calls_talked += 1;
+                    n.total_talk_time += talk;
+                    n.max_talk_time = n.max_talk_time.max(talk);
+                }
+            }
+        }
+    }
+    r.inbound.handle_rate = ratio(r.inbound.calls_handled, r.inbound.calls_offered);
+    r.inbound.average_talk_time = ratio(r.inbound.total_talk_time, in_talked);
+    r.outbound.answer_rate = ratio(r.outbound.calls_answered, r.outbound.calls_dialed);
+    r.outbound.average_talk_time = ratio(r.outbound.total_talk_time, out_talked);
+    r.internal.average_talk_time = ratio(r.internal.total_talk_time, r.internal.calls_talked);
+    r.overall.average_talk_time = ratio(r.overall.total_talk_time, talked);
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_starts_at_midnight_in_china() {
+        // 2024-01-01T00:30:00+08:00 = 2023-12-31T16:30:00Z
+        let t = 1_704_040_200_000;
+        assert_eq!(start_of_today(t), 1_704_038_400_000);
+        assert_eq!(start_of_today(1_704_038_400_000), 1_704_038_400_000);
+    }
+
+    #[test]
+    fn lists_are_json_arrays_or_comma_separated() {
+        assert_eq!(
+            string_list("X", Some(r#"["a","b"]"#)).unwrap(),
+            Some(vec!["a".to_owned(), "b".to_owned()])
+        );
+        assert_eq!(
+            string_list("X", Some("a, b")).unwrap(),
+            Some(vec!["a".to_owned(), "b".to_owned()])
+        );
+        assert_eq!(string_list("X", Some(" ")).unwrap(), None);
+        assert!(string_list("X", Some("[1")).is_err());
+    }
+}

@@ -1,0 +1,452 @@
+//! Requests and items of the list/report actions the panel's views read (`ccc-api-2020-07-01.md` §4):
+//! call records, agent states, skill groups, privileges, number locations and the "my work" report.
+//!
+//! List answers are a [`crate::action::Page`] (`{List, PageNumber, PageSize, TotalCount}`) of these items;
+//! ListPrivilegesOfUser and PickOutboundNumbers answer with a bare array, GetNumberLocation with one
+//! [`NumberLocation`].
+
+use serde::{Deserialize, Serialize};
+
+fn one() -> u32 {
+    1
+}
+fn hundred() -> u32 {
+    100
+}
+
+/// Request of ListRecentCallDetailRecords.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListRecentCallDetailRecordsRequest {
+    /// Instance id.
+    pub instance_id: String,
+    /// Agent; defaults to the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// 1-based page.
+    #[serde(default = "one")]
+    pub page_number: u32,
+    /// Page size.
+    #[serde(default = "hundred")]
+    pub page_size: u32,
+    /// Epoch ms; start of today when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// Epoch ms; now when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// JSON object string `{"phoneNumber","callingNumber","calledNumber"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<String>,
+}
+
+/// An item of ListRecentCallDetailRecords: one finished contact.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct CallDetailRecord {
+    /// Agents that took part, comma-separated.
+    pub agent_ids: String,
+    /// Talk time in seconds, as a string.
+    pub call_duration: String,
+    /// Called number.
+    pub called_number: String,
+    /// Calling number.
+    pub calling_number: String,
+    /// `Success`, `NoAnswer`, `AbandonedRing`, `OneStepTransfer`, …
+    pub contact_disposition: String,
+    /// The call id (`JobId` while it was live).
+    pub contact_id: String,
+    /// `Inbound`, `Outbound`, `Internal`.
+    pub contact_type: String,
+    /// Whole duration in seconds.
+    pub duration: i64,
+    /// Instance id.
+    pub instance_id: String,
+    /// Skill groups of the call, comma-separated.
+    pub skill_group_ids: String,
+    /// Epoch ms the call started.
+    pub start_time: i64,
+}
+
+/// Request of ListRealtimeAgentStates. List filters are JSON array strings, as the API defines them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListRealtimeAgentStatesRequest {
+    /// Instance id.
+    pub instance_id: String,
+    /// 1-based page.
+    #[serde(default = "one")]
+    pub page_number: u32,
+    /// Page size.
+    #[serde(default = "hundred")]
+    pub page_size: u32,
+    /// `["agent1@…", …]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id_list: Option<String>,
+    /// Substring of the agent's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+    /// Substring of the agent's id, name or extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Members of this skill group only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill_group_id: Option<String>,
+    /// `["Ready", "Talking", …]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_list: Option<String>,
+    /// `["ON_SITE", …]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_mode_list: Option<String>,
+    /// `["INBOUND", …]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_type_list: Option<String>,
+    /// Only agents in (or out of) the outbound-only scenario.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_scenario: Option<bool>,
+}
+
+/// An item of ListRealtimeAgentStates.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct RealtimeAgentState {
+    /// Agent id.
+    pub agent_id: String,
+    /// Display name.
+    pub agent_name: String,
+    /// Break code when on break.
+    pub break_code: String,
+    /// Type of the current call (empty when none).
+    pub call_type: String,
+    /// The other party of the current call.
+    pub counter_party: String,
+    /// Seconds in the current call.
+    pub duration: i64,
+    /// Extension.
+    pub extension: String,
+    /// Instance id.
+    pub instance_id: String,
+    /// Mobile number.
+    pub mobile: String,
+    /// Outbound-only scenario.
+    pub outbound_scenario: bool,
+    /// Skill groups the agent belongs to.
+    pub skill_group_id_list: Vec<String>,
+    /// Their names.
+    pub skill_group_name_list: Vec<String>,
+    /// `Ready`, `Break`, `ACW`, `Dialing`, `Ringing`, `Talking`, `Offline`.
+    pub state: String,
+    /// `Monitoring` / `Monitored` refinement of `Talking`; else empty.
+    pub state_code: String,
+    /// Seconds in the current state.
+    pub state_time: i64,
+    /// Work mode.
+    pub work_mode: String,
+}
+
+/// Request of ListAgentStates (deprecated in the API, used by the monitoring view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListAgentStatesRequest {
+    /// Instance id.
+    pub instance_id: String,
+    /// 1-based page.
+    #[serde(default = "one")]
+    pub page_number: u32,
+    /// Page size.
+    #[serde(default = "hundred")]
+    pub page_size: u32,
+    /// Agent ids, comma-separated (a JSON array string is accepted too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_ids: Option<String>,
+    /// Members of this skill group only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill_group_id: Option<String>,
+    /// One state: `Ready`, `Talking`, `ACW`, `Break`, `Ringing`, `Offline`, `Dialing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Leave out OFFLINE agents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude_offline_users: Option<bool>,
+}
+
+/// An item of ListAgentStates.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct AgentStateItem {
+    /// Agent id.
+    pub agent_id: String,
+    /// Display name.
+    pub agent_name: String,
+    /// Break code when on break.
+    pub break_code: String,
+    /// Extension.
+    pub dn: String,
+    /// Instance id.
+    pub instance_id: String,
+    /// Login name (the agent id before `@`).
+    pub login_name: String,
+    /// Outbound-only scenario.
+    pub outbound_scenario: bool,
+    /// `Ready`, `Break`, `ACW`, `Dialing`, `Ringing`, `Talking`, `Offline`.
+    pub state: String,
+    /// Seconds in the state, as a string.
+    pub state_duration: String,
+}
+
+/// Request of ListSkillGroups and ListBriefSkillGroups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListSkillGroupsRequest {
+    /// Instance id.
+    pub instance_id: String,
+    /// 1-based page.
+    #[serde(default = "one")]
+    pub page_number: u32,
+    /// Page size.
+    #[serde(default = "hundred")]
+    pub page_size: u32,
+    /// Substring of the id or name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_pattern: Option<String>,
+    /// Media type filter (`TELEPHONE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+}
+
+/// An item of ListSkillGroups / ListBriefSkillGroups.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SkillGroup {
+    /// Description.
+    pub description: String,
+    /// Display name.
+    pub display_name: String,
+    /// Instance id.
+    pub instance_id: String,
+    /// `TELEPHONE`.
+    pub media_type: String,
+    /// Numbers of the group.
+    pub phone_number_count: u32,
+    /// `<name>@<instance>`.
+    pub skill_group_id: String,
+    /// Name.
+    pub skill_group_name: String,
+    /// Members.
+    pub user_count: u32,
+}
+
+/// An item of ListPrivilegesOfUser (its `Data` is the array itself).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Privilege {
+    /// Instance id.
+    pub instance_id: String,
+    /// E.g. `Workbench:Call`, `Workbench:Monitor`.
+    pub name: String,
+    /// `SELF_ONLY`, `SKILL_GROUP`, `INSTANCE`.
+    pub scope: String,
+}
+
+/// GetNumberLocation's `Data`, and each side of a PickOutboundNumbers item.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NumberLocation {
+    /// City (empty when unknown).
+    pub city: String,
+    /// The number.
+    pub number: String,
+    /// Province (empty when unknown).
+    pub province: String,
+}
+
+/// An item of PickOutboundNumbers (its `Data` is the array itself).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PickedNumber {
+    /// The called number and its location.
+    pub callee: NumberLocation,
+    /// The chosen caller number and its location.
+    pub caller: NumberLocation,
+}
+
+/// Request of ListHistoricalAgentReport.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListHistoricalAgentReportRequest {
+    /// Instance id.
+    pub instance_id: String,
+    /// Agent; the report's default subject when `AgentIdList` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// JSON array string of agent ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id_list: Option<String>,
+    /// Members of this skill group only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill_group_id: Option<String>,
+    /// Epoch ms; start of today when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// Epoch ms; now when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_time: Option<i64>,
+    /// 1-based page.
+    #[serde(default = "one")]
+    pub page_number: u32,
+    /// Page size.
+    #[serde(default = "hundred")]
+    pub page_size: u32,
+}
+
+/// `Inbound` figures of a [`AgentReport`] (times in seconds).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct InboundReport {
+    /// Calls routed to the agent.
+    pub calls_offered: u64,
+    /// Calls that rang at the agent.
+    pub calls_ringed: u64,
+    /// Calls the agent answered.
+    pub calls_handled: u64,
+    /// Handled / offered.
+    pub handle_rate: f64,
+    /// Calls blind-transferred away.
+    pub calls_blind_transfer_out: u64,
+    /// Calls handed over by an attended transfer.
+    pub calls_attended_transfer_out: u64,
+    /// Calls received by a blind transfer.
+    pub calls_blind_transfer_in: u64,
+    /// Calls received by an attended transfer.
+    pub calls_attended_transfer_in: u64,
+    /// Calls put on hold.
+    pub calls_hold: u64,
+    /// Talk time.
+    pub total_talk_time: u64,
+    /// Talk time per handled call.
+    pub average_talk_time: f64,
+    /// Longest talk.
+    pub max_talk_time: u64,
+}
+
+/// `Outbound` figures of a [`AgentReport`] (times in seconds).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct OutboundReport {
+    /// Calls the agent dialled.
+    pub calls_dialed: u64,
+    /// Of those, answered by the far end.
+    pub calls_answered: u64,
+    /// Answered / dialled.
+    pub answer_rate: f64,
+    /// Calls blind-transferred away.
+    pub calls_blind_transfer_out: u64,
+    /// Calls handed over by an attended transfer.
+    pub calls_attended_transfer_out: u64,
+    /// Calls put on hold.
+    pub calls_hold: u64,
+    /// Talk time.
+    pub total_talk_time: u64,
+    /// Talk time per answered call.
+    pub average_talk_time: f64,
+    /// Longest talk.
+    pub max_talk_time: u64,
+}
+
+/// `Internal` figures of a [`AgentReport`] (times in seconds).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct InternalReport {
+    /// Internal calls the agent dialled.
+    pub calls_dialed: u64,
+    /// Of those, answered.
+    pub calls_answered: u64,
+    /// Internal calls offered to the agent.
+    pub calls_offered: u64,
+    /// Of those, answered by the agent.
+    pub calls_handled: u64,
+    /// Internal calls that reached talking.
+    pub calls_talked: u64,
+    /// Talk time.
+    pub total_talk_time: u64,
+    /// Talk time per talked call.
+    pub average_talk_time: f64,
+    /// Longest talk.
+    pub max_talk_time: u64,
+}
+
+/// `Overall` figures of a [`AgentReport`] (times in seconds).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct OverallReport {
+    /// Calls of every kind.
+    pub total_calls: u64,
+    /// Talk time.
+    pub total_talk_time: u64,
+    /// Talk time per talked call.
+    pub average_talk_time: f64,
+    /// Longest talk.
+    pub max_talk_time: u64,
+}
+
+/// An item of ListHistoricalAgentReport: one agent's figures over the period.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct AgentReport {
+    /// Agent id.
+    pub agent_id: String,
+    /// Display name.
+    pub agent_name: String,
+    /// Extension.
+    pub display_id: String,
+    /// Skill groups, comma-separated.
+    pub skill_group_ids: String,
+    /// Their names, comma-separated.
+    pub skill_group_names: String,
+    /// Inbound calls.
+    pub inbound: InboundReport,
+    /// Outbound calls.
+    pub outbound: OutboundReport,
+    /// Internal calls.
+    pub internal: InternalReport,
+    /// Everything.
+    pub overall: OverallReport,
+    /// Dual calls (not emulated: always empty).
+    pub back2_back: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn items_use_the_spec_names() {
+        let v = serde_json::to_value(CallDetailRecord::default()).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "AgentIds",
+                "CallDuration",
+                "CalledNumber",
+                "CallingNumber",
+                "ContactDisposition",
+                "ContactId",
+                "ContactType",
+                "Duration",
+                "InstanceId",
+                "SkillGroupIds",
+                "StartTime"
+            ]
+        );
+        let r = serde_json::to_value(AgentReport::default()).unwrap();
+        assert!(r.get("Back2Back").is_some(), "{r}");
+        assert!(r["Inbound"].get("CallsHandled").is_some());
+        let p: PickedNumber = serde_json::from_value(
+            json!({"Callee": {"Number": "021"}, "Caller": {"Number": "1", "City": "上海"}}),
+        )
+        .unwrap();
+        assert_eq!(p.caller.city, "上海");
+    }
+}

@@ -1,0 +1,60 @@
+//! 我的工作: today's figures of the signed-in agent (ListHistoricalAgentReport), loaded when the view opens.
+
+use yew::prelude::*;
+
+use crate::views::records::talk_time;
+use crate::views::PanelProps;
+
+/// A rate in [0, 1] as a whole percentage (no float formatting in the wasm).
+pub fn percent(rate: f64) -> String {
+    let p = (rate.clamp(0.0, 1.0) * 100.0).round() as u32;
+    format!("{p}%")
+}
+
+/// The 我的工作 view.
+#[function_component(MyWork)]
+pub fn my_work(props: &PanelProps) -> Html {
+    let PanelProps { view, workbench } = props;
+    {
+        let wb = workbench.clone();
+        use_effect_with((), move |_| {
+            wb.load_report();
+            || ()
+        });
+    }
+    let refresh = {
+        let wb = workbench.clone();
+        move |_| wb.load_report()
+    };
+    let tile = |label: &'static str, value: String| {
+        html! { <div class="ccc-tile"><b>{ value }</b><small>{ label }</small></div> }
+    };
+    html! {
+        <section class="ccc-view ccc-my-work">
+            <h2>{ "我的工作" }<button type="button" class="ccc-link" onclick={refresh}>{ "刷新" }</button></h2>
+            if let Some(r) = view.report.as_ref() {
+                <p class="ccc-hint">{ "今日" }</p>
+                <div class="ccc-tiles">
+                    { tile("呼入接听", format!("{}/{}", r.inbound.calls_handled, r.inbound.calls_offered)) }
+                    { tile("接听率", percent(r.inbound.handle_rate)) }
+                    { tile("呼出接通", format!("{}/{}", r.outbound.calls_answered, r.outbound.calls_dialed)) }
+                    { tile("内部通话", r.internal.calls_talked.to_string()) }
+                    { tile("通话总时长", talk_time(r.overall.total_talk_time as i64)) }
+                    { tile("最长通话", talk_time(r.overall.max_talk_time as i64)) }
+                </div>
+            } else {
+                <p class="ccc-hint">{ "暂无数据" }</p>
+            }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percentages() {
+        assert_eq!(super::percent(0.0), "0%");
+        assert_eq!(super::percent(0.666), "67%");
+        assert_eq!(super::percent(3.0), "100%");
+    }
+}

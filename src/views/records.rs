@@ -1,0 +1,75 @@
+//! 通话记录: the agent's recent calls (ListRecentCallDetailRecords), newest first, with 回拨 through the same
+//! `call()` the host uses. Loaded when the view opens; 刷新 reloads.
+
+use yew::prelude::*;
+
+use crate::views::PanelProps;
+use crate::workbench::CallExtras;
+
+/// `mm:ss` of a duration in seconds.
+pub fn talk_time(seconds: i64) -> String {
+    let s = seconds.max(0);
+    format!("{:02}:{:02}", s / 60, s % 60)
+}
+
+/// The 通话记录 view.
+#[function_component(Records)]
+pub fn records(props: &PanelProps) -> Html {
+    let PanelProps { view, workbench } = props;
+    {
+        let wb = workbench.clone();
+        use_effect_with((), move |_| {
+            wb.load_records();
+            || ()
+        });
+    }
+    let refresh = {
+        let wb = workbench.clone();
+        move |_| wb.load_records()
+    };
+    let can_call = view.status.allows("call") == Some(true);
+    html! {
+        <section class="ccc-view ccc-records">
+            <h2>{ "通话记录" }<button type="button" class="ccc-link" onclick={refresh}>{ "刷新" }</button></h2>
+            <ul class="ccc-list">
+                { for view.records.iter().map(|r| {
+                    let inbound = r.contact_type.eq_ignore_ascii_case("INBOUND");
+                    let number = if inbound { r.calling_number.clone() } else { r.called_number.clone() };
+                    let when = js_sys::Date::new(&(r.start_time as f64).into())
+                        .to_locale_time_string("zh-CN")
+                        .as_string()
+                        .unwrap_or_default();
+                    let redial = {
+                        let (wb, number) = (workbench.clone(), number.clone());
+                        move |_| wb.call(&number, None, CallExtras::default())
+                    };
+                    html! {
+                        <li data-contact={r.contact_id.clone()}>
+                            <span class="ccc-list-main">
+                                <b>{ &number }</b>
+                                <small>{ format!("{} · {} · {}", if inbound { "呼入" } else { "呼出" }, when, talk_time(r.duration)) }</small>
+                            </span>
+                            <span class="ccc-list-actions">
+                                <button type="button" class="ccc-tool" data-action="call" disabled={!can_call}
+                                        onclick={redial}>{ "回拨" }</button>
+                            </span>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if view.records.is_empty() {
+                <p class="ccc-hint">{ "暂无通话记录" }</p>
+            }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn talk_times() {
+        assert_eq!(super::talk_time(0), "00:00");
+        assert_eq!(super::talk_time(75), "01:15");
+        assert_eq!(super::talk_time(-3), "00:00");
+    }
+}

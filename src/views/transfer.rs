@@ -1,0 +1,49 @@
+//! 转接: hand the current call to an agent (user id or extension), a skill group or an external number —
+//! blind (`thirdCallTransfer`) or after consulting (`initiateAttendedTransfer`, then `thirdCallRetrieve` /
+//! `thirdCallTransferFinished` from the call card).
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::views::PanelProps;
+
+/// The 转接 view.
+#[function_component(Transfer)]
+pub fn transfer(props: &PanelProps) -> Html {
+    let target = use_state(String::new);
+    let view = &props.view;
+    let on_input = {
+        let target = target.clone();
+        move |e: InputEvent| target.set(e.target_unchecked_into::<HtmlInputElement>().value())
+    };
+    let go = |attended: bool| {
+        let (wb, target) = (props.workbench.clone(), target.clone());
+        move |_| wb.transfer(attended, &target, None, None)
+    };
+    let can_blind = view.status.allows("thirdCallTransfer") == Some(true);
+    let can_consult = view.status.allows("initiateAttendedTransfer") == Some(true);
+    html! {
+        <section class="ccc-view ccc-transfer">
+            <h2>{ "转接" }</h2>
+            if can_blind || can_consult {
+                <input class="ccc-input small" name="transferee" placeholder="坐席分机 / 账号 / 技能组 / 外线号码"
+                       value={(*target).clone()} oninput={on_input} />
+                if !view.skill_groups.is_empty() {
+                    <p class="ccc-hint">{ format!("本人技能组:{}", view.skill_groups.join("、")) }</p>
+                }
+                <div class="ccc-actions">
+                    if can_blind {
+                        <button type="button" class="ccc-btn primary" data-action="thirdCallTransfer"
+                                onclick={go(false)}>{ "直接转接" }</button>
+                    }
+                    if can_consult {
+                        <button type="button" class="ccc-btn" data-action="initiateAttendedTransfer"
+                                onclick={go(true)}>{ "咨询转接" }</button>
+                    }
+                </div>
+            } else {
+                <p class="ccc-hint">{ "通话中才能转接。" }</p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,109 @@
+//! Data the side-nav views read on demand: the instance's agents and their live states (内部通话, 监听) and
+//! the agent's recent calls (通话记录), today's figures (我的工作). Loaded when a view opens or asks to refresh; failures are reported
+//! like any other API failure and leave the previous list in place.
+
+use std::rc::Rc;
+
+use ccc_wire::action::Page;
+use ccc_wire::records::{
+    AgentReport, CallDetailRecord, ListHistoricalAgentReportRequest,
+    ListRealtimeAgentStatesRequest, ListRecentCallDetailRecordsRequest, RealtimeAgentState,
+};
+use ccc_wire::Action;
+use wasm_bindgen_futures::spawn_local;
+
+use super::Workbench;
+
+/// How many entries a view lists.
+const PAGE_SIZE: u32 = 50;
+
+impl Workbench {
+    /// Loads every agent's realtime state (ListRealtimeAgentStates).
+    pub fn load_agents(&self) {
+        let request = ListRealtimeAgentStatesRequest {
+            instance_id: self.inner.borrow().config.instance_id.clone(),
+            page_number: 1,
+            page_size: PAGE_SIZE,
+            agent_id_list: None,
+            agent_name: None,
+            query: None,
+            skill_group_id: None,
+            state_list: None,
+            work_mode_list: None,
+            call_type_list: None,
+            outbound_scenario: None,
+        };
+        let wb = self.rc();
+        spawn_local(async move {
+            let page = wb
+                .api::<Page<RealtimeAgentState>>(Action::ListRealtimeAgentStates, &request)
+                .await;
+            if let Some(page) = page {
+                wb.inner.borrow_mut().agents = Rc::new(page.map(|p| p.list).unwrap_or_default());
+                wb.notify();
+            }
+        });
+    }
+
+    /// Loads the signed-in agent's recent calls (ListRecentCallDetailRecords).
+    pub fn load_records(&self) {
+        let (instance_id, user_id) = {
+            let inner = self.inner.borrow();
+            (
+                inner.config.instance_id.clone(),
+                inner.login.as_ref().map(|l| l.user_id.clone()),
+            )
+        };
+        let request = ListRecentCallDetailRecordsRequest {
+            instance_id,
+            user_id,
+            page_number: 1,
+            page_size: PAGE_SIZE,
+            start_time: None,
+            end_time: None,
+            criteria: None,
+        };
+        let wb = self.rc();
+        spawn_local(async move {
+            let page = wb
+                .api::<Page<CallDetailRecord>>(Action::ListRecentCallDetailRecords, &request)
+                .await;
+            if let Some(page) = page {
+                wb.inner.borrow_mut().records = Rc::new(page.map(|p| p.list).unwrap_or_default());
+                wb.notify();
+            }
+        });
+    }
+
+    /// Loads today's figures of the signed-in agent (ListHistoricalAgentReport).
+    pub fn load_report(&self) {
+        let (instance_id, user_id) = {
+            let inner = self.inner.borrow();
+            (
+                inner.config.instance_id.clone(),
+                inner.login.as_ref().map(|l| l.user_id.clone()),
+            )
+        };
+        let request = ListHistoricalAgentReportRequest {
+            instance_id,
+            agent_id_list: user_id.as_ref().map(|u| format!("[\"{u}\"]")),
+            user_id,
+            skill_group_id: None,
+            start_time: None,
+            stop_time: None,
+            page_number: 1,
+            page_size: 1,
+        };
+        let wb = self.rc();
+        spawn_local(async move {
+            let page = wb
+                .api::<Page<AgentReport>>(Action::ListHistoricalAgentReport, &request)
+                .await;
+            if let Some(page) = page {
+                wb.inner.borrow_mut().report =
+                    page.and_then(|p| p.list.into_iter().next()).map(Rc::new);
+                wb.notify();
+            }
+        });
+    }
+}
