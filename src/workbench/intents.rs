@@ -10,6 +10,8 @@ use ccc_wire::action::{
     LoginDetails, MakeCallRequest, OutboundNumber, Page, SignInGroupRequest, SkillLevel,
     StatusData,
 };
+use ccc_wire::call_control::PickOutboundNumbersRequest;
+use ccc_wire::records::PickedNumber;
 use ccc_wire::Action;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -303,23 +305,48 @@ impl Workbench {
             .unwrap_or_default()
     }
 
-    /// Caller resolution, then MakeCall.
+    /// Caller resolution, then MakeCall. An explicit caller is used as given; otherwise the number chosen in
+    /// the 呼出 view; otherwise PickOutboundNumbers picks one near the callee, and when that fails or finds
+    /// nothing, one of the agent's numbers at random (changelog 2.6.1: dialling is never blocked by it).
     fn dial(&self, callee: String, caller: Option<String>, extras: CallExtras) {
-        let caller = match caller.as_deref().map(str::trim) {
-            Some(c) if !c.is_empty() && c != "auto" => c.to_owned(),
-            _ => {
-                let inner = self.inner.borrow();
-                let chosen = (!inner.caller.is_empty()).then(|| inner.caller.clone());
-                match chosen.or_else(|| pick_number(&inner.numbers)) {
-                    Some(n) => n,
-                    None => {
-                        drop(inner);
-                        self.report(9010, "the agent has no outbound number");
-                        return;
-                    }
-                }
-            }
+        let explicit = caller
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty() && c != "auto");
+        let chosen = explicit.or_else(|| {
+            let inner = self.inner.borrow();
+            (!inner.caller.is_empty()).then(|| inner.caller.clone())
+        });
+        if let Some(caller) = chosen {
+            self.make_call(callee, caller, extras);
+            return;
+        }
+        let request = PickOutboundNumbersRequest {
+            instance_id: self.inner.borrow().config.instance_id.clone(),
+            called_number: callee.clone(),
+            count: Some(1),
+            skill_group_id_list: None,
         };
+        let (wb, api) = (self.rc(), self.inner.borrow().api.clone());
+        spawn_local(async move {
+            let picked = api
+                .call::<Vec<PickedNumber>>(Action::PickOutboundNumbers, &request)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|list| {
+                    list.into_iter()
+                        .map(|p| p.caller.number)
+                        .find(|n| !n.is_empty())
+                });
+            let caller = picked.or_else(|| pick_number(&wb.inner.borrow().numbers));
+            match caller {
+                Some(caller) => wb.make_call(callee, caller, extras),
+                None => wb.report(9010, "the agent has no outbound number"),
+            }
+        });
+    }
+
+    fn make_call(&self, callee: String, caller: String, extras: CallExtras) {
         let base = self.agent_request();
         let request = MakeCallRequest {
             instance_id: base.instance_id,
@@ -496,8 +523,7 @@ impl Workbench {
     }
 }
 
-/// The automatic caller choice when none is given: a number of the agent's (location matching comes with
-/// PickOutboundNumbers in a later issue), chosen at random as the contract's fallback says.
+/// The fallback caller choice: one of the agent's numbers, at random, as the contract says.
 fn pick_number(numbers: &[OutboundNumber]) -> Option<String> {
     if numbers.is_empty() {
         return None;

@@ -293,3 +293,27 @@ async fn a_busy_number_returns_the_agent_to_ready_and_a_refused_action_is_report
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_automatic_caller_is_a_number_near_the_callee() {
+    run(emulator(), |Session { browser, server }| async move {
+        browser
+            .goto(&format!(
+                "{}/demo/host.html?agent=agent1@ccc-demo",
+                server.base
+            ))
+            .await
+            .unwrap();
+        wait_status(&browser, 3).await;
+        // 0571… is Hangzhou: PickOutboundNumbers chooses the agent's Hangzhou number.
+        browser
+            .execute("window.workbench.call('057188886666', 'auto')", vec![])
+            .await
+            .unwrap();
+        wait_status(&browser, 8).await;
+        let calls = server.state().await["calls"].clone();
+        assert_eq!(calls[0]["callee"], "057188886666");
+        assert_eq!(calls[0]["caller"], "057180000003", "{calls}");
+    })
+    .await;
+}
