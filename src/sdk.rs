@@ -309,21 +309,21 @@ impl WorkbenchCore {
     #[wasm_bindgen(js_name = applyForOnSite)]
     pub fn apply_for_on_site(&self) {
         self.workbench
-            .change_work_mode("applyForOnSite", WorkMode::OnSite);
+            .change_work_mode("applyForOnSite", WorkMode::OnSite, None);
     }
 
     /// `applyForOffSite()`: answer on the agent's mobile.
     #[wasm_bindgen(js_name = applyForOffSite)]
     pub fn apply_for_off_site(&self) {
         self.workbench
-            .change_work_mode("applyForOffSite", WorkMode::OffSite);
+            .change_work_mode("applyForOffSite", WorkMode::OffSite, None);
     }
 
     /// `applyForOffSiteDirectly()`.
     #[wasm_bindgen(js_name = applyForOffSiteDirectly)]
     pub fn apply_for_off_site_directly(&self) {
         self.workbench
-            .change_work_mode("applyForOffSiteDirectly", WorkMode::OffSite);
+            .change_work_mode("applyForOffSiteDirectly", WorkMode::OffSite, None);
     }
 
     /// `monitor(userId, callback?)`.

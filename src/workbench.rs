@@ -88,6 +88,8 @@ pub struct View {
     pub records: Rc<Vec<CallDetailRecord>>,
     /// Today's figures (我的工作).
     pub report: Option<Rc<AgentReport>>,
+    /// `ON_SITE`, `OFF_SITE` or `OFFICE_PHONE` (empty before sign-in).
+    pub work_mode: String,
 }
 
 /// The current call as the panel shows it.
@@ -133,6 +135,8 @@ pub(crate) struct Inner {
     pub(crate) records: Rc<Vec<CallDetailRecord>>,
     /// Today's figures, as last loaded.
     pub(crate) report: Option<Rc<AgentReport>>,
+    /// The work mode last seen (`ON_SITE`, `OFF_SITE`, `OFFICE_PHONE`).
+    pub(crate) work_mode: String,
 }
 
 /// One mounted workbench.
@@ -174,6 +178,7 @@ impl Workbench {
             agents: Rc::default(),
             records: Rc::default(),
             report: None,
+            work_mode: String::new(),
             config,
         };
         Rc::new_cyclic(|me| Workbench {
@@ -235,6 +240,15 @@ impl Workbench {
             agents: inner.agents.clone(),
             records: inner.records.clone(),
             report: inner.report.clone(),
+            work_mode: if inner.work_mode.is_empty() {
+                inner
+                    .login
+                    .as_ref()
+                    .map(|l| l.work_mode.clone())
+                    .unwrap_or_default()
+            } else {
+                inner.work_mode.clone()
+            },
             state_image: match inner.state.status() {
                 Status::Offline => Some(inner.config.offline_image.clone()),
                 Status::Break => Some(inner.config.break_image.clone()),
@@ -274,10 +288,15 @@ impl Workbench {
             if inner.state.status() != before {
                 inner.since_ms = js_sys::Date::now();
             }
-            effects
+            (effects, work_mode_change(&mut inner))
         };
+        let (effects, work_mode) = effects;
         for effect in effects {
             self.run(effect);
+        }
+        if let Some(mode) = work_mode {
+            self.host
+                .hook("onWorkModeChange", Some(Value::String(mode)));
         }
         self.notify();
     }
@@ -442,6 +461,22 @@ impl Default for Volumes {
             ring: 1.0,
         }
     }
+}
+
+/// The agent's new work mode when the latest applied snapshot changed it (the first one known only records
+/// it: `onWorkModeChange` is for changes).
+fn work_mode_change(inner: &mut Inner) -> Option<String> {
+    let mode = inner
+        .state
+        .snapshot()
+        .map(|s| s.user_context.work_mode.clone())
+        .filter(|m| !m.is_empty())?;
+    if inner.work_mode == mode {
+        return None;
+    }
+    let first = inner.work_mode.is_empty();
+    inner.work_mode = mode.clone();
+    (!first).then_some(mode)
 }
 
 /// What `call()` takes beside callee and caller.

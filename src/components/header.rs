@@ -54,8 +54,8 @@ pub fn header(props: &PanelProps) -> Html {
                 "onlyCall" => wb.apply_for_call_only(true),
                 "break" => wb.apply_for_break(None, None),
                 "offline" => wb.log_out(),
-                // The volume sliders live in 设置.
-                "adjustVolume" => wb.select_nav("设置".into()),
+                // The volume sliders and the work-mode choice live in 设置.
+                "adjustVolume" | "changeWorkMode" => wb.select_nav("设置".into()),
                 other => wb.report(9003, format!("{other} is not available in this version")),
             }
         }

@@ -86,6 +86,12 @@ pub fn agents(props: &AgentsProps) -> Html {
                 { if props.supervise { "监听" } else { "内部通话" } }
                 <button type="button" class="ccc-link" onclick={refresh}>{ "刷新" }</button>
             </h2>
+            if props.supervise && allowed("hangUp") {
+                <div class="ccc-actions">
+                    <button type="button" class="ccc-btn hangup wide" data-action="hangUp"
+                            onclick={let wb = workbench.clone(); move |_| wb.hang_up(None, None, None)}>{ "结束监听" }</button>
+                </div>
+            }
             <ul class="ccc-list">
                 { for rows.map(|a| html! {
                     <li data-agent={a.agent_id.clone()}>

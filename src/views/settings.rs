@@ -1,6 +1,8 @@
-//! 设置: who is signed in on which device, and the playback volumes (`changeVolumeInCall`,
+//! 设置: who is signed in on which device, the work mode (`applyForOnSite`/`applyForOffSite`), and the
+//! playback volumes (`changeVolumeInCall`,
 //! `changeRingToneVolume` — the same intents the host's methods call).
 
+use ccc_wire::call_control::WorkMode;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -10,6 +12,11 @@ use crate::views::PanelProps;
 #[function_component(Settings)]
 pub fn settings(props: &PanelProps) -> Html {
     let view = &props.view;
+    let mobile = use_state(String::new);
+    let on_mobile = {
+        let mobile = mobile.clone();
+        move |e: InputEvent| mobile.set(e.target_unchecked_into::<HtmlInputElement>().value())
+    };
     let slider = |method: &'static str, label: &'static str, value: f64| {
         let wb = props.workbench.clone();
         let oninput = move |e: InputEvent| {
@@ -39,6 +46,23 @@ pub fn settings(props: &PanelProps) -> Html {
                 { row("技能组", view.skill_groups.join("、")) }
                 { row("设备", view.device_id.clone()) }
             </dl>
+            <h3>{ "工作模式" }</h3>
+            <div class="ccc-modes">
+                { for [("ON_SITE", "场内模式", "applyForOnSite"), ("OFF_SITE", "场外模式", "applyForOffSite")].into_iter().map(|(mode, label, method)| {
+                    let (wb, mobile) = (props.workbench.clone(), mobile.clone());
+                    let current = view.work_mode == mode;
+                    let onclick = move |_| {
+                        let mode = if mode == "ON_SITE" { WorkMode::OnSite } else { WorkMode::OffSite };
+                        wb.change_work_mode(method, mode, Some((*mobile).clone()));
+                    };
+                    html! {
+                        <button type="button" class={classes!("ccc-tool", current.then_some("on"))} data-action={method}
+                                disabled={current || view.status.allows(method) == Some(false)} {onclick}>{ label }</button>
+                    }
+                }) }
+            </div>
+            <input class="ccc-input small" name="mobile" inputmode="tel" placeholder="场外接听手机号"
+                   value={(*mobile).clone()} oninput={on_mobile} />
             <h3>{ "音量" }</h3>
             { slider("changeVolumeInCall", "通话音量", view.volumes.in_call) }
             { slider("changeRingToneVolume", "振铃音量", view.volumes.ring) }

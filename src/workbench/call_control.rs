@@ -221,9 +221,28 @@ impl Workbench {
         self.command("agentToAgent", Action::MakeCall, request, done);
     }
 
-    /// `applyForOnSite()`, `applyForOffSite()`, `applyForOffSiteDirectly()`: ChangeWorkMode.
-    pub fn change_work_mode(&self, method: &str, mode: WorkMode) {
+    /// `applyForOnSite()`, `applyForOffSite()`, `applyForOffSiteDirectly()`: ChangeWorkMode. Off-site answering
+    /// rings the agent's mobile: `mobile`, else the one the backend knows for the agent; none ⇒ 9002.
+    pub fn change_work_mode(&self, method: &str, mode: WorkMode, mobile: Option<String>) {
         if !self.allowed(method) {
+            return;
+        }
+        let mobile = mobile
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty())
+            .or_else(|| {
+                let inner = self.inner.borrow();
+                inner
+                    .state
+                    .snapshot()
+                    .map(|s| s.user_context.mobile.clone())
+                    .filter(|m| !m.is_empty())
+            });
+        if mode == WorkMode::OffSite && mobile.is_none() {
+            self.report(
+                9002,
+                format!("{method}: off-site answering needs the agent's mobile number"),
+            );
             return;
         }
         let base = self.agent_request();
@@ -232,7 +251,7 @@ impl Workbench {
             user_id: base.user_id,
             device_id: base.device_id,
             work_mode: mode,
-            mobile: None,
+            mobile,
             signed_skill_group_id_list: None,
         };
         self.command(method, Action::ChangeWorkMode, request, None);

@@ -147,7 +147,8 @@ const PAGE: &str = r#"<!doctype html>
     exportErrorOfApi: true
   };
   ["onInit", "onRegister", "onLogIn", "onLogOut", "onBreak", "onReady", "onCallComing", "onCallDialing",
-   "onCallEstablish", "onCallRelease", "onHangUp", "onStatusChange", "onErrorNotify"].forEach(function (name) {
+   "onCallEstablish", "onCallRelease", "onHangUp", "onStatusChange", "onErrorNotify", "onWorkModeChange",
+   "onAgentOutboundScenario", "onSelectOutboundNumber", "onSelectCurrentCallRecord"].forEach(function (name) {
     config[name] = function (payload) {
       log(name, payload);
       if (name === "onInit") { window.workbench.register(); }
