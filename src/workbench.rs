@@ -90,6 +90,8 @@ pub struct View {
     pub report: Option<Rc<AgentReport>>,
     /// `ON_SITE`, `OFF_SITE` or `OFFICE_PHONE` (empty before sign-in).
     pub work_mode: String,
+    /// Break reasons to choose from.
+    pub break_codes: Vec<String>,
 }
 
 /// The current call as the panel shows it.
@@ -137,6 +139,8 @@ pub(crate) struct Inner {
     pub(crate) report: Option<Rc<AgentReport>>,
     /// The work mode last seen (`ON_SITE`, `OFF_SITE`, `OFFICE_PHONE`).
     pub(crate) work_mode: String,
+    /// Break reasons offered by the call center (ListConfigItems `BreakCodes`).
+    pub(crate) break_codes: Vec<String>,
 }
 
 /// One mounted workbench.
@@ -179,6 +183,7 @@ impl Workbench {
             records: Rc::default(),
             report: None,
             work_mode: String::new(),
+            break_codes: Vec::new(),
             config,
         };
         Rc::new_cyclic(|me| Workbench {
@@ -240,6 +245,7 @@ impl Workbench {
             agents: inner.agents.clone(),
             records: inner.records.clone(),
             report: inner.report.clone(),
+            break_codes: inner.break_codes.clone(),
             work_mode: if inner.work_mode.is_empty() {
                 inner
                     .login

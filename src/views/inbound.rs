@@ -11,6 +11,7 @@ use crate::views::PanelProps;
 pub fn inbound(props: &PanelProps) -> Html {
     let view = &props.view;
     let wb = props.workbench.clone();
+    let choosing = use_state(|| false); // hooks before any early return
     if view.status.in_call() {
         return html! { <CallCard view={view.clone()} workbench={wb} /> };
     }
@@ -18,10 +19,26 @@ pub fn inbound(props: &PanelProps) -> Html {
         let wb = wb.clone();
         move |_| wb.ready()
     };
+    // With break reasons configured, 小休 opens the list of reasons first.
     let take_break = {
-        let wb = wb.clone();
-        move |_| wb.apply_for_break(None, None)
+        let (wb, choosing, has_reasons) =
+            (wb.clone(), choosing.clone(), !view.break_codes.is_empty());
+        move |_| {
+            if has_reasons {
+                choosing.set(!*choosing);
+            } else {
+                wb.apply_for_break(None, None)
+            }
+        }
     };
+    let reasons = view.break_codes.iter().map(|code| {
+        let (wb, choosing, reason) = (wb.clone(), choosing.clone(), code.clone());
+        let onclick = move |_| {
+            choosing.set(false);
+            wb.apply_for_break(Some(reason.clone()), None)
+        };
+        html! { <button type="button" class="ccc-tool" data-reason={code.clone()} {onclick}>{ code }</button> }
+    });
     let (title, hint) = match view.status {
         Status::Break => ("小休中", "小休期间不会分配来电"),
         Status::AfterCall => ("话后处理", "整理完成后置为空闲"),
@@ -43,6 +60,10 @@ pub fn inbound(props: &PanelProps) -> Html {
                     <button type="button" class="ccc-btn" data-action="break" onclick={take_break}>{ "小休" }</button>
                 }
             </div>
+            if *choosing && view.status.allows("applyForBreak") == Some(true) {
+                <p class="ccc-hint">{ "选择小休原因" }</p>
+                <div class="ccc-tools ccc-reasons">{ for reasons }</div>
+            }
         </section>
     }
 }

@@ -1,5 +1,6 @@
 //! 通话记录: the agent's recent calls (ListRecentCallDetailRecords), newest first, with 回拨 through the same
-//! `call()` the host uses. Loaded when the view opens; 刷新 reloads.
+//! `call()` the host uses; clicking a record tells the host (`onSelectCurrentCallRecord`). Loaded when the
+//! view opens; 刷新 reloads.
 
 use yew::prelude::*;
 
@@ -43,9 +44,13 @@ pub fn records(props: &PanelProps) -> Html {
                         let (wb, number) = (workbench.clone(), number.clone());
                         move |_| wb.call(&number, None, CallExtras::default())
                     };
+                    let select = {
+                        let (wb, record) = (workbench.clone(), r.clone());
+                        move |_| wb.select_record(&record)
+                    };
                     html! {
                         <li data-contact={r.contact_id.clone()}>
-                            <span class="ccc-list-main">
+                            <span class="ccc-list-main" role="button" onclick={select}>
                                 <b>{ &number }</b>
                                 <small>{ format!("{} · {} · {}", if inbound { "呼入" } else { "呼出" }, when, talk_time(r.duration)) }</small>
                             </span>

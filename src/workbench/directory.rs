@@ -106,4 +106,10 @@ impl Workbench {
             }
         });
     }
+
+    /// A call record was clicked in 通话记录: `onSelectCurrentCallRecord({record})`.
+    pub fn select_record(&self, record: &CallDetailRecord) {
+        let payload = serde_json::json!({ "record": super::camel(record) });
+        self.host().hook("onSelectCurrentCallRecord", Some(payload));
+    }
 }

@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use agent_state::{Event, Status};
 use ccc_wire::action::{
-    AgentRequest, GetLoginDetailsRequest, JobRequest, ListConfigItemsRequest, ListOfUserRequest,
-    LoginDetails, MakeCallRequest, OutboundNumber, Page, SignInGroupRequest, SkillLevel,
-    StatusData,
+    AgentRequest, ConfigItem, GetLoginDetailsRequest, JobRequest, ListConfigItemsRequest,
+    ListOfUserRequest, LoginDetails, MakeCallRequest, OutboundNumber, Page, SignInGroupRequest,
+    SkillLevel, StatusData,
 };
 use ccc_wire::call_control::PickOutboundNumbersRequest;
 use ccc_wire::records::PickedNumber;
@@ -109,9 +109,11 @@ impl Workbench {
             object_id: instance_id.clone(),
             object_type: "INSTANCE".into(),
         };
-        let _items: Option<Option<Value>> = self.api(Action::ListConfigItems, &config_items).await;
+        let items: Option<Option<Vec<ConfigItem>>> =
+            self.api(Action::ListConfigItems, &config_items).await;
         {
             let mut inner = self.inner.borrow_mut();
+            inner.break_codes = break_codes(items.flatten().as_deref().unwrap_or_default());
             inner.skill_groups = skills.unwrap_or_default();
             inner.numbers = numbers.flatten().map(|p| p.list).unwrap_or_default();
             inner.login = Some(login.clone());
@@ -171,7 +173,6 @@ impl Workbench {
         });
     }
 
-    /// Runs a command whose answer is a flat UserContext.
     /// Runs a state-changing `action` for host method `method`: the state gate first, then the backend call;
     /// the agent state in the answer is folded in, then the host's `done` callback gets the answer's `Data`.
     pub(crate) fn command<R: Serialize + 'static>(
@@ -523,6 +524,18 @@ impl Workbench {
     }
 }
 
+/// The break reasons of `ListConfigItems` (item `BreakCodes`, a JSON array in a string).
+pub fn break_codes(items: &[ConfigItem]) -> Vec<String> {
+    items
+        .iter()
+        .find(|i| i.name == "BreakCodes")
+        .and_then(|i| serde_json::from_str::<Vec<String>>(&i.value).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| !c.trim().is_empty())
+        .collect()
+}
+
 /// The fallback caller choice: one of the agent's numbers, at random, as the contract says.
 fn pick_number(numbers: &[OutboundNumber]) -> Option<String> {
     if numbers.is_empty() {
@@ -532,4 +545,33 @@ fn pick_number(numbers: &[OutboundNumber]) -> Option<String> {
     numbers
         .get(i.min(numbers.len() - 1))
         .map(|n| n.number.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(name: &str, value: &str) -> ConfigItem {
+        ConfigItem {
+            instance_id: "ccc-demo".into(),
+            object_id: "ccc-demo".into(),
+            object_type: "INSTANCE".into(),
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn break_reasons_come_from_the_break_codes_item() {
+        let items = [
+            item("Hotline", "4008000000"),
+            item("BreakCodes", r#"["Rest","Meal"," "]"#),
+        ];
+        assert_eq!(break_codes(&items), ["Rest", "Meal"]);
+        assert_eq!(
+            break_codes(&[item("BreakCodes", "not json")]),
+            Vec::<String>::new()
+        );
+        assert_eq!(break_codes(&[]), Vec::<String>::new());
+    }
 }

@@ -253,3 +253,48 @@ async fn method_callbacks_get_the_answer_after_the_backend_succeeded() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn break_reasons_from_the_call_center_and_a_selected_call_record_reach_the_host() {
+    run(emulator(), |Session { browser, server }| async move {
+        let crm = HostSite::start(&server.base, "agent2@ccc-demo").await;
+        browser
+            .goto(&format!("{}/crm.html", crm.base))
+            .await
+            .unwrap();
+        wait_status(&browser, 3).await;
+
+        // 小休 offers the reasons of ListConfigItems (BreakCodes).
+        click(&browser, r#".ccc-inbound button[data-action="break"]"#).await;
+        click(&browser, r#"button[data-reason="Meal"]"#).await;
+        wait_status(&browser, 2).await;
+        assert_eq!(server.agent("agent2@ccc-demo").await["breakCode"], "Meal");
+
+        js(&browser, "window.workbench.ready()").await;
+        wait_status(&browser, 3).await;
+        js(&browser, "window.workbench.call('13900000007')").await;
+        wait_status(&browser, 10).await;
+        js(&browser, "window.workbench.hangUp()").await;
+        wait_status(&browser, 5).await;
+
+        click(&browser, r#".ccc-nav-item[data-nav="通话记录"]"#).await;
+        click(&browser, ".ccc-records li .ccc-list-main").await;
+        let selected = eventually("onSelectCurrentCallRecord", || {
+            let browser = browser.clone();
+            async move {
+                hook_log(&browser)
+                    .await
+                    .into_iter()
+                    .find(|(n, _)| n == "onSelectCurrentCallRecord")
+                    .map(|(_, p)| p)
+            }
+        })
+        .await;
+        let selected: Value = serde_json::from_str(&selected).unwrap();
+        assert_eq!(
+            selected["record"]["calledNumber"], "13900000007",
+            "{selected}"
+        );
+    })
+    .await;
+}
