@@ -84,8 +84,29 @@ impl WorkbenchCore {
         self.workbench.host()
     }
 
-    /// `register(loginSkillGroupArray?, accessPoint?, deviceType?)`.
-    pub fn register(&self, groups: JsValue) {
+    /// `register(loginSkillGroupArray?, accessPoint?, deviceType?)`. `accessPoint` is kept for the soft phone;
+    /// `deviceType` is 0 (WebRTC soft phone) or 1 (SIP desk phone), anything else ⇒ 9002.
+    pub fn register(&self, groups: JsValue, access_point: JsValue, device_type: JsValue) {
+        let device_type = if device_type.is_undefined() || device_type.is_null() {
+            None
+        } else {
+            match device_type.as_f64().or_else(|| {
+                device_type
+                    .as_string()
+                    .and_then(|s| crate::config::decimal(&s))
+            }) {
+                Some(t) if t == 0.0 || t == 1.0 => Some(t as u8),
+                _ => {
+                    self.workbench.report(
+                        9002,
+                        "register: deviceType must be 0 (soft phone) or 1 (SIP phone)",
+                    );
+                    return;
+                }
+            }
+        };
+        self.workbench
+            .set_device(access_point.as_string(), device_type);
         self.workbench.register(skill_group_ids(&groups));
     }
 

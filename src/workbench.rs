@@ -141,6 +141,10 @@ pub(crate) struct Inner {
     pub(crate) work_mode: String,
     /// Break reasons offered by the call center (ListConfigItems `BreakCodes`).
     pub(crate) break_codes: Vec<String>,
+    /// `register`'s device type: 0 WebRTC soft phone, 1 SIP phone.
+    pub(crate) device_type: u8,
+    /// `register`'s access point (`default` = automatic), used by the soft phone.
+    pub(crate) access_point: String,
 }
 
 /// One mounted workbench.
@@ -184,6 +188,8 @@ impl Workbench {
             report: None,
             work_mode: String::new(),
             break_codes: Vec::new(),
+            device_type: 0,
+            access_point: "default".into(),
             config,
         };
         Rc::new_cyclic(|me| Workbench {

@@ -246,3 +246,37 @@ async fn volumes_are_checked_device_id_is_stable_and_this_browser_is_fine() {
         "the same device for the session"
     );
 }
+
+#[wasm_bindgen_test]
+async fn register_takes_a_device_type_and_reports_a_bad_one() {
+    container("wb-device");
+    let seen = js_sys::Array::new();
+    let config = js(r#"{dom: "wb-device", instanceId: "ccc-demo"}"#);
+    let on_device = js_sys::Function::new_with_args("t", "this.push(['device', t])").bind0(&seen);
+    let on_error =
+        js_sys::Function::new_with_args("e", "this.push(['error', e.errorCode])").bind0(&seen);
+    Reflect::set(&config, &"onDeviceTypeChange".into(), &on_device).unwrap();
+    Reflect::set(&config, &"onErrorNotify".into(), &on_error).unwrap();
+    let core = WorkbenchCore::new(config).unwrap();
+
+    core.register(JsValue::UNDEFINED, "default".into(), 7.into());
+    wait_until("the 9002 report", || seen.length() >= 1).await;
+    assert_eq!(
+        js_sys::JSON::stringify(&seen.get(0)).unwrap(),
+        "[\"error\",9002]"
+    );
+    assert_eq!(
+        Reflect::get(&core.get_status_code(), &"code".into())
+            .unwrap()
+            .as_f64(),
+        Some(-1.0),
+        "a bad deviceType does not start registering"
+    );
+
+    core.register(JsValue::UNDEFINED, JsValue::UNDEFINED, 1.into());
+    wait_until("onDeviceTypeChange(1)", || seen.length() >= 2).await;
+    assert_eq!(
+        js_sys::JSON::stringify(&seen.get(1)).unwrap(),
+        "[\"device\",1]"
+    );
+}

@@ -60,6 +60,30 @@ impl Workbench {
         }
     }
 
+    /// `register`'s access point and device type (0 soft phone, 1 SIP phone); a changed device type fires
+    /// `onDeviceTypeChange(deviceType)`.
+    pub fn set_device(&self, access_point: Option<String>, device_type: Option<u8>) {
+        let changed = {
+            let mut inner = self.inner.borrow_mut();
+            if let Some(ap) = access_point.filter(|a| !a.trim().is_empty()) {
+                inner.access_point = ap;
+            }
+            match device_type {
+                Some(t) if t != inner.device_type => {
+                    inner.device_type = t;
+                    true
+                }
+                _ => false,
+            }
+        };
+        if changed {
+            self.host().hook(
+                "onDeviceTypeChange",
+                Some(Value::from(device_type.unwrap_or(0))),
+            );
+        }
+    }
+
     /// `register(loginSkillGroupArray?)`: loads the agent's details, signs in to the given skill groups (all of
     /// them by default) and becomes ready (or stays on break with `isLoggedKeepBreak`).
     pub fn register(&self, groups: Option<Vec<String>>) {
