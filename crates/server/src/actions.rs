@@ -5,9 +5,12 @@
 //! `{UserContext, CallContext, ContextId}` (`ccc-api-2020-07-01.md` §3.1, §3.4).
 //!
 //! [`call_control`] has hold, mute, DTMF, transfers, supervision, work mode and the number helpers;
-//! [`lists`] the list/report actions.
+//! [`lists`] the list/report actions; [`conference`] conferences, the IVR actions and RedialCall; [`devices`]
+//! the agent's device (ListDevices, AddAgentDevice) and ResetAgentState.
 
 mod call_control;
+mod conference;
+mod devices;
 mod lists;
 
 use ccc_wire::action::{
@@ -53,6 +56,8 @@ pub(crate) fn is_emulated(action: Action) -> bool {
             | SaveWebRtcInfo
     ) || call_control::ACTIONS.contains(&action)
         || lists::ACTIONS.contains(&action)
+        || conference::ACTIONS.contains(&action)
+        || devices::ACTIONS.contains(&action)
 }
 
 /// 400 `InvalidParameter`: the request itself is malformed.
@@ -200,6 +205,8 @@ pub(crate) fn dispatch(
         Action::SaveTerminalLog | Action::SaveWebRtcInfo => Ok(Value::Null),
         other => call_control::dispatch(hub, other, &params, u)
             .or_else(|| lists::dispatch(hub, other, &params, u))
+            .or_else(|| conference::dispatch(hub, other, &params, u))
+            .or_else(|| devices::dispatch(hub, other, &params, u, caller))
             .unwrap_or_else(|| Err(not_supported(other))),
     }
 }
@@ -347,10 +354,10 @@ fn login_details(
         user_key: format!("{}@{instance}:{}:{ts}", a.display_name, a.extension),
         user_key2: format!("{}:{ts}", a.extension),
         device_id: a.device_id.clone(),
-        device_state: if a.device_id.is_empty() {
-            "OFFLINE"
-        } else {
+        device_state: if a.registration.is_some() {
             "ONLINE"
+        } else {
+            "OFFLINE"
         }
         .into(),
         device_ext: String::new(),

@@ -67,7 +67,26 @@ fn answer(
         user: identity::caller(headers),
         push_origin: push_origin(headers),
     };
-    dispatch(&app.hub, action, keys::to_pascal(params), &caller)
+    dispatch(
+        &app.hub,
+        action,
+        keys::to_pascal(keep_variables(params)),
+        &caller,
+    )
+}
+
+/// IVR flow variables (`ContactFlowVariables`, `SurveyTemplateVariables`, …) are the host's data, case and all:
+/// an object or array given for one is turned into the JSON string the API defines before the keys are
+/// normalised, so its own keys are not re-cased.
+fn keep_variables(mut params: Value) -> Value {
+    if let Value::Object(map) = &mut params {
+        for (key, value) in map.iter_mut() {
+            if key.ends_with("Variables") && (value.is_object() || value.is_array()) {
+                *value = Value::String(value.to_string());
+            }
+        }
+    }
+    params
 }
 
 /// Finds and parses the `request` JSON.

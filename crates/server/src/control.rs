@@ -5,8 +5,13 @@
 //! - `GET  /emulator/v1/state` → agents and live calls (per channel: state, call type, flags and the DTMF digits
 //!   it received)
 //! - `POST /emulator/v1/inbound-calls` `{"caller","skillGroupId"?}` → `{"jobId","userId"}`
-//! - `POST /emulator/v1/calls/{jobId}/hangup` → the customer (far end) hangs up
+//! - `POST /emulator/v1/calls/{jobId}/hangup` `{"number"?}` → the customer (far end) hangs up; in a conference
+//!   only the party with that number (the customer when absent) leaves
+//! - `POST /emulator/v1/calls/{jobId}/ivr-return` → the customer comes back from its authentication IVR
 //! - `PUT  /emulator/v1/numbers/{number}` `{"answer":"auto"|"busy"|"no-answer","delayMs"?}`
+//! - `POST /emulator/v1/agents/{userId}/device` `{"deviceId","deviceType"?}` → "another device signed in": that
+//!   device is registered for the agent (even during a call) and the agent's push sockets get `Kicked`;
+//!   answers `{"userId","deviceId","kickedDeviceId"}`
 //!
 //! Errors are `{"error": "<message>"}` with 400 or 404.
 
@@ -21,6 +26,7 @@ use serde_json::{json, Value};
 
 use crate::emulator::calls::{Call, InboundError};
 use crate::emulator::data::NumberBehaviour;
+use crate::emulator::ivr::IvrReturnError;
 use crate::emulator::Emulator;
 use crate::AppState;
 
@@ -45,6 +51,15 @@ impl IntoResponse for ControlError {
     }
 }
 
+impl From<IvrReturnError> for ControlError {
+    fn from(e: IvrReturnError) -> Self {
+        match e {
+            IvrReturnError::NoCall(_) => ControlError::NotFound(e.to_string()),
+            IvrReturnError::NotInIvr(_) => ControlError::BadRequest(e.to_string()),
+        }
+    }
+}
+
 impl From<InboundError> for ControlError {
     fn from(e: InboundError) -> Self {
         ControlError::NotFound(e.to_string())
@@ -61,7 +76,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/emulator/v1/state", get(state))
         .route("/emulator/v1/inbound-calls", post(inbound))
         .route("/emulator/v1/calls/{job_id}/hangup", post(hangup))
+        .route("/emulator/v1/calls/{job_id}/ivr-return", post(ivr_return))
         .route("/emulator/v1/numbers/{number}", put(number))
+        .route("/emulator/v1/agents/{user_id}/device", post(device))
 }
 
 fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ControlError> {
@@ -90,15 +107,76 @@ async fn inbound(State(app): State<AppState>, bytes: Bytes) -> Result<Json<Value
     Ok(Json(json!({"jobId": job_id, "userId": user_id})))
 }
 
+/// Body of `POST /emulator/v1/calls/{jobId}/hangup` (optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HangupRequest {
+    #[serde(default)]
+    number: Option<String>,
+}
+
 async fn hangup(
     State(app): State<AppState>,
     Path(job_id): Path<String>,
+    bytes: Bytes,
 ) -> Result<Json<Value>, ControlError> {
-    if app.hub.run(|emu| emu.far_end_hangup(&job_id)) {
+    let req: HangupRequest = if bytes.iter().all(u8::is_ascii_whitespace) {
+        HangupRequest::default()
+    } else {
+        body(&bytes)?
+    };
+    let number = req.number.filter(|n| !n.trim().is_empty());
+    if app
+        .hub
+        .run(|emu| emu.far_end_hangup(&job_id, number.as_deref()))
+    {
         Ok(Json(json!({"ok": true})))
     } else {
-        Err(ControlError::NotFound(format!("no live call {job_id}")))
+        Err(ControlError::NotFound(match number {
+            Some(n) => format!("no party {n} in live call {job_id}"),
+            None => format!("no live call {job_id}"),
+        }))
     }
+}
+
+async fn ivr_return(
+    State(app): State<AppState>,
+    Path(job_id): Path<String>,
+) -> Result<Json<Value>, ControlError> {
+    app.hub.run(|emu| emu.ivr_return(&job_id))?;
+    Ok(Json(json!({"ok": true})))
+}
+
+/// Body of `POST /emulator/v1/agents/{userId}/device`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DeviceRequest {
+    device_id: String,
+    #[serde(default)]
+    device_type: Option<String>,
+}
+
+async fn device(
+    State(app): State<AppState>,
+    Path(user_id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ControlError> {
+    let req: DeviceRequest = body(&bytes)?;
+    if req.device_id.trim().is_empty() {
+        return Err(ControlError::BadRequest("deviceId is empty".into()));
+    }
+    let done = app
+        .hub
+        .run(|emu| {
+            emu.agent(&user_id)?;
+            emu.register_device(&user_id, &req.device_id, req.device_type.as_deref(), true)
+        })
+        .map_err(|e| ControlError::NotFound(e.message))?;
+    Ok(Json(json!({
+        "userId": user_id,
+        "deviceId": done.device_id,
+        "kickedDeviceId": done.kicked_device_id,
+    })))
 }
 
 async fn number(
@@ -136,6 +214,9 @@ struct AgentView {
     signed_skill_groups: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     job_id: Option<String>,
+    /// The registered device (ListDevices), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_id: Option<String>,
     context_id: u64,
 }
 
@@ -148,7 +229,28 @@ struct CallView {
     callee: String,
     state: String,
     call_type: String,
+    /// The call is a conference.
+    conference: bool,
+    /// LaunchSurvey sent the customer to the survey.
+    survey_launched: bool,
+    /// The IVR flow the customer is in, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact_flow_id: Option<String>,
+    /// The customer's IVR visit, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ivr: Option<IvrView>,
     channels: Vec<ChannelView>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IvrView {
+    /// `survey` or `authentication`.
+    kind: String,
+    contact_flow_id: String,
+    /// `ContactFlowVariables`: the JSON it holds, else the text as sent (`null` when none).
+    contact_flow_variables: Value,
+    since_ms: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -187,6 +289,7 @@ fn view(emu: &Emulator) -> StateView {
             skill_groups: config.groups_of(&a.user_id).map(|g| g.id.clone()).collect(),
             signed_skill_groups: a.signed_groups.clone(),
             job_id: Some(a.job_id.clone()).filter(|j| !j.is_empty()),
+            device_id: a.registration.as_ref().map(|r| r.device_id.clone()),
             context_id: a.context_id,
         })
         .collect();
@@ -204,7 +307,21 @@ fn call_view(call: &Call) -> CallView {
         caller: call.caller.clone(),
         callee: call.callee.clone(),
         state: call.phase().into(),
-        call_type: call.call_type.to_string(),
+        call_type: call.context("").call_type.to_string(),
+        conference: call.conference,
+        survey_launched: call.survey_launched,
+        contact_flow_id: call.ivr.as_ref().map(|i| i.contact_flow_id.clone()),
+        ivr: call.ivr.as_ref().map(|i| IvrView {
+            kind: i.kind.as_str().into(),
+            contact_flow_id: i.contact_flow_id.clone(),
+            contact_flow_variables: if i.variables.trim().is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&i.variables)
+                    .unwrap_or_else(|_| Value::String(i.variables.clone()))
+            },
+            since_ms: i.since_ms,
+        }),
         channels: call
             .channels
             .iter()

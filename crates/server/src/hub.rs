@@ -1,7 +1,7 @@
 //! [`Hub`]: the one shared [`Emulator`] behind a mutex, the per-agent push channels, and the timer runner.
 //!
-//! Every mutation goes through [`Hub::run`]: the closure runs under the lock, then the snapshots of the agents
-//! it changed are broadcast (still under the lock, so pushes keep the order of the changes) and the timers it
+//! Every mutation goes through [`Hub::run`]: the closure runs under the lock, then `Kicked` goes to the agents
+//! whose device was replaced and the snapshots of the agents it changed are broadcast (still under the lock, so pushes keep the order of the changes) and the timers it
 //! armed are spawned. The lock is a `std` mutex and is never held across an `.await`.
 
 use std::collections::HashMap;
@@ -62,6 +62,11 @@ impl Hub {
     pub(crate) fn run<R>(&self, f: impl FnOnce(&mut Emulator) -> R) -> R {
         let mut emulator = self.lock();
         let result = f(&mut emulator);
+        for (user, device_id) in emulator.take_kicks() {
+            if let Some(tx) = self.inner.pushes.get(&user) {
+                let _ = tx.send(PushMessage::Kicked { device_id });
+            }
+        }
         for user in emulator.take_changes() {
             if let (Some(tx), Ok(snapshot)) =
                 (self.inner.pushes.get(&user), emulator.snapshot(&user))

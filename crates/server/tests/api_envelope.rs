@@ -30,10 +30,7 @@ async fn unknown_unsupported_and_malformed_requests() {
     assert_eq!(env["Params"], json!(["DeleteEverything"]));
 
     let (st, env) = s
-        .api(
-            "StartConference",
-            json!({"InstanceId": "ccc-demo", "JobId": "j"}),
-        )
+        .api("GetTurnServerList", json!({"InstanceId": "ccc-demo"}))
         .await;
     assert_error(st, &env, 501, "NotSupported.Action");
 

@@ -1,5 +1,6 @@
 //! Requests of the call-control actions beyond make/answer/release (`ccc-api-2020-07-01.md` §4): hold, mute,
-//! DTMF, transfers, supervision, work mode, and the number helpers the `call()` method uses.
+//! DTMF, transfers, supervision, work mode, the number helpers the `call()` method uses, conferences
+//! (StartConference, SwitchToConference), the IVR actions (LaunchSurvey, LaunchAuthentication) and RedialCall.
 //!
 //! Every call-control action answers with [`crate::action::StatusData`] (`{UserContext, CallContext,
 //! ContextId}`); ChangeWorkMode answers with the flat `UserContext`, like ReadyForService. CompleteAttendedTransfer
@@ -284,6 +285,126 @@ pub struct GetNumberLocationRequest {
     pub number: String,
 }
 
+/// Request of StartConference: the agent invites `ParticipantListJson` (a JSON array string of agent extensions
+/// or user ids and phone numbers, e.g. `["8002","13900000000"]`). From READY / BREAK / WORKING it starts a new
+/// conference call; while TALKING it turns the agent's current call (`JobId`, default the current one) into a
+/// conference with its customer and the invited parties. `ParticipantList` is accepted for the same field.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StartConferenceRequest {
+    /// Instance id.
+    pub instance_id: String,
+    /// Agent; defaults to the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Device id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The call to extend (only while TALKING); the agent's current call when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// JSON array string of extensions / user ids / phone numbers (1 to 5).
+    #[serde(default, alias = "ParticipantList")]
+    pub participant_list_json: String,
+    /// Call-associated data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<String>,
+    /// Ringing time of the invited parties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
+/// Request of SwitchToConference (the consulting agent, consultation answered).
+pub type SwitchToConferenceRequest = crate::action::JobRequest;
+
+/// Request of LaunchSurvey (`transferStatisfic`): the agent's leg is released and the customer goes to the
+/// survey flow (`ContactFlowId`, the instance's survey flow when absent).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LaunchSurveyRequest {
+    /// Instance id.
+    pub instance_id: String,
+    /// Agent; defaults to the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Device id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The call.
+    pub job_id: String,
+    /// The survey (or any IVR) flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_flow_id: Option<String>,
+    /// Variables handed to the flow (JSON object string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_flow_variables: Option<String>,
+    /// `IVR` (default) or `SMS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey_channel: Option<String>,
+    /// SMS template (`SurveyChannel` `SMS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_metadata_id: Option<String>,
+    /// Survey template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey_template_id: Option<String>,
+    /// Variables of the survey template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey_template_variables: Option<String>,
+}
+
+/// Request of LaunchAuthentication (`launchAuthentication`): the customer is put into IVR flow `ContactFlowId`
+/// with `ContactFlowVariables` (a JSON object string) and comes back to the agent, who stays TALKING.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LaunchAuthenticationRequest {
+    /// Instance id.
+    pub instance_id: String,
+    /// Agent; defaults to the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Device id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The call.
+    pub job_id: String,
+    /// The IVR flow (required).
+    #[serde(default)]
+    pub contact_flow_id: String,
+    /// Variables handed to the flow (JSON object string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_flow_variables: Option<String>,
+}
+
+/// Request of RedialCall: calls the far number of the finished call `JobId` (its `ContactId` in the call records)
+/// without the agent ever seeing it (masked numbers); `Callee` is used when `JobId` is absent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RedialCallRequest {
+    /// Instance id.
+    pub instance_id: String,
+    /// Agent; defaults to the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Device id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The finished call to redial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// Number to call when `JobId` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callee: Option<String>,
+    /// Caller number shown to the callee; picked automatically when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<String>,
+    /// Call-associated data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<String>,
+    /// Hang up automatically if not answered within this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,5 +450,25 @@ mod tests {
         let w: ChangeWorkModeRequest =
             serde_json::from_value(json!({"InstanceId": "i", "WorkMode": "OFF_SITE"})).unwrap();
         assert_eq!(w.work_mode, WorkMode::OffSite);
+    }
+
+    #[test]
+    fn conference_and_ivr_requests() {
+        let c: StartConferenceRequest = serde_json::from_value(
+            json!({"InstanceId": "i", "ParticipantList": "[\"8002\"]", "TimeoutSeconds": 20}),
+        )
+        .unwrap();
+        assert_eq!(c.participant_list_json, "[\"8002\"]");
+        assert_eq!(c.timeout_seconds, Some(20));
+        let back = serde_json::to_value(&c).unwrap();
+        assert_eq!(back["ParticipantListJson"], "[\"8002\"]");
+        let a: LaunchAuthenticationRequest = serde_json::from_value(
+            json!({"InstanceId": "i", "JobId": "j", "ContactFlowId": "f", "ContactFlowVariables": "{}"}),
+        )
+        .unwrap();
+        assert_eq!(a.contact_flow_variables.as_deref(), Some("{}"));
+        let r: RedialCallRequest =
+            serde_json::from_value(json!({"InstanceId": "i", "JobId": "job-1"})).unwrap();
+        assert_eq!((r.job_id.as_deref(), r.callee), (Some("job-1"), None));
     }
 }

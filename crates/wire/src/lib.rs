@@ -13,8 +13,9 @@
 //! - [`keys`]: key-case normalisation.
 //! - [`context`]: `UserContext`, `CallContext`, `ChannelContext` and their enums.
 //! - [`action`]: the action names, plus the request and response bodies per action.
-//! - [`call_control`]: requests of hold, mute, DTMF, transfers, supervision, work mode and the number helpers,
-//!   and the `ChannelFlags` values the emulator sets.
+//! - [`call_control`]: requests of hold, mute, DTMF, transfers, supervision, work mode, the number helpers,
+//!   conferences, the IVR actions (survey, authentication) and RedialCall, and the `ChannelFlags` values the emulator sets.
+//! - [`devices`]: ListDevices, AddAgentDevice and ResetAgentState (the agent's registered device).
 //! - [`records`]: requests and items of the list/report actions (call records, agent states, skill groups,
 //!   privileges, number locations, the agent report).
 //! - [`push`]: the message the agent-state WebSocket pushes.
@@ -22,6 +23,7 @@
 pub mod action;
 pub mod call_control;
 pub mod context;
+pub mod devices;
 pub mod envelope;
 pub mod keys;
 pub mod push;

@@ -38,4 +38,14 @@ mod tests {
         assert_eq!(back["Type"], "UserStatus");
         assert_eq!(back["UserContext"]["UserState"], "TALKING");
     }
+
+    #[test]
+    fn kicked_names_the_new_device() {
+        let m = PushMessage::Kicked {
+            device_id: "dev-2".into(),
+        };
+        let v = serde_json::to_value(&m).unwrap();
+        assert_eq!(v, json!({"Type": "Kicked", "DeviceId": "dev-2"}));
+        assert_eq!(serde_json::from_value::<PushMessage>(v).unwrap(), m);
+    }
 }

@@ -38,7 +38,7 @@ pub(crate) const ACTIONS: &[Action] = &[
 ];
 
 /// The status answer of agent `user` after `op` succeeded.
-fn status(
+pub(super) fn status(
     hub: &Hub,
     user: &str,
     op: impl FnOnce(&mut Emulator) -> Result<(), ApiError>,

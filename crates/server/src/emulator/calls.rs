@@ -9,7 +9,8 @@
 //!   BREAK `RejectCall` (the ringing agent released it).
 //! - ReleaseCall ends the whole call, except: the consulted agent (a `CONSULTANT` leg) ends only the
 //!   consultation; a supervisor ends only its own leg; the consulting agent hanging up during an answered
-//!   consultation completes the attended transfer (see [`super::transfer`], [`super::supervision`]).
+//!   consultation completes the attended transfer (see [`super::transfer`], [`super::supervision`]); a party of
+//!   a conference leaves only itself (see [`super::conference`]).
 //! - Every agent that has had a leg is a participant; an ended call leaves a [`CallRecord`] in the history.
 
 use ccc_wire::context::{CallType, ChannelState};
@@ -17,6 +18,7 @@ use ccc_wire::{ApiError, CallContext, ChannelContext, UserState};
 
 use super::data::{Answer, NumberBehaviour};
 use super::history::{CallRecord, Joined, Participant};
+use super::ivr::Ivr;
 use super::timers::Timer;
 use super::Emulator;
 use crate::ids::now_ms;
@@ -48,6 +50,13 @@ pub(crate) struct Call {
     pub(crate) dtmf: Vec<(String, String)>,
     /// Supervisors in the call and the agent each supervises.
     pub(crate) supervision: Vec<(String, String)>,
+    /// The call is a conference: its context shows `CallType` `CONFERENCE` (the call keeps [`Call::call_type`],
+    /// the type it was created with, for the records).
+    pub(crate) conference: bool,
+    /// The customer is in an IVR flow (survey or authentication).
+    pub(crate) ivr: Option<Ivr>,
+    /// LaunchSurvey sent the customer to the survey.
+    pub(crate) survey_launched: bool,
 }
 
 impl Call {
@@ -76,6 +85,9 @@ impl Call {
                 .collect(),
             dtmf: Vec::new(),
             supervision: Vec::new(),
+            conference: false,
+            ivr: None,
+            survey_launched: false,
         }
     }
 
@@ -136,7 +148,11 @@ impl Call {
         CallContext {
             instance_id: instance_id.to_owned(),
             job_id: self.job_id.clone(),
-            call_type: self.call_type.clone(),
+            call_type: if self.conference {
+                CallType::Conference
+            } else {
+                self.call_type.clone()
+            },
             call_variables: String::new(),
             channel_contexts: self.channels.clone(),
         }
@@ -467,7 +483,23 @@ impl Emulator {
             &[(user_id, Joined::Dialled)],
         ));
         self.dial(user_id, &job_id);
-        let NumberBehaviour { answer, delay_ms } = self.config.behaviour_of(callee);
+        let (answer, after) = self.far_end_plan(callee, timeout_seconds);
+        self.timers.push(Timer::FarEnd {
+            job_id: job_id.clone(),
+            answer,
+            after,
+        });
+        Ok(job_id)
+    }
+
+    /// How and when dialled number `number` reacts: its [`NumberBehaviour`], failing unanswered after the
+    /// no-answer timeout (or `timeout_seconds`, if shorter).
+    pub(crate) fn far_end_plan(
+        &self,
+        number: &str,
+        timeout_seconds: Option<u32>,
+    ) -> (Answer, std::time::Duration) {
+        let NumberBehaviour { answer, delay_ms } = self.config.behaviour_of(number);
         let timers = &self.config.timers;
         let delay = delay_ms.unwrap_or(timers.outbound_answer_delay_ms);
         let no_answer = timeout_seconds
@@ -480,12 +512,7 @@ impl Emulator {
             _ if no_answer < delay => (Answer::NoAnswer, no_answer),
             other => (other, delay),
         };
-        self.timers.push(Timer::FarEnd {
-            job_id: job_id.clone(),
-            answer,
-            after: std::time::Duration::from_millis(after),
-        });
-        Ok(job_id)
+        (answer, std::time::Duration::from_millis(after))
     }
 
     pub(crate) fn dial(&mut self, user_id: &str, job_id: &str) {
@@ -512,7 +539,8 @@ impl Emulator {
         Ok(())
     }
 
-    /// Marks the leg matching `pred` ANSWERED; once every leg is, the agents in the call go TALKING.
+    /// Marks the leg matching `pred` ANSWERED; once every leg is, the agents in the call go TALKING (in a
+    /// conference: each connected agent once two legs are connected).
     pub(crate) fn connect(&mut self, job_id: &str, pred: impl Fn(&ChannelContext) -> bool) {
         let Some(call) = self.calls.get_mut(job_id) else {
             return;
@@ -521,6 +549,37 @@ impl Emulator {
         if let Some(leg) = call.leg_mut(pred) {
             leg.channel_state = ChannelState::Answered;
             leg.timestamp = now;
+        }
+        if call.conference {
+            // A conference bridge: an agent talks once its leg and any other leg are connected.
+            let answered: Vec<&ChannelContext> = call
+                .channels
+                .iter()
+                .filter(|c| c.channel_state == ChannelState::Answered)
+                .collect();
+            if answered.len() < 2 {
+                return;
+            }
+            let users: Vec<String> = answered
+                .iter()
+                .filter(|c| !c.user_id.is_empty())
+                .map(|c| c.user_id.clone())
+                .collect();
+            call.answered_ms.get_or_insert(now);
+            for user in &users {
+                if let Some(p) = call.participant_mut(user) {
+                    p.start_talk(now);
+                }
+            }
+            for user in users {
+                if self
+                    .agent(&user)
+                    .is_ok_and(|a| a.state != UserState::Talking)
+                {
+                    self.set_state(&user, UserState::Talking, "");
+                }
+            }
+            return;
         }
         if call.phase() != "talking" {
             return;
@@ -572,16 +631,35 @@ impl Emulator {
             {
                 self.complete_attended_transfer(user_id, job_id)?
             }
+            // A party of a conference leaves; the others go on.
+            _ if call.conference => self.leave_conference(user_id, job_id, &ext, ring_end),
             _ => self.end_call(job_id, &ext, "200 - Okay", ring_end),
         }
         Ok(())
     }
 
-    /// The far end of `job_id` hangs up (the customer; for an internal call, the caller).
-    pub(crate) fn far_end_hangup(&mut self, job_id: &str) -> bool {
+    /// The far end of `job_id` hangs up (the customer; for an internal call, the caller) and the call ends. In a
+    /// conference only that party leaves: the customer leg whose number is `number` (the first customer leg
+    /// when `None`).
+    pub(crate) fn far_end_hangup(&mut self, job_id: &str, number: Option<&str>) -> bool {
         let Some(call) = self.calls.get(job_id) else {
             return false;
         };
+        if call.conference {
+            let leg = call
+                .channels
+                .iter()
+                .filter(|c| c.user_id.is_empty())
+                .find(|c| number.is_none_or(|n| c.originator == n || c.destination == n));
+            if let Some(leg) = leg {
+                let (channel, who) = (leg.channel_id.clone(), leg.originator.clone());
+                self.drop_conference_party(job_id, &channel, &who);
+                return true;
+            }
+            if number.is_some() {
+                return false;
+            }
+        }
         let who = call.caller.clone();
         self.end_call(job_id, &who, "200 - Okay", RingEnd::Abandoned);
         true
@@ -669,8 +747,10 @@ impl Emulator {
                 .iter()
                 .find(|ch| ch.user_id == user_id && ch.channel_state == ChannelState::Ringing)
         });
+        let conference = self.calls.get(job_id).is_some_and(|c| c.conference);
         match ringing.map(|c| c.call_type.clone()) {
             Some(CallType::Consultant) => self.drop_consult(job_id, "", RingEnd::TimedOut),
+            Some(_) if conference => self.leave_conference(user_id, job_id, "", RingEnd::TimedOut),
             Some(_) => self.end_call(job_id, "", "408 - Request Timeout", RingEnd::TimedOut),
             None => {}
         }
@@ -806,7 +886,7 @@ mod tests {
         assert_eq!(state(&emu, A1), "DIALING");
         emu.far_end(&job, Answer::Auto);
         assert_eq!(state(&emu, A1), "TALKING");
-        emu.far_end_hangup(&job);
+        emu.far_end_hangup(&job, None);
         assert_eq!(state(&emu, A1), "WORKING");
         let job = emu
             .make_call(A1, "13900000001", Some("01080000002"), None)

@@ -35,6 +35,9 @@ pub struct EmulatorConfig {
     pub numbers: BTreeMap<String, NumberBehaviour>,
     /// Timings of the emulated network.
     pub timers: Timers,
+    /// The satisfaction-survey IVR flow LaunchSurvey uses when the request names none (empty: none configured,
+    /// such a request is `Parameter.Blank` `ContactFlowId`).
+    pub survey_contact_flow_id: String,
 }
 
 /// One agent.
@@ -126,6 +129,10 @@ pub struct Timers {
     pub outbound_answer_delay_ms: u64,
     /// An outbound call nobody answers fails after this time (or the request's `TimeoutSeconds`, if shorter).
     pub no_answer_timeout_ms: u64,
+    /// A customer sent to the satisfaction survey (LaunchSurvey) hangs up after this time.
+    pub survey_duration_ms: u64,
+    /// A customer in an authentication IVR (LaunchAuthentication) comes back to the agent after this time.
+    pub authentication_duration_ms: u64,
 }
 
 impl Default for Timers {
@@ -134,6 +141,8 @@ impl Default for Timers {
             ringing_timeout_ms: 30_000,
             outbound_answer_delay_ms: 1_000,
             no_answer_timeout_ms: 60_000,
+            survey_duration_ms: 10_000,
+            authentication_duration_ms: 5_000,
         }
     }
 }
@@ -196,6 +205,7 @@ impl Default for EmulatorConfig {
             ],
             numbers: BTreeMap::new(),
             timers: Timers::default(),
+            survey_contact_flow_id: "survey-flow@ccc-demo".into(),
         }
     }
 }

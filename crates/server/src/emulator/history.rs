@@ -1,7 +1,10 @@
 //! Who took part in a call and how, and the record each call leaves when it ends: the source of
-//! ListRecentCallDetailRecords and ListHistoricalAgentReport.
+//! ListRecentCallDetailRecords and ListHistoricalAgentReport, and of RedialCall's number.
 
 use ccc_wire::context::CallType;
+use ccc_wire::ApiError;
+
+use super::Emulator;
 
 /// How an agent came into a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +19,8 @@ pub(crate) enum Joined {
     Consulted,
     /// A supervisor (monitor, barge-in, coach, intercept).
     Supervisor,
+    /// Invited into a conference (StartConference).
+    Conference,
 }
 
 /// How an agent handed the call over.
@@ -127,5 +132,25 @@ impl CallRecord {
     /// Whether `user_id` took part.
     pub(crate) fn has(&self, user_id: &str) -> bool {
         self.participants.iter().any(|p| p.user_id == user_id)
+    }
+}
+
+impl Emulator {
+    /// RedialCall: the far number of the finished call `job_id` (its `ContactId`) for agent `user_id`: the
+    /// customer of an inbound call, the callee of an outbound one, the other agent's extension of an internal
+    /// one. 404 `NotExists.JobId` when no record has that id.
+    pub(crate) fn redial_number(&self, user_id: &str, job_id: &str) -> Result<String, ApiError> {
+        let me = self.agent(user_id)?;
+        let record = self
+            .history
+            .iter()
+            .rev()
+            .find(|r| r.job_id == job_id.trim())
+            .ok_or_else(|| ApiError::no_job(job_id))?;
+        Ok(match record.call_type {
+            CallType::Outbound => record.callee.clone(),
+            CallType::Internal if record.caller == me.extension => record.callee.clone(),
+            _ => record.caller.clone(),
+        })
     }
 }

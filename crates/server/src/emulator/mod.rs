@@ -11,16 +11,22 @@
 //! - [`call_control`]: hold / retrieve, mute / unmute, DTMF.
 //! - [`transfer`]: blind and attended (consultation) transfers.
 //! - [`supervision`]: monitor, barge-in, coach, intercept.
+//! - [`conference`]: StartConference, SwitchToConference, and parties leaving a conference.
+//! - [`ivr`]: the customer in an IVR flow (LaunchSurvey, LaunchAuthentication).
+//! - [`devices`]: the agent's registered device (ListDevices, AddAgentDevice, kicking), ResetAgentState.
 //! - [`history`]: participants of a call and the records of ended calls (CDRs, the agent report).
 //! - [`directory`]: number locations and caller-number picking.
 //! - [`timers`]: the delayed events (ringing timeout, the far end answering or failing, a supervisor's leg
-//!   connecting).
+//!   connecting, a conference party answering, the customer leaving an IVR flow).
 
 pub(crate) mod call_control;
 pub(crate) mod calls;
+pub(crate) mod conference;
 pub(crate) mod data;
+pub(crate) mod devices;
 pub(crate) mod directory;
 pub(crate) mod history;
+pub(crate) mod ivr;
 pub(crate) mod state;
 pub(crate) mod supervision;
 pub(crate) mod timers;
@@ -53,6 +59,12 @@ pub(crate) struct Emulator {
     ready_seq: u64,
     changed: Vec<String>,
     timers: Vec<Timer>,
+    /// Agents whose device was replaced, with the new device, since the last [`Emulator::take_kicks`].
+    kicks: Vec<(String, String)>,
+    /// Ids of AddAgentDevice records.
+    device_seq: u64,
+    /// Tells one IVR visit from the next (stale IVR timers do nothing).
+    ivr_seq: u64,
 }
 
 impl Emulator {
@@ -69,6 +81,9 @@ impl Emulator {
             ready_seq: 0,
             changed: Vec::new(),
             timers: Vec::new(),
+            kicks: Vec::new(),
+            device_seq: 0,
+            ivr_seq: 0,
         }
     }
 

@@ -1,11 +1,13 @@
 //! Agents and the rules of the agent-only actions (`ccc-api-2020-07-01.md` §3.1):
-//! SignInGroup OFFLINE → BREAK `Warm-up`; ReadyForService BREAK/READY/WORKING → READY; TakeBreak
+//! SignInGroup OFFLINE → BREAK `Warm-up` (its `DeviceId` becomes the agent's registered device, see
+//! [`super::devices`]); ReadyForService BREAK/READY/WORKING → READY; TakeBreak
 //! READY/BREAK/WORKING → BREAK `<code>`; SignOutGroup (not during a call) → OFFLINE.
 
 use ccc_wire::call_control::WorkMode;
 use ccc_wire::{ApiError, CallContext, UserState};
 
 use super::data::AgentConfig;
+use super::devices::Registration;
 use super::Emulator;
 use crate::ids::{now_ms, token};
 
@@ -28,6 +30,8 @@ pub(crate) struct Agent {
     pub(crate) outbound_scenario: bool,
     pub(crate) signed_groups: Vec<String>,
     pub(crate) device_id: String,
+    /// The registered device (ListDevices), while the agent is online or after AddAgentDevice.
+    pub(crate) registration: Option<Registration>,
     /// The current call, or the call being wrapped up while WORKING.
     pub(crate) job_id: String,
     /// The ended call while WORKING after it.
@@ -55,6 +59,7 @@ impl Agent {
             outbound_scenario: false,
             signed_groups: Vec::new(),
             device_id: String::new(),
+            registration: None,
             job_id: String::new(),
             wrap_up: None,
             heartbeat: now_ms(),
@@ -123,7 +128,7 @@ impl Emulator {
             .groups_of(user_id)
             .map(|g| g.id.clone())
             .collect();
-        self.agent(user_id)?;
+        self.check_device_takeover(user_id, device_id)?;
         let groups = if groups.is_empty() {
             mine.clone()
         } else {
@@ -143,12 +148,11 @@ impl Emulator {
                 });
             }
         }
-        let agent = self.agent_mut(user_id)?;
-        agent.signed_groups = groups;
-        if !device_id.is_empty() {
-            agent.device_id = device_id.to_owned();
+        self.agent_mut(user_id)?.signed_groups = groups;
+        if !device_id.trim().is_empty() {
+            self.register_device(user_id, device_id, None, false)?;
         }
-        if agent.state == UserState::Offline {
+        if self.agent(user_id)?.state == UserState::Offline {
             self.set_state(user_id, UserState::Break, WARM_UP);
         } else {
             self.touch(user_id);
@@ -167,6 +171,7 @@ impl Emulator {
         let agent = self.agent_mut(user_id)?;
         agent.signed_groups.clear();
         agent.outbound_scenario = false;
+        agent.registration = None;
         self.set_state(user_id, UserState::Offline, "");
         Ok(())
     }

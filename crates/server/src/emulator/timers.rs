@@ -28,6 +28,19 @@ pub(crate) enum Timer {
         user_id: String,
         after: Duration,
     },
+    /// The number invited into conference `job_id` on leg `channel_id` answers or fails.
+    ConferenceParty {
+        job_id: String,
+        channel_id: String,
+        answer: Answer,
+        after: Duration,
+    },
+    /// The customer's IVR visit `seq` in `job_id` ends (survey: hangs up; authentication: back to the agent).
+    IvrEnd {
+        job_id: String,
+        seq: u64,
+        after: Duration,
+    },
 }
 
 impl Timer {
@@ -36,7 +49,9 @@ impl Timer {
         match self {
             Timer::RingingTimeout { after, .. }
             | Timer::FarEnd { after, .. }
-            | Timer::SupervisorConnect { after, .. } => *after,
+            | Timer::SupervisorConnect { after, .. }
+            | Timer::ConferenceParty { after, .. }
+            | Timer::IvrEnd { after, .. } => *after,
         }
     }
 }
@@ -52,6 +67,13 @@ impl Emulator {
             Timer::SupervisorConnect {
                 job_id, user_id, ..
             } => self.supervisor_connect(job_id, user_id),
+            Timer::ConferenceParty {
+                job_id,
+                channel_id,
+                answer,
+                ..
+            } => self.conference_party(job_id, channel_id, *answer),
+            Timer::IvrEnd { job_id, seq, .. } => self.ivr_end(job_id, *seq),
         }
     }
 }

@@ -48,7 +48,8 @@ pub(crate) fn no_available_agent(group: &str) -> ApiError {
     }
 }
 
-fn is_phone_number(s: &str) -> bool {
+/// Whether `s` looks like a phone number (3–20 digits, `-` allowed, optional leading `+`).
+pub(crate) fn is_phone_number(s: &str) -> bool {
     let digits = s.strip_prefix('+').unwrap_or(s);
     (3..=20).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit() || c == '-')
 }
@@ -132,6 +133,12 @@ impl Emulator {
         }
         if let Some(consult) = call.consult_leg() {
             return Err(consultation_running(consult));
+        }
+        if call.conference {
+            return Err(ApiError::invalid(
+                "JobId",
+                "A conference cannot be transferred",
+            ));
         }
         if call.customer_leg().is_none() {
             return Err(ApiError::invalid(
@@ -305,7 +312,7 @@ impl Emulator {
     }
 
     /// The consultation leg of `job_id` for the consulting agent `user_id`, or `InvalidOperation.ChannelState`.
-    fn consultation_of(
+    pub(crate) fn consultation_of(
         &self,
         user_id: &str,
         job_id: &str,

@@ -239,11 +239,76 @@ impl Server {
         assert_eq!(st, 200, "{body}");
     }
 
+    /// Waits (up to 5 s) until `pred` holds for `GET /emulator/v1/state`; returns that state.
+    pub async fn wait_until(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let state = self.state().await;
+            if pred(&state) {
+                return state;
+            }
+            assert!(Instant::now() < deadline, "never {what}: {state}");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// The control-API view of live call `job` (`Value::Null` once it ended).
+    pub async fn call_view(&self, job: &str) -> Value {
+        let state = self.state().await;
+        call_in(&state, job)
+    }
+
+    /// `POST {path}` with a JSON body; returns (HTTP status, body).
+    pub async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send_json(reqwest::Method::POST, path, body).await
+    }
+
+    /// Opens agent `user`'s push WebSocket (the `AgentServerUrl` of GetLoginDetails) and reads its first
+    /// snapshot.
+    pub async fn push_socket(&self, user: &str) -> (Ws, Value) {
+        let login = self.ok(user, "GetLoginDetails", json!({})).await;
+        let url = login["AgentServerUrl"].as_str().unwrap().to_owned();
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let first = next_push(&mut ws).await;
+        (ws, first)
+    }
+
     /// Places an inbound call through the control API.
     pub async fn inbound(&self, body: Value) -> (u16, Value) {
         self.send_json(reqwest::Method::POST, "/emulator/v1/inbound-calls", body)
             .await
     }
+}
+
+/// An agent-state push socket.
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The next JSON message on `ws` (fails after 5 s).
+pub async fn next_push(ws: &mut Ws) -> Value {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a push within 5 s");
+        match msg.expect("socket open").expect("no error") {
+            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+            Message::Close(f) => panic!("closed: {f:?}"),
+            _ => continue,
+        }
+    }
+}
+
+/// The view of live call `job` in a `GET /emulator/v1/state` answer (`Value::Null` when absent).
+pub fn call_in(state: &Value, job: &str) -> Value {
+    state["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["jobId"] == job)
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 /// The status code the browser's reducer derives for `user` from a `{UserContext, CallContext, ContextId}` answer.
