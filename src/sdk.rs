@@ -395,6 +395,12 @@ impl WorkbenchCore {
             .change_volume("changeRingToneVolume", volume.as_f64());
     }
 
+    /// `forceToPrepareSignIn()`: after a 7001, take the agent over from the other device and sign in.
+    #[wasm_bindgen(js_name = forceToPrepareSignIn)]
+    pub fn force_to_prepare_sign_in(&self) {
+        self.workbench.force_to_prepare_sign_in();
+    }
+
     /// `getSoftPhoneDeviceId()`: the device id this panel registers and calls with.
     #[wasm_bindgen(js_name = getSoftPhoneDeviceId)]
     pub fn get_soft_phone_device_id(&self) -> String {

@@ -61,21 +61,23 @@ pub fn render(view: &View, wb: &Rc<Workbench>) -> Html {
 }
 
 fn sign_in_prompt(view: &View, wb: &Rc<Workbench>) -> Option<Html> {
-    let (text, label) = match view.status {
-        Status::Unregistered => ("尚未上线", "上线"),
-        Status::Registering => ("正在上线…", ""),
-        Status::Offline => ("已下线", "上线"),
+    let (text, label, method) = match view.status {
+        Status::Unregistered => ("尚未上线", "上线", "register"),
+        Status::Registering => ("正在上线…", "", ""),
+        Status::Offline if view.device_conflict => (
+            "已有其他设备登录此坐席",
+            "在此设备上线",
+            "forceToPrepareSignIn",
+        ),
+        Status::Offline => ("已下线", "上线", "logIn"),
         _ => return None,
     };
     let onclick = {
         let wb = wb.clone();
-        let status = view.status;
-        move |_| {
-            if status == Status::Offline {
-                wb.log_in(None)
-            } else {
-                wb.register(None)
-            }
+        move |_| match method {
+            "forceToPrepareSignIn" => wb.force_to_prepare_sign_in(),
+            "logIn" => wb.log_in(None),
+            _ => wb.register(None),
         }
     };
     Some(html! {
@@ -85,7 +87,7 @@ fn sign_in_prompt(view: &View, wb: &Rc<Workbench>) -> Option<Html> {
             }
             <p>{ text }</p>
             if !label.is_empty() {
-                <button type="button" class="ccc-btn primary" data-action="register" {onclick}>{ label }</button>
+                <button type="button" class="ccc-btn primary" data-action={method} {onclick}>{ label }</button>
             }
         </section>
     })

@@ -6,6 +6,7 @@
 //! its effects — calling host hooks with no borrow held, so a hook may call back into the SDK.
 
 pub mod call_control;
+pub mod devices;
 pub mod directory;
 pub mod intents;
 pub mod sync;
@@ -92,6 +93,8 @@ pub struct View {
     pub work_mode: String,
     /// Break reasons to choose from.
     pub break_codes: Vec<String>,
+    /// Signed out because another device holds the agent.
+    pub device_conflict: bool,
 }
 
 /// The current call as the panel shows it.
@@ -143,6 +146,8 @@ pub(crate) struct Inner {
     pub(crate) break_codes: Vec<String>,
     /// `register`'s device type: 0 WebRTC soft phone, 1 SIP phone.
     pub(crate) device_type: u8,
+    /// Signed out because another device holds the agent (7001 / `Kicked`).
+    pub(crate) device_conflict: bool,
     /// `register`'s access point (`default` = automatic), used by the soft phone.
     pub(crate) access_point: String,
 }
@@ -189,6 +194,7 @@ impl Workbench {
             work_mode: String::new(),
             break_codes: Vec::new(),
             device_type: 0,
+            device_conflict: false,
             access_point: "default".into(),
             config,
         };
@@ -252,6 +258,7 @@ impl Workbench {
             records: inner.records.clone(),
             report: inner.report.clone(),
             break_codes: inner.break_codes.clone(),
+            device_conflict: inner.device_conflict && inner.state.status() == Status::Offline,
             work_mode: if inner.work_mode.is_empty() {
                 inner
                     .login
@@ -296,6 +303,11 @@ impl Workbench {
                 return;
             }
             let before = inner.state.status();
+            match event {
+                Event::DeviceConflict => inner.device_conflict = true,
+                Event::RegisterStarted | Event::OperationStarted => inner.device_conflict = false,
+                _ => {}
+            }
             let effects = inner.state.apply(event);
             if inner.state.status() != before {
                 inner.since_ms = js_sys::Date::now();

@@ -93,16 +93,25 @@ impl Workbench {
         self.dispatch(Event::RegisterStarted);
         let wb = self.rc();
         spawn_local(async move {
-            let data = wb.register_flow(groups).await;
-            let ok = data.is_some();
-            wb.dispatch(Event::OperationDone { data });
-            if ok {
-                wb.start_sync();
+            match wb.register_flow(groups).await {
+                Err(Conflict) => wb.dispatch(Event::DeviceConflict),
+                Ok(data) => {
+                    let ok = data.is_some();
+                    wb.dispatch(Event::OperationDone { data });
+                    if ok {
+                        wb.start_sync();
+                    }
+                }
             }
         });
     }
 
-    async fn register_flow(self: &Rc<Self>, groups: Option<Vec<String>>) -> Option<StatusData> {
+    /// The steps of `register()`: the final snapshot (`None` when a step failed and was reported), or
+    /// [`Conflict`] when another device holds the agent (7001 reported).
+    async fn register_flow(
+        self: &Rc<Self>,
+        groups: Option<Vec<String>>,
+    ) -> Result<Option<StatusData>, Conflict> {
         let instance_id = self.inner.borrow().config.instance_id.clone();
         let request = GetLoginDetailsRequest {
             instance_id: instance_id.clone(),
@@ -113,7 +122,7 @@ impl Workbench {
             .await
         else {
             self.report(9008, "GetLoginDetails returned no login details");
-            return None;
+            return Ok(None);
         };
         let page = ListOfUserRequest {
             instance_id: instance_id.clone(),
@@ -121,10 +130,13 @@ impl Workbench {
             page_number: 1,
             page_size: 100,
         };
-        let skills = self
+        let Some(skills) = self
             .api::<Page<SkillLevel>>(Action::ListSkillLevelsOfUser, &page)
-            .await?
-            .map(|p| p.list);
+            .await
+        else {
+            return Ok(None);
+        };
+        let skills = skills.map(|p| p.list);
         let numbers = self
             .api::<Page<OutboundNumber>>(Action::ListOutboundNumbersOfUser, &page)
             .await;
@@ -142,12 +154,18 @@ impl Workbench {
             inner.numbers = numbers.flatten().map(|p| p.list).unwrap_or_default();
             inner.login = Some(login.clone());
         }
+        if !self.device_free(&login.user_id).await {
+            return Err(Conflict);
+        }
         self.host().hook("onRegister", Some(camel(&login)));
-        self.sign_in(groups).await
+        Ok(self.sign_in(groups).await)
     }
 
     /// SignInGroup then (unless `isLoggedKeepBreak`) ReadyForService; the final snapshot.
-    async fn sign_in(self: &Rc<Self>, groups: Option<Vec<String>>) -> Option<StatusData> {
+    pub(super) async fn sign_in(
+        self: &Rc<Self>,
+        groups: Option<Vec<String>>,
+    ) -> Option<StatusData> {
         let (ids, keep_break, request) = {
             let inner = self.inner.borrow();
             let ids: Vec<String> = match groups {
@@ -547,6 +565,9 @@ impl Workbench {
         inner.sync.stop();
     }
 }
+
+/// Another device holds the agent (7001 reported).
+pub(super) struct Conflict;
 
 /// The break reasons of `ListConfigItems` (item `BreakCodes`, a JSON array in a string).
 pub fn break_codes(items: &[ConfigItem]) -> Vec<String> {

@@ -149,14 +149,14 @@ impl Workbench {
                 let Ok(value) = serde_json::from_str::<Value>(&text) else {
                     return;
                 };
-                if let (Some(wb), Ok(PushMessage::UserStatus(data))) = (
-                    me.upgrade(),
-                    serde_json::from_value::<PushMessage>(keys::to_pascal(value)),
-                ) {
-                    wb.dispatch(Event::Snapshot {
+                let Some(wb) = me.upgrade() else { return };
+                match serde_json::from_value::<PushMessage>(keys::to_pascal(value)) {
+                    Ok(PushMessage::UserStatus(data)) => wb.dispatch(Event::Snapshot {
                         source: Source::Push,
                         data: *data,
-                    });
+                    }),
+                    Ok(PushMessage::Kicked { device_id }) => wb.kicked(device_id),
+                    Err(_) => {}
                 }
             })
         };

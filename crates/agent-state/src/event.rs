@@ -46,6 +46,9 @@ pub enum Event {
     },
     /// The host asked to stay in after-call work (`stayAfterCall`).
     StayAfterCall,
+    /// Another device holds the agent (7001 while registering, or a `Kicked` push): this panel is signed out
+    /// (1), where `forceToPrepareSignIn` takes the agent back.
+    DeviceConflict,
     /// The SDK was unloaded; back to -1.
     Unloaded,
 }

@@ -112,6 +112,12 @@ impl AgentState {
                     None => Vec::new(),
                 }
             }
+            Event::DeviceConflict => {
+                self.in_operation = false;
+                self.held_back = None;
+                self.epoch += 1;
+                self.transition(Status::Offline)
+            }
             Event::Snapshot { source, data } => self.snapshot_event(source, data),
             Event::AfterCallTimerFired { timer } => {
                 if self.acw_armed && timer == self.acw_timer && self.status == Status::AfterCall {

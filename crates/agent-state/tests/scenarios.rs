@@ -742,3 +742,39 @@ fn status_change_carries_camel_context() {
     assert_eq!(context["userContext"]["userState"], "READY");
     assert_eq!(context["userContext"]["userId"], ME);
 }
+
+#[test]
+fn another_device_leaves_this_panel_signed_out_and_a_stale_snapshot_does_not_undo_it() {
+    // register() finds another device (7001): 0 → 1, the held-back Warm-up snapshot is dropped.
+    let (codes, effects) = run(
+        Rules::default(),
+        vec![
+            Event::RegisterStarted,
+            push(snap(UserState::Break, None, 1)),
+            Event::DeviceConflict,
+        ],
+    );
+    assert_eq!(codes, [0, 0, 1]);
+    assert_eq!(
+        hooks(&effects),
+        ["status -1->0", "status 0->1"],
+        "never signed in: no onLogOut"
+    );
+
+    // A Kicked push while ready: 3 → 1; a poll answer sent before it is stale.
+    let mut state = AgentState::new(Rules::default());
+    state.apply(push(snap(UserState::Ready, None, 5)));
+    let sent_at = state.epoch();
+    let effects = state.apply(Event::DeviceConflict);
+    assert_eq!(state.status(), Status::Offline);
+    assert_eq!(hooks(&effects), ["status 3->1", "LogOut"]);
+    state.apply(Event::Snapshot {
+        source: Source::Poll { sent_at },
+        data: snap(UserState::Ready, None, 6),
+    });
+    assert_eq!(
+        state.status(),
+        Status::Offline,
+        "a poll sent before the conflict does not roll it back"
+    );
+}

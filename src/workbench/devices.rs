@@ -1,0 +1,138 @@
+//! One agent, one device (`sdk-contract.md` §8.4): `register()` checks ListDevices before signing in and
+//! stops with 7001 (the other device's record) when another device holds the agent; `forceToPrepareSignIn()`
+//! takes the agent over (AddAgentDevice, then sign-in). A `Kicked` push means another device took over this
+//! panel's agent: 7007, and the panel is signed out.
+
+use agent_state::Event;
+use ccc_wire::devices::{AddAgentDeviceRequest, Device, ListDevicesRequest};
+use ccc_wire::Action;
+use wasm_bindgen_futures::spawn_local;
+
+use super::{camel, Workbench};
+use crate::errors::ErrorReport;
+
+/// The device, other than `mine`, that holds the agent now, if any.
+pub fn other_device<'a>(devices: &'a [Device], mine: &str) -> Option<&'a Device> {
+    devices.iter().find(|d| {
+        !d.device_id.is_empty()
+            && d.device_id != mine
+            && !d.device_state.eq_ignore_ascii_case("OFFLINE")
+    })
+}
+
+impl Workbench {
+    /// ListDevices for the signed-in agent: `true` when no other device holds it; otherwise 7001 is reported
+    /// with that device's record as `errorMsg`.
+    pub(super) async fn device_free(&self, user_id: &str) -> bool {
+        let (instance_id, mine) = {
+            let inner = self.inner.borrow();
+            (inner.config.instance_id.clone(), inner.device_id.clone())
+        };
+        let request = ListDevicesRequest {
+            instance_id,
+            user_id: Some(user_id.to_owned()),
+        };
+        // A backend without ListDevices must not block signing in: only a positive answer stops it.
+        let api = self.inner.borrow().api.clone();
+        let devices = api
+            .call::<Vec<Device>>(Action::ListDevices, &request)
+            .await
+            .ok()
+            .flatten();
+        let Some(other) = devices.as_deref().and_then(|d| other_device(d, &mine)) else {
+            return true;
+        };
+        let report = ErrorReport {
+            code: 7001.into(),
+            msg: camel(other),
+            tip: crate::errors::tip(7001).to_owned(),
+            request_id: None,
+        };
+        self.host().error(&report);
+        false
+    }
+
+    /// `forceToPrepareSignIn()`: after a 7001, register this device for the agent (the other one is kicked
+    /// out), then sign in and become ready as `register()` would.
+    pub fn force_to_prepare_sign_in(&self) {
+        if !self.allowed("forceToPrepareSignIn") {
+            return;
+        }
+        let request = {
+            let inner = self.inner.borrow();
+            AddAgentDeviceRequest {
+                instance_id: inner.config.instance_id.clone(),
+                user_id: inner.login.as_ref().map(|l| l.user_id.clone()),
+                device_id: inner.device_id.clone(),
+                device_type: Some(
+                    if inner.device_type == 1 {
+                        "SIP_PHONE"
+                    } else {
+                        "WEBRTC"
+                    }
+                    .into(),
+                ),
+                ..AddAgentDeviceRequest::default()
+            }
+        };
+        self.dispatch(Event::OperationStarted);
+        let wb = self.rc();
+        spawn_local(async move {
+            let added = wb
+                .api::<serde_json::Value>(Action::AddAgentDevice, &request)
+                .await
+                .is_some();
+            let data = if added { wb.sign_in(None).await } else { None };
+            let ok = data.is_some();
+            wb.dispatch(Event::OperationDone { data });
+            if ok {
+                wb.start_sync();
+            }
+        });
+    }
+
+    /// A `Kicked` push: another device took this agent. Runs after the socket handler returns, because it
+    /// closes that socket.
+    pub(super) fn kicked(&self, by_device: String) {
+        if by_device == self.inner.borrow().device_id {
+            return; // our own takeover, echoed to all of the agent's sockets
+        }
+        let wb = self.rc();
+        spawn_local(async move {
+            wb.inner.borrow_mut().sync.stop();
+            wb.report(
+                7007,
+                format!("the agent signed in on another device ({by_device})"),
+            );
+            wb.dispatch(Event::DeviceConflict);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device(id: &str, state: &str) -> Device {
+        Device {
+            device_id: id.into(),
+            device_state: state.into(),
+            ..Device::default()
+        }
+    }
+
+    #[test]
+    fn only_another_online_device_is_a_conflict() {
+        let devices = [
+            device("mine", "ONLINE"),
+            device("", "ONLINE"),
+            device("old", "OFFLINE"),
+        ];
+        assert!(other_device(&devices, "mine").is_none());
+        let devices = [device("mine", "ONLINE"), device("desk", "ONLINE")];
+        assert_eq!(
+            other_device(&devices, "mine").map(|d| d.device_id.as_str()),
+            Some("desk")
+        );
+    }
+}
