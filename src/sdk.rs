@@ -395,6 +395,69 @@ impl WorkbenchCore {
             .change_volume("changeRingToneVolume", volume.as_f64());
     }
 
+    /// `startConference(participantListJson, otherParams?)`: `otherParams` may carry `TimeoutSeconds`, `Tags`.
+    #[wasm_bindgen(js_name = startConference)]
+    pub fn start_conference(&self, list_json: JsValue, other: JsValue) {
+        // A host may pass the array itself instead of its JSON text.
+        let text = list_json.as_string().unwrap_or_else(|| {
+            js_sys::JSON::stringify(&list_json)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default()
+        });
+        let field = |name: &str| {
+            other
+                .is_object()
+                .then(|| Reflect::get(&other, &name.into()).ok())
+                .flatten()
+        };
+        let timeout = field("TimeoutSeconds")
+            .and_then(|v| v.as_f64())
+            .filter(|t| *t > 0.0)
+            .map(|t| t as u32);
+        let tags = field("Tags").and_then(|v| v.as_string());
+        self.workbench.start_conference(&text, timeout, tags);
+    }
+
+    /// `switchToConference(jobId?)`.
+    #[wasm_bindgen(js_name = switchToConference)]
+    pub fn switch_to_conference(&self, job_id: JsValue) {
+        self.workbench.switch_to_conference(job_id.as_string());
+    }
+
+    /// `transferStatisfic(contactFlowId?)` (the contract's spelling).
+    #[wasm_bindgen(js_name = transferStatisfic)]
+    pub fn transfer_statisfic(&self, contact_flow_id: JsValue) {
+        self.workbench
+            .transfer_statisfic(string_of(&contact_flow_id));
+    }
+
+    /// `launchAuthentication(contactFlowId, contactFlowVariables?, callback?)`.
+    #[wasm_bindgen(js_name = launchAuthentication)]
+    pub fn launch_authentication(
+        &self,
+        contact_flow_id: JsValue,
+        variables: JsValue,
+        callback: JsValue,
+    ) {
+        let id = string_of(&contact_flow_id).unwrap_or_default();
+        // `contactFlowVariables` may be left out with the callback in its place.
+        let (variables, callback) = if variables.is_function() {
+            (JsValue::UNDEFINED, variables)
+        } else {
+            (variables, callback)
+        };
+        let variables = (!variables.is_undefined() && !variables.is_null()).then(|| {
+            js_sys::JSON::stringify(&variables)
+                .ok()
+                .and_then(|s| s.as_string())
+                .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+                .unwrap_or(Value::Null)
+        });
+        self.workbench
+            .launch_authentication(&id, variables, done_of(callback));
+    }
+
     /// `forceToPrepareSignIn()`: after a 7001, take the agent over from the other device and sign in.
     #[wasm_bindgen(js_name = forceToPrepareSignIn)]
     pub fn force_to_prepare_sign_in(&self) {

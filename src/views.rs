@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod call_card;
+pub mod conference;
 pub mod inbound;
 pub mod my_work;
 pub mod outbound;
@@ -49,6 +50,7 @@ pub fn render(view: &View, wb: &Rc<Workbench>) -> Html {
         }
         "我的工作" => html! { <my_work::MyWork view={view.clone()} workbench={wb.clone()} /> },
         "通话记录" => html! { <records::Records view={view.clone()} workbench={wb.clone()} /> },
+        "会议" => html! { <conference::Conference view={view.clone()} workbench={wb.clone()} /> },
         "转接" => html! { <transfer::Transfer view={view.clone()} workbench={wb.clone()} /> },
         "设置" => html! { <settings::Settings view={view.clone()} workbench={wb.clone()} /> },
         other => html! {

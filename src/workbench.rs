@@ -6,6 +6,7 @@
 //! its effects — calling host hooks with no borrow held, so a hook may call back into the SDK.
 
 pub mod call_control;
+pub mod conference;
 pub mod devices;
 pub mod directory;
 pub mod intents;

@@ -85,6 +85,14 @@ pub fn call_card(props: &PanelProps) -> Html {
             let wb = wb.clone();
             Callback::from(move |_| wb.finish_consultation(true, None))
         }),
+        tool("switchToConference", "转为会议", false, {
+            let wb = wb.clone();
+            Callback::from(move |_| wb.switch_to_conference(None))
+        }),
+        tool("transferStatisfic", "满意度", false, {
+            let wb = wb.clone();
+            Callback::from(move |_| wb.transfer_statisfic(None))
+        }),
     ]
     .into_iter()
     .flatten()
