@@ -9,6 +9,7 @@
 //! - [`config`]: the typed config and its defaults (pure).
 //! - [`errors`]: `onErrorNotify` codes and tips (pure).
 //! - [`tabs`]: multi-tab calling through localStorage: keys and what a value asks for (pure).
+//! - [`media_devices`]: the browser's WebRTC support, microphone permission and audio devices.
 //! - [`api`]: the SDK → backend request contract over `fetch`.
 //! - [`workbench`]: the controller: reducer, effects, intents, poll/push sync.
 //! - [`app`], [`components`], [`views`], [`hooks`]: the Yew panel.
@@ -19,6 +20,7 @@ pub mod components;
 pub mod config;
 pub mod errors;
 pub mod hooks;
+pub mod media_devices;
 pub mod sdk;
 pub mod tabs;
 pub mod views;

@@ -18,6 +18,7 @@ use crate::config::{Config, ConfigError, HOOKS};
 use crate::errors::ErrorReport;
 use ccc_wire::call_control::WorkMode;
 
+use crate::workbench::audio_devices::Direction;
 use crate::workbench::{CallExtras, Done, Host, Workbench};
 
 mod other_tabs;
@@ -456,6 +457,32 @@ impl WorkbenchCore {
         });
         self.workbench
             .launch_authentication(&id, variables, done_of(callback));
+    }
+
+    /// `getAudioDeviceList(callbackFunction)`: `callbackFunction({audioInputs, audioOutputs})`, each a list of
+    /// `{deviceId, label}` (labels are empty until the page has microphone permission).
+    #[wasm_bindgen(js_name = getAudioDeviceList)]
+    pub fn get_audio_device_list(&self, callback: JsValue) {
+        match done_of(callback) {
+            Some(done) => self.workbench.audio_device_list(done),
+            None => self
+                .workbench
+                .report(9002, "getAudioDeviceList needs a callback function"),
+        }
+    }
+
+    /// `setAudioInputDevice(device_id)`.
+    #[wasm_bindgen(js_name = setAudioInputDevice)]
+    pub fn set_audio_input_device(&self, id: JsValue) {
+        self.workbench
+            .choose_audio_device(Direction::Input, string_of(&id).unwrap_or_default());
+    }
+
+    /// `setAudioOutputDevice(device_id)`.
+    #[wasm_bindgen(js_name = setAudioOutputDevice)]
+    pub fn set_audio_output_device(&self, id: JsValue) {
+        self.workbench
+            .choose_audio_device(Direction::Output, string_of(&id).unwrap_or_default());
     }
 
     /// `forceToPrepareSignIn()`: after a 7001, take the agent over from the other device and sign in.

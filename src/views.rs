@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod call_card;
 pub mod conference;
+pub mod device_check;
 pub mod inbound;
 pub mod my_work;
 pub mod outbound;
@@ -35,6 +36,10 @@ impl PartialEq for PanelProps {
 /// The main area for the current side-nav entry. Before the agent is online, every entry shows the sign-in
 /// prompt, since nothing else can work yet.
 pub fn render(view: &View, wb: &Rc<Workbench>) -> Html {
+    // Checking the devices needs no sign-in.
+    if view.nav == "设备检测" {
+        return html! { <device_check::DeviceCheck view={view.clone()} workbench={wb.clone()} /> };
+    }
     if let Some(prompt) = sign_in_prompt(view, wb) {
         return prompt;
     }

@@ -5,6 +5,7 @@
 //! through [`sync`]; every fact goes through [`Workbench::dispatch`], which runs the reducer, then carries out
 //! its effects — calling host hooks with no borrow held, so a hook may call back into the SDK.
 
+pub mod audio_devices;
 pub mod call_control;
 pub mod conference;
 pub mod devices;
@@ -25,6 +26,7 @@ use serde_json::{json, Value};
 use crate::api::{Api, ApiFailure};
 use crate::config::Config;
 use crate::errors::ErrorReport;
+use crate::media_devices::DeviceReport;
 
 /// The host page, as the controller sees it: hooks and error reports. `sdk.rs` implements it over JS.
 pub trait Host {
@@ -96,6 +98,10 @@ pub struct View {
     pub break_codes: Vec<String>,
     /// Signed out because another device holds the agent.
     pub device_conflict: bool,
+    /// The browser checks of 设备检测.
+    pub device_report: Option<Rc<DeviceReport>>,
+    /// The chosen microphone and speaker ids.
+    pub audio_devices: (String, String),
 }
 
 /// The current call as the panel shows it.
@@ -149,6 +155,12 @@ pub(crate) struct Inner {
     pub(crate) device_type: u8,
     /// Signed out because another device holds the agent (7001 / `Kicked`).
     pub(crate) device_conflict: bool,
+    /// The 设备检测 report, as last run.
+    pub(crate) device_report: Option<Rc<DeviceReport>>,
+    /// The chosen microphone (empty: default).
+    pub(crate) audio_input: String,
+    /// The chosen speaker (empty: default).
+    pub(crate) audio_output: String,
     /// `register`'s access point (`default` = automatic), used by the soft phone.
     pub(crate) access_point: String,
 }
@@ -196,6 +208,9 @@ impl Workbench {
             break_codes: Vec::new(),
             device_type: 0,
             device_conflict: false,
+            device_report: None,
+            audio_input: String::new(),
+            audio_output: String::new(),
             access_point: "default".into(),
             config,
         };
@@ -260,6 +275,8 @@ impl Workbench {
             report: inner.report.clone(),
             break_codes: inner.break_codes.clone(),
             device_conflict: inner.device_conflict && inner.state.status() == Status::Offline,
+            device_report: inner.device_report.clone(),
+            audio_devices: (inner.audio_input.clone(), inner.audio_output.clone()),
             work_mode: if inner.work_mode.is_empty() {
                 inner
                     .login
@@ -415,15 +432,24 @@ impl Workbench {
     pub(crate) fn report_api(&self, action: Action, failure: ApiFailure) {
         let report = match failure {
             ApiFailure::Network(msg) => ErrorReport::sdk(9007, format!("{action}: {msg}")),
-            ApiFailure::Api(e) => ErrorReport {
-                code: json!(e.code),
-                msg: json!(e.message),
-                tip: if e.code.starts_with("InvalidOperation") {
-                    crate::errors::tip(9001).to_owned()
-                } else {
-                    format!("{}:{}", crate::errors::tip(9003), action)
+            ApiFailure::Api(e) => match sdk_code_of(action) {
+                // The IVR hand-offs have codes of their own in the contract (5004, 5006).
+                Some(code) => ErrorReport {
+                    code: json!(code),
+                    msg: json!(format!("{}: {}", e.code, e.message)),
+                    tip: crate::errors::tip(code).to_owned(),
+                    request_id: Some(e.request_id),
                 },
-                request_id: Some(e.request_id),
+                None => ErrorReport {
+                    code: json!(e.code),
+                    msg: json!(e.message),
+                    tip: if e.code.starts_with("InvalidOperation") {
+                        crate::errors::tip(9001).to_owned()
+                    } else {
+                        format!("{}:{}", crate::errors::tip(9003), action)
+                    },
+                    request_id: Some(e.request_id),
+                },
             },
         };
         let export = self.inner.borrow().config.export_error_of_api;
@@ -485,6 +511,15 @@ impl Default for Volumes {
             in_call: 1.0,
             ring: 1.0,
         }
+    }
+}
+
+/// The SDK error code the contract gives a failed `action`, where it gives one.
+fn sdk_code_of(action: Action) -> Option<u32> {
+    match action {
+        Action::LaunchSurvey => Some(5004),
+        Action::LaunchAuthentication => Some(5006),
+        _ => None,
     }
 }
 

@@ -280,3 +280,51 @@ async fn register_takes_a_device_type_and_reports_a_bad_one() {
         "[\"device\",1]"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_device_check_view_and_the_audio_device_methods_work_before_sign_in() {
+    let root = container("wb-devices");
+    let seen = js_sys::Array::new();
+    let config = js(r#"{dom: "wb-devices", instanceId: "ccc-demo"}"#);
+    let on_error =
+        js_sys::Function::new_with_args("e", "this.push(['error', e.errorCode])").bind0(&seen);
+    Reflect::set(&config, &"onErrorNotify".into(), &on_error).unwrap();
+    let core = WorkbenchCore::new(config).unwrap();
+
+    let nav: web_sys::HtmlElement = wait_for(&root, r#".ccc-nav-item[data-nav="设备检测"]"#)
+        .await
+        .dyn_into()
+        .unwrap();
+    nav.click();
+    let browser_row = wait_for(&root, r#"li[data-check="浏览器"]"#).await;
+    assert_eq!(
+        browser_row.class_name(),
+        "ok",
+        "headless Chromium has WebRTC"
+    );
+    assert_eq!(
+        root.query_selector_all(".ccc-device-check li")
+            .unwrap()
+            .length(),
+        5
+    );
+
+    let list = js_sys::Array::new();
+    let keep = js_sys::Function::new_with_args("d", "this.push(d)").bind0(&list);
+    core.get_audio_device_list(keep.into());
+    wait_until("the device list", || list.length() == 1).await;
+    let answer = list.get(0);
+    assert!(js_sys::Array::is_array(
+        &Reflect::get(&answer, &"audioInputs".into()).unwrap()
+    ));
+    assert!(js_sys::Array::is_array(
+        &Reflect::get(&answer, &"audioOutputs".into()).unwrap()
+    ));
+
+    core.set_audio_input_device("no-such-microphone".into());
+    wait_until("9002 for an unknown device", || seen.length() == 1).await;
+    assert_eq!(
+        js_sys::JSON::stringify(&seen.get(0)).unwrap(),
+        "[\"error\",9002]"
+    );
+}

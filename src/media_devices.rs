@@ -1,0 +1,108 @@
+//! What the browser offers for calls: WebRTC, a secure context, microphone permission, and the audio
+//! devices (`navigator.mediaDevices.enumerateDevices()`). Feeds 设备检测, `isAvailBroswer` and
+//! `getAudioDeviceList`; the soft phone will use the devices chosen here. Reads the browser through
+//! `Reflect`, so it costs no web-sys bindings.
+
+use js_sys::{Array, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// One audio device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioDevice {
+    /// `deviceId` (empty labels until the page has microphone permission).
+    pub id: String,
+    /// What the user sees.
+    pub label: String,
+}
+
+/// The browser's readiness for calls.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceReport {
+    /// `RTCPeerConnection` exists.
+    pub webrtc: bool,
+    /// https or localhost: microphone access is possible at all.
+    pub secure: bool,
+    /// `granted`, `prompt`, `denied`, or empty when the browser does not say.
+    pub microphone_permission: String,
+    /// Microphones.
+    pub inputs: Vec<AudioDevice>,
+    /// Speakers and headsets.
+    pub outputs: Vec<AudioDevice>,
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Calls `target.method(arg?)`, awaiting the promise it returns.
+async fn call(target: &JsValue, method: &str, arg: Option<&JsValue>) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function = get(target, method).dyn_into()?;
+    let result = match arg {
+        Some(a) => f.call1(target, a)?,
+        None => f.call0(target)?,
+    };
+    JsFuture::from(result.dyn_into::<Promise>()?).await
+}
+
+/// The audio devices, microphones and outputs apart.
+pub async fn audio_devices() -> Result<(Vec<AudioDevice>, Vec<AudioDevice>), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let media = get(&window.navigator(), "mediaDevices");
+    if !media.is_object() {
+        return Err("navigator.mediaDevices is not available (insecure page?)".into());
+    }
+    let list = call(&media, "enumerateDevices", None)
+        .await
+        .map_err(|_| "enumerateDevices failed".to_string())?;
+    let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
+    for d in Array::from(&list).iter() {
+        let device = AudioDevice {
+            id: get(&d, "deviceId").as_string().unwrap_or_default(),
+            label: get(&d, "label").as_string().unwrap_or_default(),
+        };
+        match get(&d, "kind").as_string().as_deref() {
+            Some("audioinput") => inputs.push(device),
+            Some("audiooutput") => outputs.push(device),
+            _ => {}
+        }
+    }
+    Ok((inputs, outputs))
+}
+
+/// Everything 设备检测 shows.
+pub async fn check() -> DeviceReport {
+    let Some(window) = web_sys::window() else {
+        return DeviceReport::default();
+    };
+    let permissions = get(&window.navigator(), "permissions");
+    let microphone_permission = if permissions.is_object() {
+        let query = js_sys::Object::new();
+        let _ = Reflect::set(&query, &"name".into(), &"microphone".into());
+        match call(&permissions, "query", Some(&query)).await {
+            Ok(status) => get(&status, "state").as_string().unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    } else {
+        String::new()
+    };
+    let (inputs, outputs) = audio_devices().await.unwrap_or_default();
+    DeviceReport {
+        webrtc: Reflect::has(&window, &"RTCPeerConnection".into()).unwrap_or(false),
+        secure: window.is_secure_context(),
+        microphone_permission,
+        inputs,
+        outputs,
+    }
+}
+
+/// `getAudioDeviceList`'s answer: `{audioInputs: [{deviceId, label}], audioOutputs: [...]}`.
+pub fn device_list_json(inputs: &[AudioDevice], outputs: &[AudioDevice]) -> serde_json::Value {
+    let list = |devices: &[AudioDevice]| {
+        devices
+            .iter()
+            .map(|d| serde_json::json!({"deviceId": d.id, "label": d.label}))
+            .collect::<Vec<_>>()
+    };
+    serde_json::json!({"audioInputs": list(inputs), "audioOutputs": list(outputs)})
+}
