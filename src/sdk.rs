@@ -433,6 +433,20 @@ impl WorkbenchCore {
             .transfer_statisfic(string_of(&contact_flow_id));
     }
 
+    /// `launchShortMessageAppraise()`: the satisfaction text message, in after-call work.
+    #[wasm_bindgen(js_name = launchShortMessageAppraise)]
+    pub fn launch_short_message_appraise(&self) {
+        self.workbench
+            .launch_short_message("launchShortMessageAppraise");
+    }
+
+    /// `launchShortMessageMissedCall()`: the missed-call text message, while dialling.
+    #[wasm_bindgen(js_name = launchShortMessageMissedCall)]
+    pub fn launch_short_message_missed_call(&self) {
+        self.workbench
+            .launch_short_message("launchShortMessageMissedCall");
+    }
+
     /// `launchAuthentication(contactFlowId, contactFlowVariables?, callback?)`.
     #[wasm_bindgen(js_name = launchAuthentication)]
     pub fn launch_authentication(

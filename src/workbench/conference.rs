@@ -1,6 +1,6 @@
 //! Conferences and IVR hand-offs: `startConference`, `switchToConference`, `transferStatisfic` (the
 //! satisfaction survey, which ends the agent's leg) and `launchAuthentication` (an IVR flow the customer goes
-//! through while the agent stays in the call).
+//! through while the agent stays in the call), and the text-message variants of the survey.
 
 use ccc_wire::call_control::{
     LaunchAuthenticationRequest, LaunchSurveyRequest, StartConferenceRequest,
@@ -97,6 +97,26 @@ impl Workbench {
             ..LaunchSurveyRequest::default()
         };
         self.command("transferStatisfic", Action::LaunchSurvey, request, None);
+    }
+
+    /// `launchShortMessageAppraise()` (after-call work) and `launchShortMessageMissedCall()` (while dialling):
+    /// the satisfaction or missed-call text message, LaunchSurvey over `SMS` for the current or last call.
+    pub fn launch_short_message(&self, method: &str) {
+        if !self.allowed(method) {
+            return;
+        }
+        let Some(job) = self.job_request(None, None) else {
+            return;
+        };
+        let request = LaunchSurveyRequest {
+            instance_id: job.instance_id,
+            user_id: job.user_id,
+            device_id: job.device_id,
+            job_id: job.job_id,
+            survey_channel: Some("SMS".into()),
+            ..LaunchSurveyRequest::default()
+        };
+        self.command(method, Action::LaunchSurvey, request, None);
     }
 
     /// `launchAuthentication(contactFlowId, contactFlowVariables?, callback?)`: the customer goes through the

@@ -114,3 +114,51 @@ async fn authentication_keeps_the_agent_in_the_call_and_the_survey_releases_it()
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_missed_call_text_message_ends_the_unanswered_dialling() {
+    run(emulator(), |Session { browser, server }| async move {
+        assert_eq!(
+            server
+                .put(
+                    "/emulator/v1/numbers/13600000000",
+                    json!({"answer": "no-answer"})
+                )
+                .await,
+            200
+        );
+        let crm = HostSite::start(&server.base, "agent2@ccc-demo").await;
+        browser
+            .goto(&format!("{}/crm.html", crm.base))
+            .await
+            .unwrap();
+        wait_status(&browser, 3).await;
+        browser
+            .execute("window.workbench.call('13600000000')", vec![])
+            .await
+            .unwrap();
+        wait_status(&browser, 8).await;
+        browser
+            .execute("window.workbench.launchShortMessageMissedCall()", vec![])
+            .await
+            .unwrap();
+        eventually("the dialling to end", || {
+            let server = &server;
+            async move {
+                server.state().await["calls"]
+                    .as_array()
+                    .is_some_and(|c| c.is_empty())
+                    .then_some(())
+            }
+        })
+        .await;
+        let log = hook_log(&browser).await;
+        assert!(!log.iter().any(|(n, _)| n == "onErrorNotify"), "{log:?}");
+        assert!(
+            log.iter()
+                .any(|(n, p)| n == "onHangUp" && p == r#""dialing""#),
+            "{log:?}"
+        );
+    })
+    .await;
+}

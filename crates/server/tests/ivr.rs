@@ -313,3 +313,62 @@ async fn redial_call_dials_the_far_number_of_a_record() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn text_message_surveys_need_no_talking_customer() {
+    let s = server_with(60_000, 60_000).await;
+    s.register(A1).await;
+    // While dialling a number that does not answer, the missed-call message ends the attempt.
+    let (st, _) = s
+        .send_json(
+            reqwest::Method::PUT,
+            "/emulator/v1/numbers/13600000001",
+            json!({"answer": "no-answer"}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let dialing = s
+        .ok(
+            A1,
+            "MakeCall",
+            json!({"Callee": "13600000001", "Caller": "02180000001"}),
+        )
+        .await;
+    let job = dialing["CallContext"]["JobId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.ok(
+        A1,
+        "LaunchSurvey",
+        json!({"JobId": job, "SurveyChannel": "SMS"}),
+    )
+    .await;
+    assert!(
+        s.state().await["calls"].as_array().unwrap().is_empty(),
+        "the attempt ended"
+    );
+
+    // After a finished call (after-call work), the satisfaction message is only sent.
+    s.ok(A1, "ReadyForService", json!({})).await;
+    let job = s.talking_inbound(A1, "13800000082").await;
+    s.ok(A1, "ReleaseCall", json!({"JobId": job})).await;
+    s.ok(
+        A1,
+        "LaunchSurvey",
+        json!({"JobId": job, "SurveyChannel": "SMS"}),
+    )
+    .await;
+    let (st, env) = s
+        .err(
+            A1,
+            "LaunchSurvey",
+            json!({"JobId": "job-unknown", "SurveyChannel": "SMS"}),
+        )
+        .await;
+    assert_eq!(
+        (st, env["Code"].as_str()),
+        (404, Some("NotExists.JobId")),
+        "{env}"
+    );
+}

@@ -110,7 +110,6 @@ impl Emulator {
         req: &LaunchSurveyRequest,
     ) -> Result<(), ApiError> {
         let job_id = req.job_id.trim();
-        self.check_ivr(user_id, job_id)?;
         let sms = match req
             .survey_channel
             .as_deref()
@@ -123,9 +122,20 @@ impl Emulator {
         };
         let my_ext = self.agent(user_id)?.extension.clone();
         if sms {
-            self.end_call(job_id, &my_ext, "200 - Okay", RingEnd::Abandoned);
+            // A text message needs no talking customer: while dialling (the missed-call message) it ends the
+            // attempt; after the call (the satisfaction message, from after-call work) it is only sent.
+            if self.call_of(user_id, job_id).is_ok() {
+                self.end_call(job_id, &my_ext, "200 - Okay", RingEnd::Abandoned);
+            } else if !self
+                .history
+                .iter()
+                .any(|r| r.job_id == job_id && r.has(user_id))
+            {
+                return Err(ApiError::no_job(job_id));
+            }
             return Ok(());
         }
+        self.check_ivr(user_id, job_id)?;
         let flow = req
             .contact_flow_id
             .as_deref()
