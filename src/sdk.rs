@@ -473,6 +473,12 @@ impl WorkbenchCore {
             .launch_authentication(&id, variables, done_of(callback));
     }
 
+    /// `checkNetwork()`: reports 9007 when the call center cannot be reached.
+    #[wasm_bindgen(js_name = checkNetwork)]
+    pub fn check_network(&self) {
+        self.workbench.check_network();
+    }
+
     /// `getAudioDeviceList(callbackFunction)`: `callbackFunction({audioInputs, audioOutputs})`, each a list of
     /// `{deviceId, label}` (labels are empty until the page has microphone permission).
     #[wasm_bindgen(js_name = getAudioDeviceList)]

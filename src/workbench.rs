@@ -11,6 +11,7 @@ pub mod conference;
 pub mod devices;
 pub mod directory;
 pub mod intents;
+pub mod network;
 pub mod sync;
 
 use std::cell::RefCell;

@@ -328,3 +328,18 @@ async fn the_device_check_view_and_the_audio_device_methods_work_before_sign_in(
         "[\"error\",9002]"
     );
 }
+
+#[wasm_bindgen_test]
+async fn check_network_reports_9007_when_the_api_cannot_be_reached() {
+    container("wb-network");
+    let seen = js_sys::Array::new();
+    // Nothing answers on port 9 of this machine.
+    let config =
+        js(r#"{dom: "wb-network", instanceId: "ccc-demo", ajaxOrigin: "http://127.0.0.1:9"}"#);
+    let on_error = js_sys::Function::new_with_args("e", "this.push(e.errorCode)").bind0(&seen);
+    Reflect::set(&config, &"onErrorNotify".into(), &on_error).unwrap();
+    let core = WorkbenchCore::new(config).unwrap();
+    core.check_network();
+    wait_until("9007", || seen.length() == 1).await;
+    assert_eq!(seen.get(0).as_f64(), Some(9007.0));
+}

@@ -50,6 +50,12 @@ impl Sync {
 }
 
 impl Workbench {
+    /// Whether the agent-state socket is connected; `None` while there is none (not signed in yet).
+    pub(crate) fn push_socket_state(&self) -> Option<bool> {
+        let inner = self.inner.borrow();
+        inner.sync.socket.as_ref().map(|_| inner.sync.socket_open)
+    }
+
     /// Starts both channels (after a successful register).
     pub(crate) fn start_sync(&self) {
         self.connect_push();

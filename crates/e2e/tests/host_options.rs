@@ -160,6 +160,15 @@ async fn api_axios_func_carries_every_request_when_configured() {
             .await
             .unwrap();
         wait_status(&browser, 3).await;
+        // checkNetwork goes through the same transport and finds the way open.
+        js(&browser, "window.workbench.checkNetwork()").await;
+        let toast = browser
+            .wait()
+            .at_most(workbench_e2e::DEADLINE)
+            .for_element(fantoccini::Locator::Css(".ccc-toast"))
+            .await
+            .expect("the checkNetwork result");
+        assert!(toast.text().await.unwrap().contains("网络正常"));
         let calls = js(&browser, "return window.axiosCalls").await;
         let calls: Vec<String> = serde_json::from_value(calls).unwrap();
         for action in ["GetLoginDetails", "SignInGroup", "ReadyForService"] {
