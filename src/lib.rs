@@ -7,6 +7,7 @@
 //! # Layout
 //! - [`sdk`]: the JS boundary: config object, hook functions, public methods, mounting.
 //! - [`config`]: the typed config and its defaults (pure).
+//! - [`sip_codes`]: SIP status tips for 5001 (pure).
 //! - [`errors`]: `onErrorNotify` codes and tips (pure).
 //! - [`tabs`]: multi-tab calling through localStorage: keys and what a value asks for (pure).
 //! - [`media_devices`]: the browser's WebRTC support, microphone permission and audio devices.
@@ -22,6 +23,7 @@ pub mod errors;
 pub mod hooks;
 pub mod media_devices;
 pub mod sdk;
+pub mod sip_codes;
 pub mod tabs;
 pub mod views;
 pub mod workbench;

@@ -419,9 +419,36 @@ impl Workbench {
             Hook::CallRelease { call_context } => {
                 ("onCallRelease", Some(json!({"callContext": call_context})))
             }
-            Hook::HangUp(t) => ("onHangUp", Some(json!(t.as_str()))),
+            Hook::HangUp(t) => {
+                if t == agent_state::HangUpType::Dialing {
+                    self.report_failed_dial();
+                }
+                ("onHangUp", Some(json!(t.as_str())))
+            }
         };
         self.host.hook(name, arg);
+    }
+
+    /// An outbound call that ended before it was answered: 5001 with the far end's SIP status, when the
+    /// backend says why (`ReleaseReason` such as `"486 - Busy Here"`).
+    fn report_failed_dial(&self) {
+        let code = {
+            let inner = self.inner.borrow();
+            inner
+                .state
+                .snapshot()
+                .and_then(|s| s.call_context.as_ref())
+                .and_then(|c| c.customer_channel())
+                .and_then(|ch| crate::sip_codes::sip_code(&ch.release_reason))
+        };
+        if let Some(code) = code.filter(|c| crate::sip_codes::is_failure(*c)) {
+            self.host.error(&ErrorReport {
+                code: json!(5001),
+                msg: json!(code),
+                tip: crate::sip_codes::sip_tip(code).to_owned(),
+                request_id: None,
+            });
+        }
     }
 
     /// Reports an SDK error code.
@@ -518,6 +545,7 @@ impl Default for Volumes {
 /// The SDK error code the contract gives a failed `action`, where it gives one.
 fn sdk_code_of(action: Action) -> Option<u32> {
     match action {
+        Action::SignOutGroup => Some(9006),
         Action::LaunchSurvey => Some(5004),
         Action::LaunchAuthentication => Some(5006),
         _ => None,

@@ -269,6 +269,17 @@ async fn a_busy_number_returns_the_agent_to_ready_and_a_refused_action_is_report
             Some(r#""dialing""#),
             "{log:?}"
         );
+        // The busy signal is reported with its SIP status and the contract's tip.
+        let failed: Value = log
+            .iter()
+            .filter(|(n, _)| n == "onErrorNotify")
+            .map(|(_, p)| serde_json::from_str::<Value>(p).unwrap())
+            .find(|e| e["errorCode"] == 5001)
+            .expect("5001 for the busy number");
+        assert_eq!(
+            (failed["errorMsg"].as_u64(), failed["errorMsgTip"].as_str()),
+            (Some(486), Some("这里忙"))
+        );
 
         // answer() while nothing rings is outside the status table: 9001, and nothing throws.
         browser
