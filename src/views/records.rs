@@ -1,11 +1,10 @@
-//! 通话记录: the agent's recent calls (ListRecentCallDetailRecords), newest first, with 回拨 through the same
-//! `call()` the host uses; clicking a record tells the host (`onSelectCurrentCallRecord`). Loaded when the
-//! view opens; 刷新 reloads.
+//! 通话记录: the agent's recent calls (ListRecentCallDetailRecords), newest first, with 回拨 (RedialCall for a
+//! masked number, else the same `call()` the host uses); clicking a record tells the host
+//! (`onSelectCurrentCallRecord`). Loaded when the view opens; 刷新 reloads.
 
 use yew::prelude::*;
 
 use crate::views::PanelProps;
-use crate::workbench::CallExtras;
 
 /// `mm:ss` of a duration in seconds.
 pub fn talk_time(seconds: i64) -> String {
@@ -41,8 +40,8 @@ pub fn records(props: &PanelProps) -> Html {
                         .as_string()
                         .unwrap_or_default();
                     let redial = {
-                        let (wb, number) = (workbench.clone(), number.clone());
-                        move |_| wb.call(&number, None, CallExtras::default())
+                        let (wb, number, record) = (workbench.clone(), number.clone(), r.clone());
+                        move |_| wb.redial(&record, &number)
                     };
                     let select = {
                         let (wb, record) = (workbench.clone(), r.clone());
