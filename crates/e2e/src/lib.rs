@@ -381,6 +381,37 @@ pub async fn screenshot(browser: &Client, selector: &str, name: &str) -> PathBuf
     path
 }
 
+/// Waits until the host page logged hook (or callback) `name`; returns its first payload as JSON (`null` when
+/// it had none).
+pub async fn wait_hook(browser: &Client, name: &str) -> Value {
+    let payload = eventually(&format!("the {name} hook"), || async move {
+        hook_log(browser)
+            .await
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p)
+    })
+    .await;
+    serde_json::from_str(&payload).unwrap_or(Value::Null)
+}
+
+/// Waits until `onErrorNotify` reported `code` (a number or a string code); returns that report.
+pub async fn wait_error(browser: &Client, code: impl Into<Value>) -> Value {
+    let code = code.into();
+    eventually(&format!("onErrorNotify {code}"), || {
+        let code = code.clone();
+        async move {
+            hook_log(browser)
+                .await
+                .into_iter()
+                .filter(|(n, _)| n == "onErrorNotify")
+                .filter_map(|(_, p)| serde_json::from_str::<Value>(&p).ok())
+                .find(|e| e["errorCode"] == code)
+        }
+    })
+    .await
+}
+
 /// The hooks the demo host page logged, oldest first, as `(name, payload JSON text)`.
 pub async fn hook_log(browser: &Client) -> Vec<(String, String)> {
     let v = browser

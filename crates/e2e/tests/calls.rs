@@ -3,7 +3,9 @@
 
 use fantoccini::Locator;
 use serde_json::{json, Value};
-use workbench_e2e::{click, eventually, hook_log, run, screenshot, wait_status, Session};
+use workbench_e2e::{
+    click, eventually, hook_log, run, screenshot, wait_error, wait_status, Session,
+};
 use workbench_server::EmulatorConfig;
 
 fn emulator() -> EmulatorConfig {
@@ -286,17 +288,7 @@ async fn a_busy_number_returns_the_agent_to_ready_and_a_refused_action_is_report
             .execute("window.workbench.answer()", vec![])
             .await
             .unwrap();
-        let error = eventually("onErrorNotify 9001", || {
-            let browser = browser.clone();
-            async move {
-                let log = hook_log(&browser).await;
-                log.into_iter()
-                    .filter(|(n, _)| n == "onErrorNotify")
-                    .map(|(_, p)| serde_json::from_str::<Value>(&p).unwrap())
-                    .find(|e| e["errorCode"] == 9001)
-            }
-        })
-        .await;
+        let error = wait_error(&browser, 9001).await;
         assert!(
             error["errorMsgTip"].as_str().is_some_and(|t| !t.is_empty()),
             "{error}"

@@ -1,18 +1,9 @@
 //! One agent, one device: register() meets another device (7001), forceToPrepareSignIn() takes over; a
 //! device that takes over later signs this panel out (7007).
 
-use serde_json::{json, Value};
-use workbench_e2e::{click, eventually, hook_log, run, wait_status, HostSite, Session};
+use serde_json::json;
+use workbench_e2e::{click, hook_log, run, wait_error, wait_status, HostSite, Session};
 use workbench_server::EmulatorConfig;
-
-async fn errors(browser: &fantoccini::Client) -> Vec<Value> {
-    hook_log(browser)
-        .await
-        .into_iter()
-        .filter(|(n, _)| n == "onErrorNotify")
-        .map(|(_, p)| serde_json::from_str(&p).unwrap())
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_device_gives_7001_then_force_to_prepare_sign_in_takes_over() {
@@ -28,16 +19,7 @@ async fn another_device_gives_7001_then_force_to_prepare_sign_in_takes_over() {
                 .unwrap();
 
             wait_status(&browser, 1).await;
-            let error = eventually("7001", || {
-                let browser = browser.clone();
-                async move {
-                    errors(&browser)
-                        .await
-                        .into_iter()
-                        .find(|e| e["errorCode"] == 7001)
-                }
-            })
-            .await;
+            let error = wait_error(&browser, 7001).await;
             assert_eq!(
                 error["errorMsg"]["deviceId"], "e2e-agent1@ccc-demo",
                 "the other device's record: {error}"
@@ -86,16 +68,7 @@ async fn a_device_taking_over_later_signs_this_panel_out_with_7007() {
                 .await;
             assert_eq!(status, 200, "{body}");
             wait_status(&browser, 1).await;
-            let error = eventually("7007", || {
-                let browser = browser.clone();
-                async move {
-                    errors(&browser)
-                        .await
-                        .into_iter()
-                        .find(|e| e["errorCode"] == 7007)
-                }
-            })
-            .await;
+            let error = wait_error(&browser, 7007).await;
             assert_eq!(error["errorMsgTip"], "现在有新设备上线,请检查");
             let button = browser
                 .find(fantoccini::Locator::Css(

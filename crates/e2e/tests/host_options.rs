@@ -3,7 +3,7 @@
 
 use fantoccini::Client;
 use serde_json::{json, Value};
-use workbench_e2e::{click, eventually, hook_log, run, wait_status, HostSite, Session};
+use workbench_e2e::{click, eventually, hook_log, run, wait_hook, wait_status, HostSite, Session};
 use workbench_server::EmulatorConfig;
 
 fn emulator() -> EmulatorConfig {
@@ -45,14 +45,7 @@ async fn before_call_dialing_and_before_call_hangup_hold_the_action_until_the_ho
         wait_status(&browser, 3).await;
 
         js(&browser, "window.workbench.call('13900000001')").await;
-        let gate = eventually("onBeforeCallDialing", || {
-            let browser = browser.clone();
-            async move {
-                hook_log(&browser).await.into_iter().find(|(n, _)| n == "onBeforeCallDialing").map(|(_, p)| p)
-            }
-        })
-        .await;
-        let gate: Value = serde_json::from_str(&gate).unwrap();
+        let gate = wait_hook(&browser, "onBeforeCallDialing").await;
         assert_eq!(gate, json!({"callee": "13900000001", "userId": "agent1@ccc-demo"}));
         // Nothing is dialled while the host has not called back.
         assert_eq!(live_callees(&server).await, Vec::<String>::new());
@@ -65,14 +58,7 @@ async fn before_call_dialing_and_before_call_hangup_hold_the_action_until_the_ho
 
         // Hanging up waits for onBeforeCallHangup's callback too.
         click(&browser, r#"button[data-action="hangUp"]"#).await;
-        let gate = eventually("onBeforeCallHangup", || {
-            let browser = browser.clone();
-            async move {
-                hook_log(&browser).await.into_iter().find(|(n, _)| n == "onBeforeCallHangup").map(|(_, p)| p)
-            }
-        })
-        .await;
-        let gate: Value = serde_json::from_str(&gate).unwrap();
+        let gate = wait_hook(&browser, "onBeforeCallHangup").await;
         assert!(gate["jobId"].as_str().is_some_and(|j| !j.is_empty()), "{gate}");
         assert!(gate["channelId"].as_str().is_some_and(|c| !c.is_empty()), "{gate}");
         assert_eq!(server.agent("agent1@ccc-demo").await["state"], "TALKING", "not released yet");
@@ -230,14 +216,7 @@ async fn method_callbacks_get_the_answer_after_the_backend_succeeded() {
 
         js(&browser, "window.workbench.applyForBreak('Meal', function (d) { log('breakDone', d); })").await;
         wait_status(&browser, 2).await;
-        let done = eventually("the applyForBreak callback", || {
-            let browser = browser.clone();
-            async move {
-                hook_log(&browser).await.into_iter().find(|(n, _)| n == "breakDone").map(|(_, p)| p)
-            }
-        })
-        .await;
-        let done: Value = serde_json::from_str(&done).unwrap();
+        let done = wait_hook(&browser, "breakDone").await;
         assert_eq!((done["userState"].as_str(), done["breakCode"].as_str()), (Some("BREAK"), Some("Meal")), "{done}");
         // breakImage is shown while on break.
         let image = browser.find(fantoccini::Locator::Css(".ccc-state-image")).await.unwrap();
@@ -251,12 +230,7 @@ async fn method_callbacks_get_the_answer_after_the_backend_succeeded() {
             "window.workbench.call('13900000003', '', function (d) { log('callDone', d); }, {TimeoutSeconds: 30, Tags: 'order-42'})",
         )
         .await;
-        let done = eventually("the call callback", || {
-            let browser = browser.clone();
-            async move { hook_log(&browser).await.into_iter().find(|(n, _)| n == "callDone").map(|(_, p)| p) }
-        })
-        .await;
-        let done: Value = serde_json::from_str(&done).unwrap();
+        let done = wait_hook(&browser, "callDone").await;
         let job = done["callContext"]["jobId"].as_str().expect("the MakeCall answer's call").to_string();
         assert_eq!(server.state().await["calls"][0]["jobId"], job.as_str());
     })
@@ -288,18 +262,7 @@ async fn break_reasons_from_the_call_center_and_a_selected_call_record_reach_the
 
         click(&browser, r#".ccc-nav-item[data-nav="通话记录"]"#).await;
         click(&browser, ".ccc-records li .ccc-list-main").await;
-        let selected = eventually("onSelectCurrentCallRecord", || {
-            let browser = browser.clone();
-            async move {
-                hook_log(&browser)
-                    .await
-                    .into_iter()
-                    .find(|(n, _)| n == "onSelectCurrentCallRecord")
-                    .map(|(_, p)| p)
-            }
-        })
-        .await;
-        let selected: Value = serde_json::from_str(&selected).unwrap();
+        let selected = wait_hook(&browser, "onSelectCurrentCallRecord").await;
         assert_eq!(
             selected["record"]["calledNumber"], "13900000007",
             "{selected}"

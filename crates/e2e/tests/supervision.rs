@@ -3,7 +3,8 @@
 
 use serde_json::{json, Value};
 use workbench_e2e::{
-    click, eventually, hook_log, run, screenshot, wait_status, HostSite, Server, Session,
+    click, eventually, hook_log, run, screenshot, wait_error, wait_status, HostSite, Server,
+    Session,
 };
 use workbench_server::EmulatorConfig;
 
@@ -169,18 +170,7 @@ async fn switching_to_off_site_in_settings_fires_on_work_mode_change() {
             .await;
             // Off-site answering rings the agent's mobile: the number is asked for first.
             click(&browser, r#"button[data-action="applyForOffSite"]"#).await;
-            let error = eventually("9002 for the missing mobile", || {
-                let browser = browser.clone();
-                async move {
-                    hook_log(&browser)
-                        .await
-                        .into_iter()
-                        .filter(|(n, _)| n == "onErrorNotify")
-                        .map(|(_, p)| serde_json::from_str::<Value>(&p).unwrap())
-                        .find(|e| e["errorCode"] == 9002)
-                }
-            })
-            .await;
+            let error = wait_error(&browser, 9002).await;
             assert!(
                 error["errorMsg"]
                     .as_str()
