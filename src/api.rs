@@ -4,6 +4,10 @@
 //! body `request=<JSON>` (POST, form-urlencoded) or `request` in the query (GET), `ajaxOtherParams` beside it.
 //! Answers are the CCC envelope in either key casing.
 //!
+//! In AK/SK direct mode (`accessKeyId` + `accessKeySecret`, the seed's quick-validation mode) the browser signs
+//! each request itself (V1 HMAC-SHA1, RPC style: common parameters in the query, the action's parameters in
+//! the form body) and posts it to `RPCEndPoint`.
+//!
 //! With `apiAxiosFunc` the host's own function is the transport instead (`sdk-contract.md` §4.5): it is called
 //! as `apiAxiosFunc(apiName, params)` and its promise resolves to the axios-shaped `{data: <envelope>}`; a
 //! rejection that carries `error.response.data` (axios on a non-2xx answer) is read the same way.
@@ -41,6 +45,22 @@ pub struct Api {
     with_credentials: bool,
     /// The host's `apiAxiosFunc`, when configured.
     host_transport: Option<js_sys::Function>,
+    /// AK/SK direct mode: sign and call the OpenAPI endpoint.
+    direct: Option<Direct>,
+}
+
+/// What direct mode signs with.
+#[derive(Clone)]
+struct Direct {
+    credentials: ccc_sign::Credentials,
+    endpoint: String,
+    region: String,
+}
+
+impl std::fmt::Debug for Direct {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Direct { .. }")
+    }
 }
 
 impl Api {
@@ -74,6 +94,14 @@ impl Api {
             headers: config.ajax_headers.clone(),
             with_credentials: config.with_credentials,
             host_transport: None,
+            direct: config.direct.as_ref().map(|d| Direct {
+                credentials: ccc_sign::Credentials::new(
+                    d.access_key_id.clone(),
+                    d.access_key_secret.clone(),
+                ),
+                endpoint: d.endpoint.clone(),
+                region: config.region_id.clone(),
+            }),
         }
     }
 
@@ -113,6 +141,9 @@ impl Api {
         if let Some(f) = &self.host_transport {
             return call_host(f, action, &request).await;
         }
+        if let Some(direct) = &self.direct {
+            return call_direct(direct, action, &request).await;
+        }
         let form = format!(
             "request={}{}",
             String::from(enc(&request)),
@@ -142,18 +173,89 @@ impl Api {
         if self.with_credentials {
             init.set_credentials(RequestCredentials::Include);
         }
-        let window = web_sys::window().ok_or_else(|| ApiFailure::Network("no window".into()))?;
-        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-            .await
-            .map_err(js_err)?
-            .unchecked_into();
-        let status = response.status();
-        let text = JsFuture::from(response.text().map_err(js_err)?)
-            .await
-            .map_err(js_err)?;
-        let text = text.as_string().unwrap_or_default();
-        read_envelope(status, &text)
+        send(&url, &init).await
     }
+}
+
+/// `fetch`es a request and reads the CCC envelope it answers with.
+async fn send(url: &str, init: &RequestInit) -> Result<Option<Value>, ApiFailure> {
+    let window = web_sys::window().ok_or_else(|| ApiFailure::Network("no window".into()))?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+        .await
+        .map_err(js_err)?
+        .unchecked_into();
+    let status = response.status();
+    let text = JsFuture::from(response.text().map_err(js_err)?)
+        .await
+        .map_err(js_err)?;
+    read_envelope(status, &text.as_string().unwrap_or_default())
+}
+
+/// AK/SK direct mode: a V1-signed POST to the OpenAPI endpoint.
+async fn call_direct(
+    direct: &Direct,
+    action: Action,
+    request: &str,
+) -> Result<Option<Value>, ApiFailure> {
+    // From the JSON text already made: one non-generic path, not a serializer per request type.
+    let value: Value =
+        serde_json::from_str(request).map_err(|e| ApiFailure::Network(e.to_string()))?;
+    let mut action_params = openapi_params(&value);
+    action_params.push(("RegionId".into(), direct.region.clone()));
+    let nonce = format!(
+        "{:016x}{:016x}",
+        (js_sys::Math::random() * 2f64.powi(53)) as u64,
+        js_sys::Date::now() as u64
+    );
+    let common = ccc_sign::v1::CommonParams {
+        action: action.as_str(),
+        version: ccc_wire::API_VERSION,
+        format: "JSON",
+        nonce: &nonce,
+        timestamp: (js_sys::Date::now() / 1000.0) as i64,
+    };
+    let signed = ccc_sign::v1::sign(&direct.credentials, "POST", &common, &action_params);
+    let encode = |pairs: &[(String, String)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let separator = if direct.endpoint.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    let url = format!("{}{separator}{}", direct.endpoint, encode(&signed.common));
+    let init = RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().map_err(js_err)?;
+    headers
+        .set("Content-Type", "application/x-www-form-urlencoded")
+        .map_err(js_err)?;
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&encode(&action_params)));
+    send(&url, &init).await
+}
+
+/// The action's parameters as the OpenAPI takes them: top-level keys, strings as they are, numbers and
+/// booleans as text, arrays and objects as JSON text (`SignedSkillGroupIdList=["a","b"]`).
+pub fn openapi_params(request: &Value) -> Vec<(String, String)> {
+    let Some(object) = request.as_object() else {
+        return Vec::new();
+    };
+    object
+        .iter()
+        .filter_map(|(k, v)| {
+            let text = match v {
+                Value::Null => return None,
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some((k.clone(), text))
+        })
+        .collect()
 }
 
 /// `apiAxiosFunc(apiName, params)` → `{data: envelope}`.
@@ -222,6 +324,23 @@ fn js_err(e: JsValue) -> ApiFailure {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn openapi_parameters_are_text() {
+        let request = serde_json::json!({"InstanceId": "ccc-demo", "PageSize": 100, "OutboundScenario": true,
+            "SignedSkillGroupIdList": ["a", "b"], "DeviceId": null});
+        let mut params = super::openapi_params(&request);
+        params.sort();
+        assert_eq!(
+            params,
+            [
+                ("InstanceId".to_string(), "ccc-demo".to_string()),
+                ("OutboundScenario".into(), "true".into()),
+                ("PageSize".into(), "100".into()),
+                ("SignedSkillGroupIdList".into(), r#"["a","b"]"#.into()),
+            ]
+        );
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -151,6 +151,29 @@ pub struct Config {
     pub disable_save_stats: bool,
     /// Offer access-point switching.
     pub enable_switch_adapter: bool,
+    /// AK/SK direct mode (`accessKeyId` + `accessKeySecret`): the browser signs and calls `RPCEndPoint`.
+    pub direct: Option<DirectMode>,
+}
+
+/// The seed's quick-validation mode: the page holds an AccessKey and calls the OpenAPI itself.
+#[derive(Clone, PartialEq)]
+pub struct DirectMode {
+    /// `accessKeyId`.
+    pub access_key_id: String,
+    /// `accessKeySecret` (never printed).
+    pub access_key_secret: String,
+    /// `RPCEndPoint`, e.g. `https://ccc.cn-shanghai.aliyuncs.com`.
+    pub endpoint: String,
+}
+
+impl std::fmt::Debug for DirectMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectMode")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"***")
+            .field("endpoint", &self.endpoint)
+            .finish()
+    }
 }
 
 impl Config {
@@ -173,6 +196,12 @@ impl Config {
         let region_id = Some(str_of("regionId"))
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| "cn-shanghai".into());
+        let direct = direct_mode(
+            &str_of("accessKeyId"),
+            &str_of("accessKeySecret"),
+            &str_of("RPCEndPoint"),
+            &region_id,
+        );
         Ok(Config {
             dom,
             instance_id,
@@ -228,6 +257,7 @@ impl Config {
                 .map_or(10_000, |n| (n.round() as u32).max(2000)),
             disable_save_stats: bool_of("disableSaveStats", false),
             enable_switch_adapter: bool_of("isEnableSwitchAdapter", true),
+            direct,
         })
     }
 }
@@ -239,6 +269,23 @@ fn number(v: Option<&Value>) -> Option<f64> {
         _ => None,
     }
     .filter(|n| n.is_finite())
+}
+
+/// AK/SK direct mode when both halves of the key are given; the endpoint defaults to the region's.
+fn direct_mode(id: &str, secret: &str, endpoint: &str, region: &str) -> Option<DirectMode> {
+    if id.is_empty() || secret.is_empty() {
+        return None;
+    }
+    let endpoint = if endpoint.is_empty() {
+        format!("https://ccc.{region}.aliyuncs.com")
+    } else {
+        endpoint.to_owned()
+    };
+    Some(DirectMode {
+        access_key_id: id.to_owned(),
+        access_key_secret: secret.to_owned(),
+        endpoint,
+    })
 }
 
 /// A px size: a number, or a string such as `"320px"` / `"320"`.
@@ -415,6 +462,19 @@ mod tests {
         );
         assert_eq!(c.offline_image, "/img/off.png");
         assert!(c.customized_notification);
+    }
+
+    #[test]
+    fn ak_sk_direct_mode_needs_both_halves_and_hides_the_secret() {
+        let c = parse(json!({"dom": "d", "instanceId": "i", "accessKeyId": "AK"}));
+        assert_eq!(c.direct, None, "half a key is not direct mode");
+        let c = parse(
+            json!({"dom": "d", "instanceId": "i", "regionId": "cn-beijing",
+            "accessKeyId": "AK", "accessKeySecret": "SK-secret", "apiVersion": "aliyunrpc"}),
+        );
+        let direct = c.direct.expect("direct mode");
+        assert_eq!(direct.endpoint, "https://ccc.cn-beijing.aliyuncs.com");
+        assert!(!format!("{direct:?}").contains("SK-secret"));
     }
 
     #[test]

@@ -50,6 +50,14 @@ impl WorkbenchCore {
         let parsed = Config::from_json(&to_json(&config)).map_err(js_error)?;
         let root = mount_point(&dom)?;
         host.publish_status(-1);
+        if parsed.direct.is_some() {
+            web_sys::console::warn_1(
+                &"WorkbenchSdk: AK/SK direct mode — the AccessKeySecret is in this page, readable by anyone who \
+                  opens it. Use it only to try the workbench out, never in production: run a backend that signs \
+                  the requests instead (README, \"Connecting to Alibaba Cloud\")."
+                    .into(),
+            );
+        }
         let mut api = Api::new(&parsed);
         if let Some(f) = host.get("apiAxiosFunc") {
             api = api.with_host_transport(f.clone());

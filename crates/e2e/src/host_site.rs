@@ -51,6 +51,7 @@ impl HostSite {
             .route("/crm.html", get(page))
             .route("/other-tab.html", get(|| async { Html(OTHER_TAB) }))
             .route("/aliyun/ccc/api", any(forward))
+            .route("/openapi/", any(openapi))
             .with_state(site);
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -97,11 +98,32 @@ async fn forward(
         site.workbench,
         query.unwrap_or_default()
     );
-    let mut request = site
+    let request = site
         .http
         .request(method, url)
-        .header("X-CCC-User", &site.agent)
-        .body(body);
+        .header("X-CCC-User", &site.agent);
+    pass_on(request, &headers, body).await
+}
+
+/// The OpenAPI endpoint as seen from the CRM's origin (AK/SK direct mode in tests): passed on byte for byte,
+/// so the emulator verifies the browser's own signature.
+async fn openapi(
+    State(site): State<Site>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let url = format!("{}/openapi/?{}", site.workbench, query.unwrap_or_default());
+    pass_on(site.http.request(method, url), &headers, body).await
+}
+
+async fn pass_on(
+    mut request: reqwest::RequestBuilder,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Response {
+    request = request.body(body);
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         request = request.header(header::CONTENT_TYPE, ct.as_bytes());
     }
