@@ -28,8 +28,11 @@ pub(crate) async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let rid = request_id();
-    let result = answer(&app, &method, &query, &headers, &body);
+    envelope_response(request_id(), answer(&app, &method, &query, &headers, &body))
+}
+
+/// The CCC envelope of `result`, with the HTTP status it names.
+pub(crate) fn envelope_response(rid: String, result: Result<Value, ApiError>) -> Response {
     let (status, envelope) = match result {
         Ok(data) => (StatusCode::OK, Envelope::ok(rid, data)),
         Err(err) => {
@@ -49,6 +52,32 @@ fn answer(
     body: &[u8],
 ) -> Result<Value, ApiError> {
     let name = query.get("action").map(String::as_str).unwrap_or("").trim();
+    let action = resolve_action(name)?;
+    let params = request_params(method, query, headers, body)?;
+    let caller = CallerInfo {
+        user: identity::caller(headers),
+        push_origin: push_origin(headers),
+    };
+    run_action(app, action, params, &caller)
+}
+
+/// Runs emulated `action` with `params` (any key case).
+pub(crate) fn run_action(
+    app: &AppState,
+    action: Action,
+    params: Value,
+    caller: &CallerInfo,
+) -> Result<Value, ApiError> {
+    dispatch(
+        &app.hub,
+        action,
+        keys::to_pascal(keep_variables(params)),
+        caller,
+    )
+}
+
+/// The emulated action called `name` (`CoachCall` is `Coach`), or the envelope error for it.
+pub(crate) fn resolve_action(name: &str) -> Result<Action, ApiError> {
     if name.is_empty() {
         return Err(invalid_request(
             "The query parameter action is required (the CCC action name, e.g. action=GetLoginDetails).",
@@ -62,23 +91,13 @@ fn answer(
     if !is_emulated(action) {
         return Err(not_supported(action));
     }
-    let params = request_params(method, query, headers, body)?;
-    let caller = CallerInfo {
-        user: identity::caller(headers),
-        push_origin: push_origin(headers),
-    };
-    dispatch(
-        &app.hub,
-        action,
-        keys::to_pascal(keep_variables(params)),
-        &caller,
-    )
+    Ok(action)
 }
 
 /// IVR flow variables (`ContactFlowVariables`, `SurveyTemplateVariables`, …) are the host's data, case and all:
 /// an object or array given for one is turned into the JSON string the API defines before the keys are
 /// normalised, so its own keys are not re-cased.
-fn keep_variables(mut params: Value) -> Value {
+pub(crate) fn keep_variables(mut params: Value) -> Value {
     if let Value::Object(map) = &mut params {
         for (key, value) in map.iter_mut() {
             if key.ends_with("Variables") && (value.is_object() || value.is_array()) {
@@ -90,7 +109,7 @@ fn keep_variables(mut params: Value) -> Value {
 }
 
 /// Finds and parses the `request` JSON.
-fn request_params(
+pub(crate) fn request_params(
     method: &Method,
     query: &HashMap<String, String>,
     headers: &HeaderMap,
@@ -134,7 +153,7 @@ fn request_params(
 /// `ws://<host>` (or `wss://` behind a TLS proxy that says so), where host is what the browser addressed:
 /// `X-Forwarded-Host` when a proxy in front says so (`trunk serve` does), else `Host`. The push socket then
 /// goes through the same proxy as the API.
-fn push_origin(headers: &HeaderMap) -> String {
+pub(crate) fn push_origin(headers: &HeaderMap) -> String {
     let header_value = |name| {
         headers
             .get(name)

@@ -5,14 +5,55 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::{ConfigError, EmulatorConfig, ServerOptions};
+use crate::{ConfigError, EmulatorConfig, ServerOptions, UpstreamConfig};
+
+const UPSTREAM_HELP: &str = "\
+UPSTREAM MODE (the real Alibaba Cloud CCC OpenAPI instead of the emulator):
+  On when --upstream-config is given or CCC_ACCESS_KEY_ID / CCC_ACCESS_KEY_SECRET is set. Secrets are read
+  only from the environment or that file, never from the command line (other users can see arguments).
+  /data/api.json (and /aliyun/ccc/api) then forward the workbench's own actions, signed, to the endpoint;
+  UserId and InstanceId are bound to the authenticated agent and the configured instance (fields naming other
+  agents, e.g. MonitoredUserId of a supervisor's MonitorCall, pass unchanged: the call center checks the
+  bound agent's privileges); any other action is refused (403 Forbidden.Action), an unauthenticated request
+  gets 401. A state-changing request (any POST, or a GET of an action other than Get*/List*/PollUserStatus)
+  must come from this server's own origin or an allowed origin (Origin, else Referer; 403 Forbidden.Origin);
+  with neither header it is accepted only with an Authorization: Bearer token or the trusted proxy's header.
+  Allowed origins also get CORS with credentials (for hosts using ajaxOrigin + withCredentials).
+  /emulator/* and /openapi/ are off.
+
+  Environment variable    TOML key (file)            Meaning
+  CCC_ACCESS_KEY_ID       access_key_id              AccessKeyId (required)
+  CCC_ACCESS_KEY_SECRET   access_key_secret          AccessKeySecret (required)
+  CCC_REGION              region                     region id (default cn-shanghai)
+  CCC_ENDPOINT            endpoint                   host or URL (default ccc.<region>.aliyuncs.com, https;
+                                                     http:// is accepted for loopback addresses only)
+  CCC_INSTANCE_ID         instance_id                the CCC instance (required)
+  CCC_SIGNATURE           signature                  v3 (ACS3-HMAC-SHA256, default) or v1 (HMAC-SHA1)
+  CCC_TIMEOUT_MS          timeout_ms                 upstream timeout in ms (default 10000) -> 504 Gateway.Timeout
+  CCC_IDENTITY            identity.mode              trusted-header or jwt (required): who the agent is
+  CCC_IDENTITY_HEADER     identity.header            trusted-header: header with the UserId (default X-Forwarded-User)
+  CCC_TRUSTED_PROXIES     identity.trusted_proxies   trusted-header: IPs/CIDRs of the reverse proxy (comma-separated)
+  CCC_JWT_SECRET          identity.jwt_secret        jwt: HS256 key, >= 32 bytes; token sub = UserId, exp required
+  CCC_JWT_COOKIE          identity.jwt_cookie        jwt: cookie holding the token (default ccc_token); or
+                                                     Authorization: Bearer <token>
+  CCC_ALLOWED_ORIGINS     allowed_origins            other origins (https://crm.example.com) allowed to send
+                                                     state-changing requests and CORS with credentials
+                                                     (comma-separated); the server's own origin always is
+  CCC_MAX_BODY_BYTES      max_body_bytes             largest request body/query (default 1048576) -> 413
+  CCC_RATE_LIMIT_PER_MINUTE rate_limit_per_minute    requests per agent per minute (default 600; bursts up to
+                                                     that many) -> 429 Throttling.User
+  A variable that is set overrides the file's key.
+
+EMULATOR OPENAPI FACE (emulator mode): /openapi/ accepts V3- or V1-signed OpenAPI requests with the demo
+  AccessKey emulator-demo-key-id / emulator-demo-key-secret (emulator-only test credentials; change them
+  with [openapi] in --emulator-config).";
 
 /// Serves the built workbench and emulates the Alibaba Cloud Call Center (CCC) backend it talks to.
 ///
 /// Open http://127.0.0.1:8080/ after `make run`. The SDK's requests go to /data/api.json; the emulator's
 /// control API (place inbound calls, hang up as the customer, script dialled numbers) is under /emulator/v1.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "workbench-server", version, about, long_about)]
+#[command(name = "workbench-server", version, about, long_about, after_long_help = UPSTREAM_HELP)]
 pub struct Cli {
     /// Address to bind. Defaults to loopback only; use 0.0.0.0 to expose the server on the network.
     #[arg(long, default_value = "127.0.0.1")]
@@ -30,6 +71,11 @@ pub struct Cli {
     /// See crates/server/emulator.example.toml; keys left out keep their defaults.
     #[arg(long, value_name = "FILE.toml")]
     pub emulator_config: Option<PathBuf>,
+
+    /// TOML file with the upstream (real CCC OpenAPI) settings and secrets; it must be readable by its owner
+    /// only (chmod 600), or the server refuses to start. See UPSTREAM MODE below (`--help`) for the keys.
+    #[arg(long, value_name = "FILE.toml")]
+    pub upstream_config: Option<PathBuf>,
 }
 
 impl Cli {
@@ -42,6 +88,14 @@ impl Cli {
         Ok(ServerOptions {
             dist: self.dist.clone(),
             emulator,
+        })
+    }
+
+    /// The upstream configuration (from `--upstream-config` and the `CCC_*` environment variables), or `None`
+    /// for emulator mode.
+    pub fn upstream(&self) -> Result<Option<UpstreamConfig>, ConfigError> {
+        UpstreamConfig::load(self.upstream_config.as_deref(), |name| {
+            std::env::var(name).ok()
         })
     }
 }
@@ -68,5 +122,28 @@ mod tests {
         ]);
         assert_eq!((cli.port, cli.dist.to_str()), (0, Some("x")));
         assert!(Cli::try_parse_from(["workbench-server", "--emulator-config"]).is_err());
+    }
+
+    #[test]
+    fn secrets_are_never_flags() {
+        for flag in [
+            "--access-key-secret",
+            "--access-key-id",
+            "--jwt-secret",
+            "--ccc-access-key-secret",
+        ] {
+            assert!(
+                Cli::try_parse_from(["workbench-server", flag, "x"]).is_err(),
+                "{flag}"
+            );
+        }
+        let cli = Cli::parse_from(["workbench-server", "--upstream-config", "/etc/ccc.toml"]);
+        assert_eq!(cli.upstream_config, Some(PathBuf::from("/etc/ccc.toml")));
+        let help = Cli::command().render_long_help().to_string();
+        for var in crate::upstream::config::ENV_VARS {
+            assert!(help.contains(var), "--help does not explain {var}");
+        }
+        assert!(help.contains("--upstream-config") && help.contains("chmod 600"));
+        assert!(help.contains("emulator-demo-key-id") && help.contains("/openapi/"));
     }
 }

@@ -27,6 +27,9 @@ pub enum ConfigError {
     /// The data is inconsistent (unknown members, repeated ids, …).
     #[error("invalid emulator config: {0}")]
     Invalid(String),
+    /// The upstream (real CCC) configuration is incomplete or unsafe.
+    #[error("upstream config: {0}")]
+    Upstream(String),
 }
 
 /// The server could not start or stopped with an error.

@@ -13,8 +13,13 @@
 //! - `emulator`: the call center's state and rules (sync, no I/O); `hub`: the shared, locked emulator plus push
 //!   channels and timers.
 //! - `push`: the agent-state WebSocket; `control`: `/emulator/v1/*`; `static_files`: the dist directory.
+//! - `openapi_face`: `/openapi/`, the emulator behind real OpenAPI signatures (V3/V1, verified by `ccc-sign`).
+//! - [`upstream`]: upstream mode — `/data/api.json` forwarded, signed and locked down, to the real CCC
+//!   OpenAPI (configuration from `CCC_*` variables or `--upstream-config`). In that mode the emulator's own
+//!   routes (`/emulator/…`, `/openapi/`) are not mounted.
 //!
-//! Tests start it in-process: `serve_until(TcpListener::bind("127.0.0.1:0"), options, shutdown)`.
+//! Tests start it in-process: `serve_until(TcpListener::bind("127.0.0.1:0"), options, shutdown)`, or
+//! `serve_with(…, Some(upstream), …)` for upstream mode.
 
 mod actions;
 mod api;
@@ -25,10 +30,13 @@ mod error;
 mod hub;
 mod identity;
 mod ids;
+mod openapi_face;
 mod push;
 mod static_files;
+pub mod upstream;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -38,11 +46,13 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 pub use emulator::data::{
-    AgentConfig, Answer, EmulatorConfig, NumberBehaviour, OutboundNumberConfig, SkillGroupConfig,
-    Timers,
+    AgentConfig, Answer, EmulatorConfig, NumberBehaviour, OpenApiCredentials, OutboundNumberConfig,
+    SkillGroupConfig, Timers, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET,
 };
 pub use error::{ConfigError, ServeError};
 pub use identity::{USER_COOKIE, USER_HEADER};
+pub use openapi_face::OPENAPI_PATH;
+pub use upstream::UpstreamConfig;
 
 /// What the server needs to run.
 #[derive(Debug, Clone)]
@@ -67,6 +77,8 @@ impl Default for ServerOptions {
 pub struct AppState {
     hub: hub::Hub,
     dist: Arc<PathBuf>,
+    nonces: Arc<openapi_face::NonceCache>,
+    upstream: Option<Arc<upstream::Upstream>>,
 }
 
 impl AppState {
@@ -76,7 +88,19 @@ impl AppState {
         Ok(AppState {
             hub: hub::Hub::new(options.emulator),
             dist: Arc::new(options.dist),
+            nonces: Arc::default(),
+            upstream: None,
         })
+    }
+
+    /// The same, forwarding the API to `upstream` (the real CCC OpenAPI) instead of the emulator.
+    pub fn with_upstream(
+        options: ServerOptions,
+        upstream: UpstreamConfig,
+    ) -> Result<Self, ConfigError> {
+        let mut state = AppState::new(options)?;
+        state.upstream = Some(upstream::Upstream::new(upstream)?);
+        Ok(state)
     }
 }
 
@@ -87,15 +111,32 @@ pub const API_PATH: &str = "/data/api.json";
 pub const DEMO_HOST_API_PATH: &str = "/aliyun/ccc/api";
 
 /// All routes: the API (at [`API_PATH`] and [`DEMO_HOST_API_PATH`]), the push WebSocket, `/emulator/v1/*`,
-/// and the dist directory as fallback.
+/// the OpenAPI face ([`OPENAPI_PATH`]) and the dist directory as fallback. In upstream mode: the API (both
+/// paths, forwarded) and the dist directory only.
+///
+/// Upstream mode's trusted-header identity needs the peer address: serve with
+/// `into_make_service_with_connect_info::<SocketAddr>()` (as [`serve_with`] does).
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route(API_PATH, any(api::handle))
-        .route(DEMO_HOST_API_PATH, any(api::handle))
-        .route("/emulator/ws/agent-events", get(push::handle))
-        .merge(control::routes())
+    // Spans name the path only: a query may carry a V1 signature (the OpenAPI face) and is never logged.
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+        tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+    });
+    let routes = if state.upstream.is_some() {
+        Router::new()
+            .route(API_PATH, any(upstream::handle))
+            .route(DEMO_HOST_API_PATH, any(upstream::handle))
+    } else {
+        Router::new()
+            .route(API_PATH, any(api::handle))
+            .route(DEMO_HOST_API_PATH, any(api::handle))
+            .route(OPENAPI_PATH, any(openapi_face::handle))
+            .route("/openapi", any(openapi_face::handle))
+            .route("/emulator/ws/agent-events", get(push::handle))
+            .merge(control::routes())
+    };
+    routes
         .fallback(static_files::handle)
-        .layer(TraceLayer::new_for_http())
+        .layer(trace)
         .with_state(state)
 }
 
@@ -105,7 +146,21 @@ pub async fn serve_until(
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let app = router(AppState::new(options)?);
+    serve_with(listener, options, None, shutdown).await
+}
+
+/// Serves on `listener` until `shutdown` completes; with `upstream`, in upstream mode.
+pub async fn serve_with(
+    listener: TcpListener,
+    options: ServerOptions,
+    upstream: Option<UpstreamConfig>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let state = match upstream {
+        Some(up) => AppState::with_upstream(options, up)?,
+        None => AppState::new(options)?,
+    };
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;

@@ -25,6 +25,7 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
     let options = cli.options()?;
+    let upstream = cli.upstream()?;
     let listener = tokio::net::TcpListener::bind((cli.host, cli.port)).await?;
     let addr = listener.local_addr()?;
     let shown = if addr.ip().is_unspecified() {
@@ -33,10 +34,21 @@ async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
         addr.ip().to_string()
     };
     println!("workbench listening on http://{shown}:{}", addr.port());
-    tracing::info!(dist = %options.dist.display(), instance = %options.emulator.instance_id, "serving");
+    match &upstream {
+        Some(up) => tracing::info!(
+            dist = %options.dist.display(),
+            endpoint = %up.endpoint,
+            instance = %up.instance_id,
+            signature = ?up.signature,
+            "serving in upstream mode"
+        ),
+        None => {
+            tracing::info!(dist = %options.dist.display(), instance = %options.emulator.instance_id, "serving")
+        }
+    }
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
     };
-    workbench_server::serve_until(listener, options, shutdown).await
+    workbench_server::serve_with(listener, options, upstream, shutdown).await
 }

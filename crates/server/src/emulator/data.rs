@@ -38,6 +38,42 @@ pub struct EmulatorConfig {
     /// The satisfaction-survey IVR flow LaunchSurvey uses when the request names none (empty: none configured,
     /// such a request is `Parameter.Blank` `ContactFlowId`).
     pub survey_contact_flow_id: String,
+    /// The AccessKey pair the OpenAPI face (`/openapi/`) accepts.
+    pub openapi: OpenApiCredentials,
+}
+
+/// The emulator-only AccessKey pair of the OpenAPI face. Test credentials, published in the README: never a
+/// real key. `Debug` hides the secret all the same.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenApiCredentials {
+    /// AccessKeyId.
+    pub access_key_id: String,
+    /// AccessKeySecret.
+    pub access_key_secret: String,
+}
+
+/// The demo AccessKeyId of the OpenAPI face.
+pub const DEMO_ACCESS_KEY_ID: &str = "emulator-demo-key-id";
+/// The demo AccessKeySecret of the OpenAPI face (emulator only).
+pub const DEMO_ACCESS_KEY_SECRET: &str = "emulator-demo-key-secret";
+
+impl Default for OpenApiCredentials {
+    fn default() -> Self {
+        OpenApiCredentials {
+            access_key_id: DEMO_ACCESS_KEY_ID.into(),
+            access_key_secret: DEMO_ACCESS_KEY_SECRET.into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for OpenApiCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenApiCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"***")
+            .finish()
+    }
 }
 
 /// One agent.
@@ -206,6 +242,7 @@ impl Default for EmulatorConfig {
             numbers: BTreeMap::new(),
             timers: Timers::default(),
             survey_contact_flow_id: "survey-flow@ccc-demo".into(),
+            openapi: OpenApiCredentials::default(),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
-use workbench_server::{EmulatorConfig, ServerOptions};
+use workbench_server::{EmulatorConfig, ServerOptions, UpstreamConfig};
 
 pub const A1: &str = "agent1@ccc-demo";
 pub const A2: &str = "agent2@ccc-demo";
@@ -42,6 +42,30 @@ pub async fn start_with(emulator: EmulatorConfig, dist: PathBuf) -> Server {
     let options = ServerOptions { dist, emulator };
     tokio::spawn(async move {
         workbench_server::serve_until(listener, options, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    Server {
+        addr,
+        base: format!("http://{addr}"),
+        http: reqwest::Client::new(),
+        _stop: stop,
+    }
+}
+
+/// Starts a server in upstream mode, forwarding to `upstream`.
+pub async fn start_proxy(upstream: UpstreamConfig) -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let options = ServerOptions {
+        dist: PathBuf::from("/nonexistent/dist"),
+        emulator: EmulatorConfig::default(),
+    };
+    tokio::spawn(async move {
+        workbench_server::serve_with(listener, options, Some(upstream), async {
             let _ = stopped.await;
         })
         .await
