@@ -82,26 +82,23 @@ impl Workbench {
     /// `transferStatisfic(contactFlowId?)` (sic): the satisfaction survey (or another IVR flow); the agent's
     /// leg is released.
     pub fn transfer_statisfic(&self, contact_flow_id: Option<String>) {
-        if !self.allowed("transferStatisfic") {
-            return;
-        }
-        let Some(job) = self.job_request(None, None) else {
-            return;
-        };
-        let request = LaunchSurveyRequest {
-            instance_id: job.instance_id,
-            user_id: job.user_id,
-            device_id: job.device_id,
-            job_id: job.job_id,
-            contact_flow_id: contact_flow_id.filter(|c| !c.trim().is_empty()),
-            ..LaunchSurveyRequest::default()
-        };
-        self.command("transferStatisfic", Action::LaunchSurvey, request, None);
+        let flow = contact_flow_id.filter(|c| !c.trim().is_empty());
+        self.launch_survey("transferStatisfic", flow, None);
     }
 
     /// `launchShortMessageAppraise()` (after-call work) and `launchShortMessageMissedCall()` (while dialling):
     /// the satisfaction or missed-call text message, LaunchSurvey over `SMS` for the current or last call.
     pub fn launch_short_message(&self, method: &str) {
+        self.launch_survey(method, None, Some("SMS".into()));
+    }
+
+    /// LaunchSurvey for `method` on the current (or last) call.
+    fn launch_survey(
+        &self,
+        method: &str,
+        contact_flow_id: Option<String>,
+        channel: Option<String>,
+    ) {
         if !self.allowed(method) {
             return;
         }
@@ -113,7 +110,8 @@ impl Workbench {
             user_id: job.user_id,
             device_id: job.device_id,
             job_id: job.job_id,
-            survey_channel: Some("SMS".into()),
+            contact_flow_id,
+            survey_channel: channel,
             ..LaunchSurveyRequest::default()
         };
         self.command(method, Action::LaunchSurvey, request, None);
