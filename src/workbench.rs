@@ -460,7 +460,7 @@ impl Workbench {
     pub(crate) fn report_api(&self, action: Action, failure: ApiFailure) {
         let report = match failure {
             ApiFailure::Network(msg) => ErrorReport::sdk(9007, format!("{action}: {msg}")),
-            ApiFailure::Api(e) => match sdk_code_of(action) {
+            ApiFailure::Api(e) => match sdk_code_of(action, &e.code) {
                 // The IVR hand-offs have codes of their own in the contract (5004, 5006).
                 Some(code) => ErrorReport {
                     code: json!(code),
@@ -542,9 +542,11 @@ impl Default for Volumes {
     }
 }
 
-/// The SDK error code the contract gives a failed `action`, where it gives one.
-fn sdk_code_of(action: Action) -> Option<u32> {
+/// The SDK error code the contract gives a failed `action` (backend code `code`), where it gives one.
+fn sdk_code_of(action: Action, code: &str) -> Option<u32> {
     match action {
+        // The callee (an agent) is in a call already.
+        Action::MakeCall if code.contains("Busy") => Some(8003),
         Action::SignOutGroup => Some(9006),
         Action::LaunchSurvey => Some(5004),
         Action::LaunchAuthentication => Some(5006),

@@ -177,3 +177,38 @@ async fn an_internal_call_from_the_agent_list_and_the_call_record_afterwards() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calling_a_colleague_who_is_not_free_reports_8003() {
+    run(
+        EmulatorConfig::default(),
+        |Session { browser, server }| async move {
+            server.sign_in("agent2@ccc-demo").await;
+            server
+                .api(
+                    "agent2@ccc-demo",
+                    "TakeBreak",
+                    serde_json::json!({"Code": "Meal"}),
+                )
+                .await;
+            let crm = workbench_e2e::HostSite::start(&server.base, "agent1@ccc-demo").await;
+            browser
+                .goto(&format!("{}/crm.html", crm.base))
+                .await
+                .unwrap();
+            wait_status(&browser, 3).await;
+            browser
+                .execute("window.workbench.agentToAgent('8002')", vec![])
+                .await
+                .unwrap();
+            let error = workbench_e2e::wait_error(&browser, 8003).await;
+            assert_eq!(error["errorMsgTip"], "已在通话中");
+            assert!(
+                error["requestId"].as_str().is_some_and(|r| !r.is_empty()),
+                "{error}"
+            );
+            wait_status(&browser, 3).await;
+        },
+    )
+    .await;
+}
