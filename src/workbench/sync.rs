@@ -156,13 +156,13 @@ impl Workbench {
                     return;
                 };
                 let Some(wb) = me.upgrade() else { return };
-                match serde_json::from_value::<PushMessage>(keys::to_pascal(value)) {
-                    Ok(PushMessage::UserStatus(data)) => wb.dispatch(Event::Snapshot {
+                match PushMessage::from_json(keys::to_pascal(value)) {
+                    Some(PushMessage::UserStatus(data)) => wb.dispatch(Event::Snapshot {
                         source: Source::Push,
                         data: *data,
                     }),
-                    Ok(PushMessage::Kicked { device_id }) => wb.kicked(device_id),
-                    Err(_) => {}
+                    Some(PushMessage::Kicked { device_id }) => wb.kicked(device_id),
+                    None => {}
                 }
             })
         };

@@ -21,10 +21,44 @@ pub enum PushMessage {
     },
 }
 
+impl PushMessage {
+    /// Reads a message by its `Type`, deserialising only the variant's body. Same result as the derived
+    /// `Deserialize`, without serde's buffering of internally tagged enums (which costs the browser's wasm
+    /// ~10 KB); unknown types and malformed bodies are `None`.
+    pub fn from_json(mut value: serde_json::Value) -> Option<PushMessage> {
+        let kind = value.as_object_mut()?.remove("Type")?;
+        match kind.as_str()? {
+            "UserStatus" => serde_json::from_value(value)
+                .ok()
+                .map(|d| PushMessage::UserStatus(Box::new(d))),
+            "Kicked" => {
+                let device_id = value.get("DeviceId")?.as_str()?.to_owned();
+                Some(PushMessage::Kicked { device_id })
+            }
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn from_json_agrees_with_the_derived_deserialize() {
+        let messages = [
+            json!({"Type": "UserStatus", "UserContext": {"UserId": "a@x", "UserState": "READY"}, "ContextId": 7}),
+            json!({"Type": "Kicked", "DeviceId": "desk-1"}),
+        ];
+        for m in messages {
+            let derived: PushMessage = serde_json::from_value(m.clone()).unwrap();
+            assert_eq!(PushMessage::from_json(m), Some(derived));
+        }
+        assert_eq!(PushMessage::from_json(json!({"Type": "Mystery"})), None);
+        assert_eq!(PushMessage::from_json(json!({"Type": "Kicked"})), None);
+        assert_eq!(PushMessage::from_json(json!(["UserStatus"])), None);
+    }
 
     #[test]
     fn push_is_a_tagged_poll_snapshot() {
