@@ -17,13 +17,16 @@
 //! ```
 //!
 //! # Layers (bottom up)
-//! 1. **Grammar** (this release): [`Message`] parsing and printing (RFC 3261 §7, §20, §25), typed
-//!    [`Header`]s, [`Uri`], and [`digest`] authentication. Parsing never panics; malformed input is a
-//!    [`ParseError`] with a byte offset.
-//! 2. **Transactions** (next): `transaction/` — the RFC 3261 §17 client and server state machines for a
-//!    reliable transport (timers A/E/G are not needed, B/F/H/J/K are zero or 64·T1), fed with messages
-//!    and timer expiries, returning messages to send and timers to arm.
-//! 3. **Dialogs and the UA** (after): `dialog/` (§12: route set, tags, CSeq, target refresh),
+//! 1. **Grammar**: [`Message`] parsing and printing (RFC 3261 §7, §20, §25), typed [`Header`]s, [`Uri`],
+//!    and [`digest`] authentication. Parsing never panics; malformed input is a [`ParseError`] with a
+//!    byte offset.
+//! 2. **Transactions** (this release): [`transaction`] — the RFC 3261 §17 client and server state
+//!    machines for a reliable transport (timers A/E/G do not exist, B/F/H are 64·T1, D/I/J/K are zero),
+//!    fed [`Event`]s (a received message, a response from the TU, a timer expiry, a transport error)
+//!    and answering [`Action`]s (send, arm a timer, deliver to the TU, terminated with a reason); the
+//!    §17.1.3 / §17.2.3 matching rules as pure functions; [`builders`] for responses, the ACK of a
+//!    non-2xx and CANCEL.
+//! 3. **Dialogs and the UA** (next): `dialog/` (§12: route set, tags, CSeq, target refresh),
 //!    `register/` (refresh, un-REGISTER), `invite/` (UAC/UAS, CANCEL, BYE, re-INVITE, INFO DTMF), all
 //!    emitting events the panel folds into its state.
 //!
@@ -36,15 +39,26 @@
 //!   and the value types ([`Via`], [`NameAddr`], [`CSeq`], [`Auth`], [`MediaType`], …).
 //! - [`message`]: [`Message`] = [`Request`] | [`Response`]; framing of one WebSocket frame.
 //! - [`digest`]: Digest answers (MD5, MD5-sess, SHA-256, SHA-256-sess; qop auth / auth-int / none).
+//! - [`transaction`]: [`ClientTransaction`] (INVITE: Calling → Proceeding → Completed → Terminated, the
+//!   ACK for a non-2xx built and sent inside; non-INVITE: Trying → Proceeding → Completed → Terminated),
+//!   [`ServerTransaction`] (INVITE: Proceeding → Completed → Confirmed → Terminated, a 2xx ends it and
+//!   its ACK goes to the TU; non-INVITE: Trying → Proceeding → Completed → Terminated), [`Timer`],
+//!   [`TransactionKey`] and the matching functions. No clock, no randomness: the caller arms the timers
+//!   and passes the branch (`z9hG4bK…`) in; T1 is configurable (500 ms by default).
+//! - [`builders`]: a response to a request (§8.2.6.2), the ACK for a non-2xx (§17.1.1.3), a CANCEL
+//!   (§9.1).
 //!
 //! # Invariants
 //! - For every input, [`Message::parse`] returns `Ok` or `Err`; it does not panic.
 //! - If `Message::parse(b)` gives `m`, then `Message::parse(&m.to_bytes())` gives a message equal to `m`
 //!   (checked by `tests/mutations.rs` on thousands of mutated messages and by the `fuzz/` target).
 //! - Printing is canonical, and canonical input prints byte for byte as it came in (golden tests).
+//! - A transaction never sends, arms or delivers anything after it reported [`Action::Terminated`]; an
+//!   event that means nothing in its state (a stale timer, a stranger's message) yields no action.
 
 #![warn(missing_docs)]
 
+pub mod builders;
 pub mod digest;
 pub mod error;
 pub mod header;
@@ -53,6 +67,7 @@ pub mod method;
 pub mod params;
 mod scan;
 pub mod status;
+pub mod transaction;
 pub mod uri;
 
 pub use error::{ErrorKind, ParseError, Result};
@@ -65,4 +80,8 @@ pub use method::Method;
 pub use params::{Param, Params};
 pub use scan::{quote, unquote};
 pub use status::StatusCode;
+pub use transaction::{
+    Action, ClientState, ClientTransaction, Event, ServerState, ServerTransaction, Termination,
+    Timer, TransactionKey,
+};
 pub use uri::{Scheme, SipUri, Uri};

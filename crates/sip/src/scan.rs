@@ -56,7 +56,7 @@ pub(crate) fn check_escaped(
     Ok(())
 }
 
-/// Removes the quotes and backslash escapes of a valid quoted string (as returned by [`Cursor::quoted`]).
+/// Removes the quotes and backslash escapes of a valid quoted string (as returned by `Cursor::quoted`).
 pub fn unquote(raw: &str) -> String {
     let inner = raw
         .strip_prefix('"')
