@@ -26,8 +26,12 @@
 //!    and answering [`Action`]s (send, arm a timer, deliver to the TU, terminated with a reason); the
 //!    §17.1.3 / §17.2.3 matching rules as pure functions; [`builders`] for responses, the ACK of a
 //!    non-2xx and CANCEL.
-//! 3. **Dialogs and the UA** (next): `dialog/` (§12: route set, tags, CSeq, target refresh),
-//!    `register/` (refresh, un-REGISTER), `invite/` (UAC/UAS, CANCEL, BYE, re-INVITE, INFO DTMF), all
+//! 3. **Dialogs and registration** (this release): [`dialog`] (§12: early / confirmed / terminated,
+//!    tags, CSeq in both directions, remote target, route set — reversed for the UAC — and the
+//!    in-dialog requests and the ACK for a 2xx), [`register`] (a sans-I/O REGISTER machine: RFC 5626
+//!    Contact, digest answers with nonce counts, 423, refresh timer, un-REGISTER). Identifiers come from
+//!    an injected [`ids::IdGenerator`].
+//! 4. **Calls** (next): `invite/` (UAC/UAS, CANCEL, BYE, re-INVITE, INFO DTMF, OPTIONS keep-alive),
 //!    emitting events the panel folds into its state.
 //!
 //! # Layout
@@ -45,6 +49,14 @@
 //!   its ACK goes to the TU; non-INVITE: Trying → Proceeding → Completed → Terminated), [`Timer`],
 //!   [`TransactionKey`] and the matching functions. No clock, no randomness: the caller arms the timers
 //!   and passes the branch (`z9hG4bK…`) in; T1 is configurable (500 ms by default).
+//! - [`ids`]: [`ids::IdGenerator`] (branches, tags, Call-IDs, cnonces) and the counting [`ids::SeqIds`].
+//! - [`register`]: [`register::Registration`] fed [`register::RegEvent`]s (register, unregister, the
+//!   final response of its REGISTER transaction, transaction failure, refresh timer) answering
+//!   [`register::RegAction`]s (start a client transaction for this REGISTER, arm the refresh timer,
+//!   notify registered / unregistered / failed with the status).
+//! - [`dialog`]: [`dialog::Dialog`] built by [`dialog::Dialog::uac`] / [`dialog::Dialog::uas`],
+//!   [`dialog::Dialog::request`] (BYE, re-INVITE, INFO…), [`dialog::Dialog::ack`],
+//!   [`dialog::Dialog::receive`] (CSeq order, target refresh) and [`dialog::Dialog::on_response`].
 //! - [`builders`]: a response to a request (§8.2.6.2), the ACK for a non-2xx (§17.1.1.3), a CANCEL
 //!   (§9.1).
 //!
@@ -55,16 +67,22 @@
 //! - Printing is canonical, and canonical input prints byte for byte as it came in (golden tests).
 //! - A transaction never sends, arms or delivers anything after it reported [`Action::Terminated`]; an
 //!   event that means nothing in its state (a stale timer, a stranger's message) yields no action.
+//! - The same holds for a [`register::Registration`]: a response to anything but the REGISTER in
+//!   flight, or a refresh timer of an older generation, yields no action; a second challenge for the
+//!   nonce just answered is a failure, never a loop.
 
 #![warn(missing_docs)]
 
 pub mod builders;
+pub mod dialog;
 pub mod digest;
 pub mod error;
 pub mod header;
+pub mod ids;
 pub mod message;
 pub mod method;
 pub mod params;
+pub mod register;
 mod scan;
 pub mod status;
 pub mod transaction;
