@@ -316,6 +316,8 @@ fn skill_groups(emu: &Emulator, req: &ListSkillGroupsRequest) -> Vec<SkillGroup>
 
 /// Every agent may call, transfer and read its own records; supervisors (skill-group scope) and admins
 /// (instance scope) may also see agent states and monitor, barge in, intercept and coach.
+///
+/// The privilege names are the emulator's own: CCC does not publish them.
 fn privileges(emu: &Emulator, user: &str) -> Result<Vec<Privilege>, ApiError> {
     let a = emu.agent(user)?;
     let instance = &emu.config().instance_id;

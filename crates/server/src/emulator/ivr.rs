@@ -194,6 +194,7 @@ impl Emulator {
         }
         self.check_ivr(user_id, job_id)?;
         if self.calls.get(job_id).is_some_and(|c| c.ivr.is_some()) {
+            // `IVR` is not a ChannelState of the spec: the emulator's own word for "in a flow already".
             return Err(ApiError::channel_state("IVR", &["ANSWERED"]));
         }
         let ivr = self.next_ivr(IvrKind::Authentication, flow, variables);

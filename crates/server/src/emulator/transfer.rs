@@ -38,6 +38,8 @@ pub(crate) enum Transferee {
 }
 
 /// 400 `InvalidOperation.NoAvailableAgent`: nobody in the skill group can take the call.
+///
+/// Not in the spec (it names no code for this case): the emulator's own choice.
 pub(crate) fn no_available_agent(group: &str) -> ApiError {
     ApiError {
         http_status: 400,
