@@ -31,8 +31,12 @@
 //!    in-dialog requests and the ACK for a 2xx), [`register`] (a sans-I/O REGISTER machine: RFC 5626
 //!    Contact, digest answers with nonce counts, 423, refresh timer, un-REGISTER). Identifiers come from
 //!    an injected [`ids::IdGenerator`].
-//! 4. **Calls** (next): `invite/` (UAC/UAS, CANCEL, BYE, re-INVITE, INFO DTMF, OPTIONS keep-alive),
-//!    emitting events the panel folds into its state.
+//! 4. **Calls** (this release): [`call`] — a sans-I/O INVITE machine above the transactions, joined
+//!    to a [`dialog::Dialog`]: callee (180 with our tag, 200 with the SDP answer, the ACK awaited for
+//!    64·T1 then BYE, 486 / 603, CANCEL → 200 + 487) and caller (INVITE with the offer, early dialog,
+//!    ACK for the 2xx, one Digest answer to 401 / 407, CANCEL while ringing), BYE both ways, INFO DTMF
+//!    (`application/dtmf-relay`) both ways, a received re-INVITE (hold) answered with the user's SDP,
+//!    OPTIONS answered 200 — emitting notices the panel folds into its state.
 //!
 //! # Layout
 //! - [`error`]: [`ParseError`] and its [`ErrorKind`]s.
@@ -57,6 +61,10 @@
 //! - [`dialog`]: [`dialog::Dialog`] built by [`dialog::Dialog::uac`] / [`dialog::Dialog::uas`],
 //!   [`dialog::Dialog::request`] (BYE, re-INVITE, INFO…), [`dialog::Dialog::ack`],
 //!   [`dialog::Dialog::receive`] (CSeq order, target refresh) and [`dialog::Dialog::on_response`].
+//! - [`call`]: [`call::Call`] built by [`call::Call::incoming`] / [`call::Call::outgoing`], fed
+//!   [`call::CallEvent`]s (requests and responses of the call, transaction failures, the ACK timer, the
+//!   user's answer / reject / hang-up / DTMF / re-INVITE answer) answering [`call::CallAction`]s (start
+//!   a client transaction, send the 2xx ACK, respond through a server transaction, arm a timer, notify).
 //! - [`builders`]: a response to a request (§8.2.6.2), the ACK for a non-2xx (§17.1.1.3), a CANCEL
 //!   (§9.1).
 //!
@@ -70,10 +78,14 @@
 //! - The same holds for a [`register::Registration`]: a response to anything but the REGISTER in
 //!   flight, or a refresh timer of an older generation, yields no action; a second challenge for the
 //!   nonce just answered is a failure, never a loop.
+//! - A [`call::Call`] that is terminated sends, arms and notifies nothing more (a stray request is
+//!   answered 481, an ACK ignored); it sends no BYE before the ACK of its 2xx (or its timeout) and no
+//!   CANCEL before a provisional response; it answers one challenge per call, never loops.
 
 #![warn(missing_docs)]
 
 pub mod builders;
+pub mod call;
 pub mod dialog;
 pub mod digest;
 pub mod error;
