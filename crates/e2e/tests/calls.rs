@@ -244,7 +244,7 @@ async fn a_busy_number_returns_the_agent_to_ready_and_a_refused_action_is_report
             server
                 .put(
                     "/emulator/v1/numbers/13700000000",
-                    json!({"answer": "busy", "delayMs": 300})
+                    json!({"answer": "busy", "delayMs": 2000})
                 )
                 .await,
             200
