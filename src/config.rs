@@ -524,3 +524,44 @@ mod tests {
         assert_eq!(zero.rules.after_call, AfterCall::Seconds(0));
     }
 }
+
+/// The loader (`js/workbench-sdk.js`) repeats two lists because it must check them before the wasm exists;
+/// these tests keep its copies equal to the contract's.
+#[cfg(test)]
+mod loader_lists {
+    use super::HOOKS;
+
+    fn js_array(name: &str) -> Vec<String> {
+        let js = include_str!("../js/workbench-sdk.js");
+        let start = js
+            .find(&format!("var {name} = ["))
+            .expect("the list in the loader");
+        let body = &js[start..];
+        let body = &body[body.find('[').unwrap() + 1..body.find(']').unwrap()];
+        body.split(',')
+            .map(|s| s.trim().trim_matches('\'').to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn the_loader_checks_every_hook_and_api_axios_func() {
+        let mut expected: Vec<String> = HOOKS.iter().map(|h| h.to_string()).collect();
+        expected.push("apiAxiosFunc".into());
+        assert_eq!(js_array("FUNCTION_OPTIONS"), expected);
+    }
+
+    #[test]
+    fn the_loader_carries_every_contract_method() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/contract.json");
+        let contract: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let methods: Vec<String> = contract["methods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(js_array("METHODS"), methods);
+    }
+}

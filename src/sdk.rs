@@ -586,19 +586,13 @@ impl JsHost {
 impl Host for JsHost {
     fn hook(&self, name: &str, arg: Option<Value>) {
         let Some(f) = self.get(name) else { return };
-        let result = match arg {
-            None => f.call0(&JsValue::UNDEFINED),
-            Some(v) => f.call1(&JsValue::UNDEFINED, &to_js(&v)),
-        };
-        if let Err(e) = result {
-            web_sys::console::error_2(&format!("WorkbenchSdk: the host's {name} threw").into(), &e);
-        }
+        call_host(f, name, arg.map(|v| to_js(&v)));
     }
 
     fn error(&self, report: &ErrorReport) {
         let payload = to_js(&report.to_json());
         match self.get("onErrorNotify") {
-            Some(_) => self.hook("onErrorNotify", Some(report.to_json())),
+            Some(f) => call_host(f, "onErrorNotify", Some(payload)),
             None => web_sys::console::warn_2(&"WorkbenchSdk error".into(), &payload),
         }
     }
@@ -641,9 +635,7 @@ impl Host for JsHost {
         let payload = to_js(&payload);
         let _ = Reflect::set(&payload, &"callback".into(), &callback);
         let Some(f) = self.get(name) else { return };
-        if let Err(e) = f.call1(&JsValue::UNDEFINED, &payload) {
-            web_sys::console::error_2(&format!("WorkbenchSdk: the host's {name} threw").into(), &e);
-        }
+        call_host(f, name, Some(payload));
     }
 
     fn publish_status(&self, code: i32) {
@@ -699,10 +691,19 @@ fn to_js(value: &Value) -> JsValue {
 fn done_of(callback: JsValue) -> Option<Done> {
     let f = callback.dyn_into::<Function>().ok()?;
     Some(Box::new(move |data: Value| {
-        if let Err(e) = f.call1(&JsValue::UNDEFINED, &to_js(&data)) {
-            web_sys::console::error_2(&"WorkbenchSdk: the host's callback threw".into(), &e);
-        }
+        call_host(&f, "callback", Some(to_js(&data)))
     }))
+}
+
+/// Calls a host function; what it throws is logged, never passed on (a host's bug must not break the panel).
+fn call_host(f: &Function, name: &str, arg: Option<JsValue>) {
+    let result = match arg {
+        None => f.call0(&JsValue::UNDEFINED),
+        Some(a) => f.call1(&JsValue::UNDEFINED, &a),
+    };
+    if let Err(e) = result {
+        web_sys::console::error_2(&format!("WorkbenchSdk: the host's {name} threw").into(), &e);
+    }
 }
 
 /// The callee a gate callback was given: a string, or `{callee}`.

@@ -13,12 +13,38 @@ use ccc_wire::records::{
 use ccc_wire::Action;
 use wasm_bindgen_futures::spawn_local;
 
-use super::Workbench;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::{Inner, Workbench};
 
 /// How many entries a view lists.
 const PAGE_SIZE: u32 = 50;
 
 impl Workbench {
+    /// Loads one page of `action` and hands its list to `store`, then re-renders. A failure is reported like
+    /// any API failure and keeps what was loaded before.
+    fn load<R, T>(
+        &self,
+        action: Action,
+        request: R,
+        store: impl FnOnce(&mut Inner, Vec<T>) + 'static,
+    ) where
+        R: Serialize + 'static,
+        T: DeserializeOwned + 'static,
+    {
+        let wb = self.rc();
+        spawn_local(async move {
+            if let Some(page) = wb.api::<Page<T>>(action, &request).await {
+                store(
+                    &mut wb.inner.borrow_mut(),
+                    page.map(|p| p.list).unwrap_or_default(),
+                );
+                wb.notify();
+            }
+        });
+    }
+
     /// Loads every agent's realtime state (ListRealtimeAgentStates).
     pub fn load_agents(&self) {
         let request = ListRealtimeAgentStatesRequest {
@@ -34,16 +60,13 @@ impl Workbench {
             call_type_list: None,
             outbound_scenario: None,
         };
-        let wb = self.rc();
-        spawn_local(async move {
-            let page = wb
-                .api::<Page<RealtimeAgentState>>(Action::ListRealtimeAgentStates, &request)
-                .await;
-            if let Some(page) = page {
-                wb.inner.borrow_mut().agents = Rc::new(page.map(|p| p.list).unwrap_or_default());
-                wb.notify();
-            }
-        });
+        self.load(
+            Action::ListRealtimeAgentStates,
+            request,
+            |inner, list: Vec<RealtimeAgentState>| {
+                inner.agents = Rc::new(list);
+            },
+        );
     }
 
     /// Loads the signed-in agent's recent calls (ListRecentCallDetailRecords).
@@ -64,16 +87,13 @@ impl Workbench {
             end_time: None,
             criteria: None,
         };
-        let wb = self.rc();
-        spawn_local(async move {
-            let page = wb
-                .api::<Page<CallDetailRecord>>(Action::ListRecentCallDetailRecords, &request)
-                .await;
-            if let Some(page) = page {
-                wb.inner.borrow_mut().records = Rc::new(page.map(|p| p.list).unwrap_or_default());
-                wb.notify();
-            }
-        });
+        self.load(
+            Action::ListRecentCallDetailRecords,
+            request,
+            |inner, list: Vec<CallDetailRecord>| {
+                inner.records = Rc::new(list);
+            },
+        );
     }
 
     /// Loads today's figures of the signed-in agent (ListHistoricalAgentReport).
@@ -95,17 +115,13 @@ impl Workbench {
             page_number: 1,
             page_size: 1,
         };
-        let wb = self.rc();
-        spawn_local(async move {
-            let page = wb
-                .api::<Page<AgentReport>>(Action::ListHistoricalAgentReport, &request)
-                .await;
-            if let Some(page) = page {
-                wb.inner.borrow_mut().report =
-                    page.and_then(|p| p.list.into_iter().next()).map(Rc::new);
-                wb.notify();
-            }
-        });
+        self.load(
+            Action::ListHistoricalAgentReport,
+            request,
+            |inner, list: Vec<AgentReport>| {
+                inner.report = list.into_iter().next().map(Rc::new);
+            },
+        );
     }
 
     /// 回拨 on a call record: a masked number (the console hides numbers, changelog 2.5.0) can only be

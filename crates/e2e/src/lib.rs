@@ -225,25 +225,12 @@ impl Driver {
             });
         let url = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::new();
-        let started = Instant::now();
-        loop {
-            let ready = http.get(format!("{url}/status")).send().await.ok();
-            if let Some(res) = ready {
-                if res
-                    .json::<Value>()
-                    .await
-                    .ok()
-                    .is_some_and(|v| v["value"]["ready"] == true)
-                {
-                    break;
-                }
-            }
-            assert!(
-                started.elapsed() < DEADLINE,
-                "chromedriver did not become ready"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        eventually("chromedriver to be ready", || async {
+            let res = http.get(format!("{url}/status")).send().await.ok()?;
+            let status = res.json::<Value>().await.ok()?;
+            (status["value"]["ready"] == true).then_some(())
+        })
+        .await;
         Driver { child, url }
     }
 }
@@ -316,6 +303,30 @@ fn unique() -> u128 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos()
+}
+
+/// Opens `/demo/host.html` as `agent` and waits until `register()` made it ready (3).
+pub async fn demo_signed_in(browser: &Client, server: &Server, agent: &str) {
+    let url = format!("{}/demo/host.html?agent={agent}", server.base);
+    browser.goto(&url).await.expect("open the demo host page");
+    wait_status(browser, 3).await;
+}
+
+/// Starts a CRM on its own origin (`extra`: see [`HostSite::start_with`]) whose backend signs in `agent`,
+/// opens its page and waits until the panel is ready (3). Keep the site alive while the test runs.
+pub async fn crm_signed_in(
+    browser: &Client,
+    server: &Server,
+    agent: &str,
+    extra: &str,
+) -> HostSite {
+    let crm = HostSite::start_with(&server.base, agent, extra).await;
+    browser
+        .goto(&format!("{}/crm.html", crm.base))
+        .await
+        .expect("open the CRM page");
+    wait_status(browser, 3).await;
+    crm
 }
 
 /// Waits until the panel shows status `code` (`.ccc-wb[data-status]`).

@@ -4,7 +4,7 @@
 use fantoccini::Locator;
 use serde_json::{json, Value};
 use workbench_e2e::{
-    click, eventually, hook_log, run, screenshot, wait_error, wait_status, Session,
+    click, demo_signed_in, eventually, hook_log, run, screenshot, wait_error, wait_status, Session,
 };
 use workbench_server::EmulatorConfig;
 
@@ -119,14 +119,7 @@ async fn inbound_call_pops_the_customer_is_answered_and_hung_up_in_the_embedded_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outbound_call_from_the_dialpad_dials_talks_and_hangs_up() {
     run(emulator(), |Session { browser, server }| async move {
-        browser
-            .goto(&format!(
-                "{}/demo/host.html?agent=agent2@ccc-demo",
-                server.base
-            ))
-            .await
-            .unwrap();
-        wait_status(&browser, 3).await;
+        demo_signed_in(&browser, &server, "agent2@ccc-demo").await;
 
         click(&browser, r#".ccc-nav-item[data-nav="呼出"]"#).await;
         for key in ["1", "3", "9", "0", "0", "0", "0"] {
@@ -249,14 +242,7 @@ async fn a_busy_number_returns_the_agent_to_ready_and_a_refused_action_is_report
                 .await,
             200
         );
-        browser
-            .goto(&format!(
-                "{}/demo/host.html?agent=agent1@ccc-demo",
-                server.base
-            ))
-            .await
-            .unwrap();
-        wait_status(&browser, 3).await;
+        demo_signed_in(&browser, &server, "agent1@ccc-demo").await;
 
         browser
             .execute("window.workbench.call('13700000000')", vec![])
@@ -300,14 +286,7 @@ async fn a_busy_number_returns_the_agent_to_ready_and_a_refused_action_is_report
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_automatic_caller_is_a_number_near_the_callee() {
     run(emulator(), |Session { browser, server }| async move {
-        browser
-            .goto(&format!(
-                "{}/demo/host.html?agent=agent1@ccc-demo",
-                server.base
-            ))
-            .await
-            .unwrap();
-        wait_status(&browser, 3).await;
+        demo_signed_in(&browser, &server, "agent1@ccc-demo").await;
         // 0571… is Hangzhou: PickOutboundNumbers chooses the agent's Hangzhou number.
         browser
             .execute("window.workbench.call('057188886666', 'auto')", vec![])

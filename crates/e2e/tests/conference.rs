@@ -3,7 +3,7 @@
 
 use fantoccini::Locator;
 use serde_json::{json, Value};
-use workbench_e2e::{click, eventually, hook_log, run, wait_status, HostSite, Session};
+use workbench_e2e::{click, crm_signed_in, eventually, hook_log, run, wait_status, Session};
 use workbench_server::EmulatorConfig;
 
 fn emulator() -> EmulatorConfig {
@@ -16,12 +16,7 @@ fn emulator() -> EmulatorConfig {
 async fn a_conference_from_the_conference_view_and_its_hang_up() {
     run(emulator(), |Session { browser, server }| async move {
         server.sign_in("agent2@ccc-demo").await;
-        let crm = HostSite::start(&server.base, "agent1@ccc-demo").await;
-        browser
-            .goto(&format!("{}/crm.html", crm.base))
-            .await
-            .unwrap();
-        wait_status(&browser, 3).await;
+        let _crm = crm_signed_in(&browser, &server, "agent1@ccc-demo", "").await;
 
         click(&browser, r#".ccc-nav-item[data-nav="会议"]"#).await;
         browser
@@ -71,9 +66,7 @@ async fn a_conference_from_the_conference_view_and_its_hang_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authentication_keeps_the_agent_in_the_call_and_the_survey_releases_it() {
     run(emulator(), |Session { browser, server }| async move {
-        let crm = HostSite::start(&server.base, "agent3@ccc-demo").await;
-        browser.goto(&format!("{}/crm.html", crm.base)).await.unwrap();
-        wait_status(&browser, 3).await;
+        let _crm = crm_signed_in(&browser, &server, "agent3@ccc-demo", "").await;
         let job = server.ring("13800000009").await;
         wait_status(&browser, 6).await;
         click(&browser, r#"button[data-action="answer"]"#).await;
@@ -127,12 +120,7 @@ async fn the_missed_call_text_message_ends_the_unanswered_dialling() {
                 .await,
             200
         );
-        let crm = HostSite::start(&server.base, "agent2@ccc-demo").await;
-        browser
-            .goto(&format!("{}/crm.html", crm.base))
-            .await
-            .unwrap();
-        wait_status(&browser, 3).await;
+        let _crm = crm_signed_in(&browser, &server, "agent2@ccc-demo", "").await;
         browser
             .execute("window.workbench.call('13600000000')", vec![])
             .await

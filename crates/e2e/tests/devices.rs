@@ -2,7 +2,9 @@
 //! device that takes over later signs this panel out (7007).
 
 use serde_json::json;
-use workbench_e2e::{click, hook_log, run, wait_error, wait_status, HostSite, Session};
+use workbench_e2e::{
+    click, crm_signed_in, hook_log, run, wait_error, wait_status, HostSite, Session,
+};
 use workbench_server::EmulatorConfig;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,12 +55,7 @@ async fn a_device_taking_over_later_signs_this_panel_out_with_7007() {
     run(
         EmulatorConfig::default(),
         |Session { browser, server }| async move {
-            let crm = HostSite::start(&server.base, "agent2@ccc-demo").await;
-            browser
-                .goto(&format!("{}/crm.html", crm.base))
-                .await
-                .unwrap();
-            wait_status(&browser, 3).await;
+            let _crm = crm_signed_in(&browser, &server, "agent2@ccc-demo", "").await;
 
             let (status, body) = server
                 .post(

@@ -3,7 +3,9 @@
 
 use fantoccini::Client;
 use serde_json::{json, Value};
-use workbench_e2e::{click, eventually, hook_log, run, wait_hook, wait_status, HostSite, Session};
+use workbench_e2e::{
+    click, crm_signed_in, eventually, hook_log, run, wait_hook, wait_status, Session,
+};
 use workbench_server::EmulatorConfig;
 
 fn emulator() -> EmulatorConfig {
@@ -40,9 +42,7 @@ async fn before_call_dialing_and_before_call_hangup_hold_the_action_until_the_ho
       config.onBeforeCallHangup = function (p) { log('onBeforeCallHangup', {jobId: p.jobId, channelId: p.channelId, userId: p.userId}); window.hangupGate = p; };
     "#;
     run(emulator(), |Session { browser, server }| async move {
-        let crm = HostSite::start_with(&server.base, "agent1@ccc-demo", extra).await;
-        browser.goto(&format!("{}/crm.html", crm.base)).await.unwrap();
-        wait_status(&browser, 3).await;
+        let _crm = crm_signed_in(&browser, &server, "agent1@ccc-demo", extra).await;
 
         js(&browser, "window.workbench.call('13900000001')").await;
         let gate = wait_hook(&browser, "onBeforeCallDialing").await;
@@ -72,9 +72,7 @@ async fn before_call_dialing_and_before_call_hangup_hold_the_action_until_the_ho
 async fn another_tab_calls_and_hangs_up_through_local_storage() {
     let extra = "config.useLocalStorageToCall = true;";
     run(emulator(), |Session { browser, server }| async move {
-        let crm = HostSite::start_with(&server.base, "agent2@ccc-demo", extra).await;
-        browser.goto(&format!("{}/crm.html", crm.base)).await.unwrap();
-        wait_status(&browser, 3).await;
+        let crm = crm_signed_in(&browser, &server, "agent2@ccc-demo", extra).await;
         let registered = browser.window().await.unwrap();
 
         let other = browser.new_window(true).await.unwrap().handle;
@@ -140,12 +138,7 @@ async fn api_axios_func_carries_every_request_when_configured() {
       };
     "#;
     run(emulator(), |Session { browser, server }| async move {
-        let crm = HostSite::start_with(&server.base, "agent3@ccc-demo", extra).await;
-        browser
-            .goto(&format!("{}/crm.html", crm.base))
-            .await
-            .unwrap();
-        wait_status(&browser, 3).await;
+        let _crm = crm_signed_in(&browser, &server, "agent3@ccc-demo", extra).await;
         // checkNetwork goes through the same transport and finds the way open.
         js(&browser, "window.workbench.checkNetwork()").await;
         let toast = browser
@@ -210,9 +203,7 @@ async fn api_axios_func_carries_every_request_when_configured() {
 async fn method_callbacks_get_the_answer_after_the_backend_succeeded() {
     run(emulator(), |Session { browser, server }| async move {
         let extra = "config.breakImage = '/images/on-break.png';";
-        let crm = HostSite::start_with(&server.base, "agent1@ccc-demo", extra).await;
-        browser.goto(&format!("{}/crm.html", crm.base)).await.unwrap();
-        wait_status(&browser, 3).await;
+        let _crm = crm_signed_in(&browser, &server, "agent1@ccc-demo", extra).await;
 
         js(&browser, "window.workbench.applyForBreak('Meal', function (d) { log('breakDone', d); })").await;
         wait_status(&browser, 2).await;
@@ -240,12 +231,7 @@ async fn method_callbacks_get_the_answer_after_the_backend_succeeded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn break_reasons_from_the_call_center_and_a_selected_call_record_reach_the_host() {
     run(emulator(), |Session { browser, server }| async move {
-        let crm = HostSite::start(&server.base, "agent2@ccc-demo").await;
-        browser
-            .goto(&format!("{}/crm.html", crm.base))
-            .await
-            .unwrap();
-        wait_status(&browser, 3).await;
+        let _crm = crm_signed_in(&browser, &server, "agent2@ccc-demo", "").await;
 
         // 小休 offers the reasons of ListConfigItems (BreakCodes).
         click(&browser, r#".ccc-inbound button[data-action="break"]"#).await;

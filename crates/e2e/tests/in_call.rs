@@ -191,12 +191,7 @@ async fn calling_a_colleague_who_is_not_free_reports_8003() {
                     serde_json::json!({"Code": "Meal"}),
                 )
                 .await;
-            let crm = workbench_e2e::HostSite::start(&server.base, "agent1@ccc-demo").await;
-            browser
-                .goto(&format!("{}/crm.html", crm.base))
-                .await
-                .unwrap();
-            wait_status(&browser, 3).await;
+            let _crm = workbench_e2e::crm_signed_in(&browser, &server, "agent1@ccc-demo", "").await;
             browser
                 .execute("window.workbench.agentToAgent('8002')", vec![])
                 .await

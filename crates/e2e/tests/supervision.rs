@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 use workbench_e2e::{
-    click, eventually, hook_log, run, screenshot, wait_error, wait_status, HostSite, Server,
+    click, crm_signed_in, eventually, hook_log, run, screenshot, wait_error, wait_status, Server,
     Session,
 };
 use workbench_server::EmulatorConfig;
@@ -25,12 +25,7 @@ async fn a_supervisor_monitors_then_barges_in_from_the_monitor_view() {
         |Session { browser, server }| async move {
             // The call starts before the supervisor signs in, so it cannot ring the supervisor.
             let job = agent1_in_a_call(&server).await;
-            let crm = HostSite::start(&server.base, "supervisor@ccc-demo").await;
-            browser
-                .goto(&format!("{}/crm.html", crm.base))
-                .await
-                .unwrap();
-            wait_status(&browser, 3).await;
+            let _crm = crm_signed_in(&browser, &server, "supervisor@ccc-demo", "").await;
 
             click(&browser, r#".ccc-nav-item[data-nav="监听"]"#).await;
             // The list loads when the view opens; the call started just before, so refresh until it shows.
@@ -104,12 +99,7 @@ async fn a_consultation_is_handed_over_to_the_consulted_colleague() {
     run(
         EmulatorConfig::default(),
         |Session { browser, server }| async move {
-            let crm = HostSite::start(&server.base, "agent2@ccc-demo").await;
-            browser
-                .goto(&format!("{}/crm.html", crm.base))
-                .await
-                .unwrap();
-            wait_status(&browser, 3).await;
+            let _crm = crm_signed_in(&browser, &server, "agent2@ccc-demo", "").await;
             let job = server.ring("13800000006").await;
             wait_status(&browser, 6).await;
             click(&browser, r#"button[data-action="answer"]"#).await;
@@ -155,12 +145,7 @@ async fn switching_to_off_site_in_settings_fires_on_work_mode_change() {
     run(
         EmulatorConfig::default(),
         |Session { browser, server }| async move {
-            let crm = HostSite::start(&server.base, "agent3@ccc-demo").await;
-            browser
-                .goto(&format!("{}/crm.html", crm.base))
-                .await
-                .unwrap();
-            wait_status(&browser, 3).await;
+            let _crm = crm_signed_in(&browser, &server, "agent3@ccc-demo", "").await;
             // The header menu's 调节音量 / 切换工作模式 open 设置.
             click(&browser, ".ccc-menu-toggle").await;
             click(

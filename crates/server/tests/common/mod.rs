@@ -79,6 +79,14 @@ pub async fn start_proxy(upstream: UpstreamConfig) -> Server {
     }
 }
 
+/// Agent `user` in a `GET /emulator/v1/state` answer (`Value::Null` when absent).
+pub fn agent_in(state: &Value, user: &str) -> Value {
+    state["agents"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["userId"] == user).cloned())
+        .unwrap_or(Value::Null)
+}
+
 pub fn api_url(base: &str, action: &str) -> String {
     format!("{base}/data/api.json?action={action}&product=CloudCallCenter&version=2020-07-01&region=cn-shanghai")
 }
@@ -226,29 +234,25 @@ impl Server {
     /// The control-API view of agent `user`.
     pub async fn agent(&self, user: &str) -> Value {
         let state = self.state().await;
-        state["agents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["userId"] == user)
-            .cloned()
-            .unwrap()
+        let agent = agent_in(&state, user);
+        assert!(!agent.is_null(), "no agent {user} in {state}");
+        agent
     }
 
     /// Waits (up to 5 s) until agent `user` is in `state`; returns its view.
     pub async fn wait_state(&self, user: &str, state: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let a = self.agent(user).await;
-            if a["state"] == state {
-                return a;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{user} never became {state}: {a}"
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        let agent_in = |s: &Value| {
+            s["agents"]
+                .as_array()
+                .and_then(|a| a.iter().find(|a| a["userId"] == user).cloned())
+                .unwrap_or(Value::Null)
+        };
+        let all = self
+            .wait_until(&format!("{user} in {state}"), |s| {
+                agent_in(s)["state"] == state
+            })
+            .await;
+        agent_in(&all)
     }
 
     /// Sets how dialled number `number` behaves (`PUT /emulator/v1/numbers/{number}`).
