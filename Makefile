@@ -27,20 +27,24 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-dist/sdk/workbench_bg.wasm: $(shell find src js styles demo -type f) index.html Trunk.toml Cargo.toml Cargo.lock
+dist/sdk/workbench_bg.wasm: $(shell find src js styles demo assets crates/wire crates/agent-state crates/sign crates/sip/src -type f) index.html Trunk.toml Cargo.toml Cargo.lock
 	trunk build --release
 
-## test-native: pure crates, the server (real HTTP on ephemeral ports), the panel's pure logic
+## test-native: pure crates, the server (real HTTP on ephemeral ports, real media), the panel's pure logic —
+## built first, then run in a loopback-only network namespace (media tests open peer connections)
 test-native:
-	$(CARGO) test --locked --workspace --exclude workbench-e2e
+	$(CARGO) test --locked --workspace --exclude workbench-e2e --no-run
+	scripts/netns-run.sh $(CARGO) test --locked --offline --workspace --exclude workbench-e2e
 
 ## test-browser: components and the mount API in headless Chromium (wasm-bindgen-test)
 test-browser:
 	$(CARGO) test --locked --target wasm32-unknown-unknown -p workbench --test browser
 
-## test-e2e: whole flows in headless Chromium against the real server and the release build in dist/
+## test-e2e: whole flows in headless Chromium against the real server and the release build in dist/, and
+## interop with Kamailio + JsSIP — in a loopback-only network namespace (calls carry WebRTC audio)
 test-e2e:
-	$(CARGO) test --locked -p workbench-e2e -- --test-threads=1
+	$(CARGO) test --locked -p workbench-e2e --no-run
+	scripts/netns-run.sh $(CARGO) test --locked --offline -p workbench-e2e -- --test-threads=1
 
 ## size: what a host downloads for the panel (raw and gzip -9), after `make build`
 size: setup

@@ -46,6 +46,7 @@
     if (!corePromise) {
       corePromise = import(new URL('workbench.js', base).href).then(function (mod) {
         return mod.default({ module_or_path: new URL('workbench_bg.wasm', base) }).then(function () {
+          mod.setAssetBase(base.href);
           return mod;
         });
       });
@@ -131,6 +132,14 @@
       }
     };
   }
+
+  // This SDK's own addition: the soft phone alone, for any SIP-over-WebSocket server (README, "A plain SIP
+  // soft phone"). Resolves once the core is loaded; the phone registers on its own.
+  WorkbenchSdk.createSipPhone = function (options) {
+    return loadCore().then(function (mod) {
+      return new mod.SipPhone(options || {});
+    });
+  };
 
   window.WorkbenchSdk = WorkbenchSdk;
 })();

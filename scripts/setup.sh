@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping whatever is already there.
 #
-#   scripts/setup.sh build   -> wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen)
-#   scripts/setup.sh test    -> the above + chromium, chromedriver, wasm-bindgen-test-runner
+#   scripts/setup.sh build   -> wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen), the C libraries
+#                               the emulator's media links (libopus)
+#   scripts/setup.sh test    -> the above + chromium, chromedriver, wasm-bindgen-test-runner, iproute2 (for the
+#                               loopback-only network namespace), and the SIP peers (scripts/setup-peers.sh)
 #
 # Tools live outside the clone (~/.cargo/bin, ~/.cache/ccc-workbench) so a fresh clone
 # on the same machine reuses them. Versions are the ones known to work here
@@ -60,6 +62,30 @@ ensure_wasm_opt() {
   ln -sf "$bin" "$HOME/.cargo/bin/wasm-opt"
 }
 
+apt_install() {
+  local apt=(apt-get -o DPkg::Lock::Timeout=600)
+  [ "$(id -u)" = 0 ] || apt=(sudo "${apt[@]}")
+  "${apt[@]}" update -qq
+  "${apt[@]}" install -y -qq --no-install-recommends "$@" ||
+    "${apt[@]}" install -y -qq --no-install-recommends "$@"
+}
+
+ensure_native_libs() {
+  # ccc-media encodes and decodes Opus with libopus (found through pkg-config).
+  if ! pkg-config --exists opus 2>/dev/null; then
+    say "installing libopus-dev + pkg-config (Debian packages)"
+    apt_install libopus-dev pkg-config
+  fi
+}
+
+ensure_netns_tools() {
+  # scripts/netns-run.sh brings up `lo` in a fresh network namespace with `ip`.
+  if ! command -v ip >/dev/null || ! command -v unshare >/dev/null; then
+    say "installing iproute2 + util-linux (Debian packages)"
+    apt_install iproute2 util-linux
+  fi
+}
+
 ensure_chromium() {
   # A CJK font, so the panel's Chinese labels render in headless screenshots.
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null ||
@@ -74,10 +100,13 @@ ensure_chromium() {
 }
 
 ensure_target
+ensure_native_libs
 ensure_wasm_opt
 ensure_wasm_bindgen
 ensure_trunk
 if [ "$what" = test ]; then
   ensure_chromium
+  ensure_netns_tools
+  "$root/scripts/setup-peers.sh"
 fi
 say "tools ready"

@@ -151,6 +151,9 @@ pub struct Config {
     pub disable_save_stats: bool,
     /// Offer access-point switching.
     pub enable_switch_adapter: bool,
+    /// The soft phone's echo cancellation, noise suppression and automatic gain (`audioProcessing`, this
+    /// SDK's own option; default on — tests turn it off to measure a known tone).
+    pub audio_processing: bool,
     /// AK/SK direct mode (`accessKeyId` + `accessKeySecret`): the browser signs and calls `RPCEndPoint`.
     pub direct: Option<DirectMode>,
 }
@@ -257,6 +260,7 @@ impl Config {
                 .map_or(10_000, |n| (n.round() as u32).max(2000)),
             disable_save_stats: bool_of("disableSaveStats", false),
             enable_switch_adapter: bool_of("isEnableSwitchAdapter", true),
+            audio_processing: bool_of("audioProcessing", true),
             direct,
         })
     }

@@ -11,6 +11,7 @@
 //! - [`errors`]: `onErrorNotify` codes and tips (pure).
 //! - [`tabs`]: multi-tab calling through localStorage: keys and what a value asks for (pure).
 //! - [`media_devices`]: the browser's WebRTC support, microphone permission and audio devices.
+//! - [`softphone`]: the SIP soft phone: the `ccc_sip` user agent on a WebSocket, WebRTC media, ringtone.
 //! - [`api`]: the SDK → backend request contract over `fetch`.
 //! - [`workbench`]: the controller: reducer, effects, intents, poll/push sync.
 //! - [`app`], [`components`], [`views`], [`hooks`]: the Yew panel.
@@ -24,6 +25,7 @@ pub mod hooks;
 pub mod media_devices;
 pub mod sdk;
 pub mod sip_codes;
+pub mod softphone;
 pub mod tabs;
 pub mod views;
 pub mod workbench;

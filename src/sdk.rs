@@ -22,8 +22,15 @@ use crate::workbench::audio_devices::Direction;
 use crate::workbench::{CallExtras, Done, Host, Workbench};
 
 mod other_tabs;
+pub mod sip_phone;
 
 use crate::tabs::STATUS_KEY;
+
+/// Tells the core where the loader found it, so it can fetch its other files (the ringtone).
+#[wasm_bindgen(js_name = setAssetBase)]
+pub fn set_asset_base(url: String) {
+    crate::softphone::set_asset_base(&url);
+}
 
 /// The SDK instance behind the JS facade.
 #[wasm_bindgen]

@@ -12,6 +12,7 @@ pub mod devices;
 pub mod directory;
 pub mod intents;
 pub mod network;
+pub mod phone;
 pub mod sync;
 
 use std::cell::RefCell;
@@ -164,6 +165,8 @@ pub(crate) struct Inner {
     pub(crate) audio_output: String,
     /// `register`'s access point (`default` = automatic), used by the soft phone.
     pub(crate) access_point: String,
+    /// The soft phone and its timers.
+    pub(crate) phone: phone::PhoneSlot,
 }
 
 /// One mounted workbench.
@@ -213,6 +216,7 @@ impl Workbench {
             audio_input: String::new(),
             audio_output: String::new(),
             access_point: "default".into(),
+            phone: phone::PhoneSlot::default(),
             config,
         };
         Rc::new_cyclic(|me| Workbench {

@@ -65,6 +65,7 @@ impl Workbench {
                     Direction::Output => inner.audio_output = id,
                 }
             }
+            wb.apply_phone_settings();
             wb.notify();
         });
     }

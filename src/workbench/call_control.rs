@@ -118,6 +118,10 @@ impl Workbench {
         let Some(leg) = self.current_leg(None, None) else {
             return;
         };
+        // Muted at the track at once; the call center learns it through MuteCall.
+        if let Some(phone) = self.phone() {
+            phone.set_muted(mute);
+        }
         let request = MuteCallRequest {
             instance_id: leg.instance_id,
             user_id: leg.user_id,

@@ -157,6 +157,7 @@ impl Workbench {
         if !self.device_free(&login.user_id).await {
             return Err(Conflict);
         }
+        self.start_phone(&login).await;
         self.host().hook("onRegister", Some(camel(&login)));
         Ok(self.sign_in(groups).await)
     }
@@ -210,6 +211,10 @@ impl Workbench {
         self.dispatch(Event::OperationStarted);
         let wb = self.rc();
         spawn_local(async move {
+            let login = wb.inner.borrow().login.clone();
+            if let Some(login) = login.filter(|_| wb.phone().is_none()) {
+                wb.start_phone(&login).await;
+            }
             let data = wb.sign_in(groups).await;
             wb.dispatch(Event::OperationDone { data });
         });
@@ -244,6 +249,11 @@ impl Workbench {
 
     /// `logOut()`.
     pub fn log_out(&self) {
+        if !self.allowed("logOut") {
+            return;
+        }
+        // Offline: the soft phone un-REGISTERs.
+        self.inner.borrow_mut().phone.stop();
         self.command("logOut", Action::SignOutGroup, self.agent_request(), None);
     }
 
@@ -450,6 +460,18 @@ impl Workbench {
     /// `answer(callback?)`.
     pub fn answer(&self, done: Option<Done>) {
         self.inner.borrow_mut().answer_timer = None;
+        if !self.allowed("answer") {
+            return;
+        }
+        // The SIP leg is answered whatever AnswerCall answers (changelog 2.6.1).
+        let job_id = {
+            let inner = self.inner.borrow();
+            inner
+                .state
+                .snapshot()
+                .map(|s| s.user_context.job_id.clone())
+        };
+        self.answer_phone(job_id.as_deref().filter(|j| !j.is_empty()));
         self.call_command("answer", Action::AnswerCall, None, None, done);
     }
 
@@ -541,6 +563,7 @@ impl Workbench {
                 inner.volumes.in_call = v;
             }
         }
+        self.apply_phone_settings();
         self.notify();
     }
 
@@ -563,6 +586,7 @@ impl Workbench {
         inner.answer_timer = None;
         inner.toast_timer = None;
         inner.sync.stop();
+        inner.phone.stop();
     }
 }
 

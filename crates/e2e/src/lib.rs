@@ -7,6 +7,8 @@
 //! deadline; nothing sleeps for a fixed time.
 
 mod host_site;
+pub mod interop;
+pub mod kamailio;
 
 pub use host_site::HostSite;
 
@@ -114,6 +116,21 @@ impl Server {
             .await
             .expect("GET state");
         res.json().await.expect("state JSON")
+    }
+
+    /// `GET /emulator/v1/calls/{job}`: the call's state and what each leg's media received (`Null` when
+    /// the job is not live).
+    pub async fn call_media(&self, job: &str) -> Value {
+        let res = self
+            .http
+            .get(format!("{}/emulator/v1/calls/{job}", self.base))
+            .send()
+            .await
+            .expect("GET call");
+        if !res.status().is_success() {
+            return Value::Null;
+        }
+        res.json().await.expect("call JSON")
     }
 
     /// The emulator's view of one agent.
@@ -249,9 +266,19 @@ where
     F: FnOnce(Session) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    run_with(emulator, interop::fake_media_args(), body).await
+}
+
+/// [`run`] with more Chromium flags, e.g. [`interop::media_args`] for a browser whose microphone plays a
+/// known tone.
+pub async fn run_with<F, Fut>(emulator: EmulatorConfig, extra_args: Vec<String>, body: F)
+where
+    F: FnOnce(Session) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let server = Server::start(emulator).await;
     let mut driver = Driver::start().await;
-    let browser = connect(&driver.url).await;
+    let browser = connect_with(&driver.url, &extra_args).await;
     let outcome = std::panic::AssertUnwindSafe(body(Session {
         browser: browser.clone(),
         server,
@@ -265,7 +292,34 @@ where
     }
 }
 
-async fn connect(driver: &str) -> Client {
+/// Starts one ChromeDriver with one browser per entry of `extra_args` (each a fresh profile with the
+/// harness's flags plus its own, e.g. [`interop::media_args`]), runs `body` with them in that order, then
+/// always closes every browser and stops ChromeDriver, also when `body` panics. For tests that need no
+/// workbench server (the interop tests).
+pub async fn run_browsers<F, Fut>(extra_args: Vec<Vec<String>>, body: F)
+where
+    F: FnOnce(Vec<Client>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut driver = Driver::start().await;
+    let mut browsers = Vec::new();
+    for extra in &extra_args {
+        browsers.push(connect_with(&driver.url, extra).await);
+    }
+    let outcome = std::panic::AssertUnwindSafe(body(browsers.clone()))
+        .catch_unwind()
+        .await;
+    for browser in browsers {
+        let _ = browser.close().await;
+    }
+    let _ = driver.child.kill().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// A WebDriver session on a fresh profile with the harness's Chromium flags followed by `extra`.
+async fn connect_with(driver: &str, extra: &[String]) -> Client {
     let profile = std::env::temp_dir().join(format!(
         "ccc-e2e-profile-{}-{}",
         std::process::id(),
@@ -286,6 +340,7 @@ async fn connect(driver: &str) -> Client {
     ];
     let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend(extra.iter().cloned());
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),

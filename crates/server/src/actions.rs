@@ -344,13 +344,13 @@ fn login_details(
         display_name: a.display_name.clone(),
         extension: a.extension.clone(),
         work_mode: a.work_mode.clone(),
-        sip_server_url: "sip.ccc-emulator.invalid:443".into(),
+        sip_server_url: format!("{}{}", caller.push_origin, crate::SIP_WS_PATH),
         agent_server_url: format!(
             "{}/emulator/ws/agent-events?token={}",
             caller.push_origin, a.token
         ),
-        signature: "emulator-signature".into(),
-        signature2: "emulator-signature2".into(),
+        signature: a.sip_password.clone(),
+        signature2: a.sip_password.clone(),
         user_key: format!("{}@{instance}:{}:{ts}", a.display_name, a.extension),
         user_key2: format!("{}:{ts}", a.extension),
         device_id: a.device_id.clone(),

@@ -5,6 +5,10 @@
 //! - `GET  /emulator/v1/state` → agents and live calls (per channel: state, call type, flags and the DTMF digits
 //!   it received)
 //! - `POST /emulator/v1/inbound-calls` `{"caller","skillGroupId"?}` → `{"jobId","userId"}`
+//! - `GET  /emulator/v1/calls/{jobId}` → `{"jobId","state","customer","agents"}`: the live call's state
+//!   (`ringing` / `dialing` / `talking`) and its media: the simulated customer's `LegStats` (`null` until the SIP
+//!   service runs) and each agent soft phone's `LegStats` by user id (`ccc-media`'s camelCase statistics:
+//!   `packetsReceived`, `levelDbfs`, `dominantHz`, `heardMs`, `dtmf`…); 404 for a job that is not live
 //! - `POST /emulator/v1/calls/{jobId}/hangup` `{"number"?}` → the customer (far end) hangs up; in a conference
 //!   only the party with that number (the customer when absent) leaves
 //! - `POST /emulator/v1/calls/{jobId}/ivr-return` → the customer comes back from its authentication IVR
@@ -75,6 +79,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/emulator/v1/state", get(state))
         .route("/emulator/v1/inbound-calls", post(inbound))
+        .route("/emulator/v1/calls/{job_id}", get(call_media))
         .route("/emulator/v1/calls/{job_id}/hangup", post(hangup))
         .route("/emulator/v1/calls/{job_id}/ivr-return", post(ivr_return))
         .route("/emulator/v1/numbers/{number}", put(number))
@@ -105,6 +110,23 @@ async fn inbound(State(app): State<AppState>, bytes: Bytes) -> Result<Json<Value
         .hub
         .run(|emu| emu.inbound(&req.caller, group.as_deref()))?;
     Ok(Json(json!({"jobId": job_id, "userId": user_id})))
+}
+
+async fn call_media(
+    State(app): State<AppState>,
+    Path(job_id): Path<String>,
+) -> Result<Json<Value>, ControlError> {
+    let state = app
+        .hub
+        .read(|emu| emu.calls().find(|c| c.job_id == job_id).map(Call::phase))
+        .ok_or_else(|| ControlError::NotFound(format!("no live call {job_id}")))?;
+    let media = app.sip.stats(&job_id).await;
+    Ok(Json(json!({
+        "jobId": job_id,
+        "state": state,
+        "customer": media.customer,
+        "agents": media.agents,
+    })))
 }
 
 /// Body of `POST /emulator/v1/calls/{jobId}/hangup` (optional).

@@ -2,18 +2,19 @@
 //!
 //! Every mutation goes through [`Hub::run`]: the closure runs under the lock, then `Kicked` goes to the agents
 //! whose device was replaced and the snapshots of the agents it changed are broadcast (still under the lock, so pushes keep the order of the changes) and the timers it
-//! armed are spawned. The lock is a `std` mutex and is never held across an `.await`.
+//! armed are spawned; when the SIP service watches, the calls' [`CallsView`] is republished if it changed. The lock is a `std` mutex and is never held across an `.await`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ccc_wire::action::StatusData;
 use ccc_wire::push::PushMessage;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::emulator::data::EmulatorConfig;
 use crate::emulator::timers::Timer;
 use crate::emulator::Emulator;
+use crate::sip::view::{self, CallsView};
 
 /// Pushes buffered per subscriber before it is considered lagging (it then gets a fresh snapshot).
 const PUSH_BUFFER: usize = 64;
@@ -27,6 +28,8 @@ pub(crate) struct Hub {
 struct Inner {
     emulator: Mutex<Emulator>,
     pushes: HashMap<String, broadcast::Sender<PushMessage>>,
+    /// The live calls as the SIP side reads them, updated after every operation once someone watches.
+    calls: watch::Sender<CallsView>,
 }
 
 impl Hub {
@@ -41,6 +44,7 @@ impl Hub {
             inner: Arc::new(Inner {
                 emulator: Mutex::new(Emulator::new(config)),
                 pushes,
+                calls: watch::Sender::new(CallsView::default()),
             }),
         }
     }
@@ -75,6 +79,16 @@ impl Hub {
                 let _ = tx.send(PushMessage::UserStatus(Box::new(snapshot)));
             }
         }
+        if self.inner.calls.receiver_count() > 0 {
+            let calls = view::of(&emulator);
+            self.inner.calls.send_if_modified(|current| {
+                let changed = *current != calls;
+                if changed {
+                    *current = calls;
+                }
+                changed
+            });
+        }
         let timers = emulator.take_timers();
         drop(emulator);
         for timer in timers {
@@ -101,6 +115,13 @@ impl Hub {
         let rx = self.inner.pushes.get(&user)?.subscribe();
         let snapshot = emulator.snapshot(&user).ok()?;
         Some((user, snapshot, rx))
+    }
+
+    /// Watches the live calls (the SIP side's view of them): the current value, then every change.
+    pub(crate) fn watch_calls(&self) -> watch::Receiver<CallsView> {
+        let emulator = self.lock();
+        self.inner.calls.send_replace(view::of(&emulator));
+        self.inner.calls.subscribe()
     }
 
     /// The current snapshot of `user_id`.

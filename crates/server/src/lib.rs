@@ -12,6 +12,8 @@
 //! - `identity`: who is calling (`X-CCC-User`, cookie `ccc_user`, first agent).
 //! - `emulator`: the call center's state and rules (sync, no I/O); `hub`: the shared, locked emulator plus push
 //!   channels and timers.
+//! - `sip`: the soft phones' SIP registrar and call controller at `/emulator/ws/sip` (RFC 7118), with the
+//!   calls' media through `ccc-media` (simulated customers, the hear matrix).
 //! - `push`: the agent-state WebSocket; `control`: `/emulator/v1/*`; `static_files`: the dist directory.
 //! - `openapi_face`: `/openapi/`, the emulator behind real OpenAPI signatures (V3/V1, verified by `ccc-sign`).
 //! - [`upstream`]: upstream mode — `/data/api.json` forwarded, signed and locked down, to the real CCC
@@ -32,6 +34,7 @@ mod identity;
 mod ids;
 mod openapi_face;
 mod push;
+mod sip;
 mod static_files;
 pub mod upstream;
 
@@ -76,6 +79,7 @@ impl Default for ServerOptions {
 #[derive(Clone)]
 pub struct AppState {
     hub: hub::Hub,
+    sip: sip::Sip,
     dist: Arc<PathBuf>,
     nonces: Arc<openapi_face::NonceCache>,
     upstream: Option<Arc<upstream::Upstream>>,
@@ -85,8 +89,11 @@ impl AppState {
     /// Validates the emulator configuration and builds a fresh emulator (every agent OFFLINE).
     pub fn new(options: ServerOptions) -> Result<Self, ConfigError> {
         options.emulator.validate()?;
+        let tone_hz = options.emulator.customer_tone_hz;
+        let hub = hub::Hub::new(options.emulator);
         Ok(AppState {
-            hub: hub::Hub::new(options.emulator),
+            sip: sip::Sip::new(hub.clone(), tone_hz),
+            hub,
             dist: Arc::new(options.dist),
             nonces: Arc::default(),
             upstream: None,
@@ -110,6 +117,9 @@ pub const API_PATH: &str = "/data/api.json";
 /// uses unchanged: it stands for a host's own backend forwarding to [`API_PATH`], and answers the same.
 pub const DEMO_HOST_API_PATH: &str = "/aliyun/ccc/api";
 
+/// The SIP-over-WebSocket endpoint of the soft phones (`GetLoginDetails.SipServerUrl`, subprotocol `sip`).
+pub const SIP_WS_PATH: &str = "/emulator/ws/sip";
+
 /// All routes: the API (at [`API_PATH`] and [`DEMO_HOST_API_PATH`]), the push WebSocket, `/emulator/v1/*`,
 /// the OpenAPI face ([`OPENAPI_PATH`]) and the dist directory as fallback. In upstream mode: the API (both
 /// paths, forwarded) and the dist directory only.
@@ -132,6 +142,7 @@ pub fn router(state: AppState) -> Router {
             .route(OPENAPI_PATH, any(openapi_face::handle))
             .route("/openapi", any(openapi_face::handle))
             .route("/emulator/ws/agent-events", get(push::handle))
+            .route(SIP_WS_PATH, get(sip::endpoint::handle))
             .merge(control::routes())
     };
     routes

@@ -406,6 +406,20 @@ impl Call {
         offer: Vec<u8>,
         ids: &mut dyn IdGenerator,
     ) -> (Call, Vec<CallAction>) {
+        Call::outgoing_with_headers(config, target, offer, Vec::new(), ids)
+    }
+
+    /// [`Call::outgoing`] with `extra` header lines (`X-…`, `Subject`, `Call-Info`…) placed after
+    /// User-Agent. They stay in the INVITE resent with credentials after a challenge. The caller
+    /// passes only headers the call does not manage itself (never Via, From, To, Call-ID, CSeq,
+    /// Contact, Content-Type or Content-Length).
+    pub fn outgoing_with_headers(
+        config: CallConfig,
+        target: SipUri,
+        offer: Vec<u8>,
+        extra: Vec<Header>,
+        ids: &mut dyn IdGenerator,
+    ) -> (Call, Vec<CallAction>) {
         let call_id = ids.call_id();
         let local_tag = ids.tag();
         let branch = ids.branch();
@@ -434,6 +448,9 @@ impl Call {
         h.push(Header::Allow(ALLOWED.to_vec()));
         if let Some(ua) = &config.user_agent {
             h.push(Header::UserAgent(ua.clone()));
+        }
+        for header in extra {
+            h.push(header);
         }
         h.push(Header::ContentLength(0));
         set_body(&mut req, sdp_type(), offer);

@@ -37,6 +37,15 @@
 //!    ACK for the 2xx, one Digest answer to 401 / 407, CANCEL while ringing), BYE both ways, INFO DTMF
 //!    (`application/dtmf-relay`) both ways, a received re-INVITE (hold) answered with the user's SDP,
 //!    OPTIONS answered 200 — emitting notices the panel folds into its state.
+//! 5. **The user agent driver** (this release): [`ua`] — [`ua::UserAgent`] owns the client and server
+//!    transactions, the registration, the calls and the timers; it is fed [`ua::UaInput`]s (one
+//!    WebSocket frame, a timer that fired, the transport going down, what the user did) and answers
+//!    [`ua::UaOutput`]s (a frame to send, a timer to arm, a [`ua::UaEvent`] for the panel). It routes
+//!    each received message to its transaction and then to the registration or the right call,
+//!    starts calls on new INVITEs (auto answer from `Call-Info: …;answer-after=0`, the `X-*` headers
+//!    such as `X-CCC-JobId` kept), answers what belongs to nobody (481, 405, 501, OPTIONS 200),
+//!    fires the zero-length transaction timers itself and sends a `CRLF CRLF` keep-alive while
+//!    registered. The browser edge (WebSocket, `RTCPeerConnection`, `setTimeout`) is only plumbing.
 //!
 //! # Layout
 //! - [`error`]: [`ParseError`] and its [`ErrorKind`]s.
@@ -67,6 +76,13 @@
 //!   a client transaction, send the 2xx ACK, respond through a server transaction, arm a timer, notify).
 //! - [`builders`]: a response to a request (§8.2.6.2), the ACK for a non-2xx (§17.1.1.3), a CANCEL
 //!   (§9.1).
+//! - [`ua`]: [`ua::UserAgent`] with [`ua::UaConfig`], [`ua::UaInput`], [`ua::UaOutput`],
+//!   [`ua::UaEvent`], [`ua::EndReason`], [`ua::CallRef`], [`ua::TimerId`]; the helpers
+//!   [`ua::auto_answer`], [`ua::x_headers`] and [`ua::job_id`]. One idea per file: `ua/routing.rs`
+//!   (a frame to its transaction, then its owner; strays), `ua/transactions.rs` (the tables, carrying
+//!   out transaction actions), `ua/calls.rs` (call actions and notices → events, dropping ended
+//!   calls), `ua/timers.rs` (timer ids → targets), `ua/incoming.rs` (what an INVITE tells),
+//!   `ua/config.rs`.
 //!
 //! # Invariants
 //! - For every input, [`Message::parse`] returns `Ok` or `Err`; it does not panic.
@@ -78,6 +94,9 @@
 //! - The same holds for a [`register::Registration`]: a response to anything but the REGISTER in
 //!   flight, or a refresh timer of an older generation, yields no action; a second challenge for the
 //!   nonce just answered is a failure, never a loop.
+//! - A [`ua::UserAgent`] tells about every call the user knows of until exactly one
+//!   [`ua::UaEvent::Ended`], then nothing more; a timer fed back twice or late does nothing; no frame
+//!   makes it panic (`tests/ua_fuzz.rs`).
 //! - A [`call::Call`] that is terminated sends, arms and notifies nothing more (a stray request is
 //!   answered 481, an ACK ignored); it sends no BYE before the ACK of its 2xx (or its timeout) and no
 //!   CANCEL before a provisional response; it answers one challenge per call, never loops.
@@ -98,6 +117,7 @@ pub mod register;
 mod scan;
 pub mod status;
 pub mod transaction;
+pub mod ua;
 pub mod uri;
 
 pub use error::{ErrorKind, ParseError, Result};

@@ -548,6 +548,36 @@ fn caller_with_407_challenge_then_answered() {
 }
 
 #[test]
+fn caller_extra_headers_survive_the_challenge() {
+    let mut ids = SeqIds::new("c");
+    let target = SipUri::new(Scheme::Sip, "example.com").with_user("bob");
+    let extra = vec![
+        ccc_sip::Header::parse("X-CCC-JobId: job-7").unwrap(),
+        ccc_sip::Header::parse("Subject: callback").unwrap(),
+    ];
+    let (mut call, out) =
+        Call::outgoing_with_headers(config(), target, wire(OFFER), extra, &mut ids);
+    let invite = the_send(&out);
+    let t = Message::from(invite.clone()).to_string();
+    assert!(
+        t.contains("\r\nAllow: INVITE, ACK, CANCEL, BYE, INFO, OPTIONS\r\nX-CCC-JobId: job-7\r\nSubject: callback\r\nContent-Type: application/sdp\r\n"),
+        "{t}"
+    );
+    let challenge = reply(
+        &invite,
+        "407 Proxy Authentication Required",
+        "Proxy-Authenticate: Digest realm=\"example.com\", nonce=\"n1\"\n",
+        Some("p1"),
+    );
+    let out = call.handle(CallEvent::Response(challenge), &mut ids);
+    let t = Message::from(the_send(&out)).to_string();
+    assert!(
+        t.contains("\r\nX-CCC-JobId: job-7\r\nSubject: callback\r\nProxy-Authorization: Digest "),
+        "{t}"
+    );
+}
+
+#[test]
 fn caller_cancels_while_ringing() {
     let mut ids = SeqIds::new("c");
     let target = SipUri::new(Scheme::Sip, "example.com").with_user("bob");

@@ -539,3 +539,25 @@ fn invite_client_keeps_and_repeats_its_ack() {
     assert_eq!(Some(ack), tx.ack());
     assert_eq!(ack.headers.to().unwrap().tag(), Some("tt1"));
 }
+
+#[test]
+fn a_sent_response_names_its_server_transaction() {
+    for method in ["INVITE", "BYE", "CANCEL"] {
+        let r = req(method);
+        let response = resp(&r, 200);
+        assert_eq!(
+            TransactionKey::for_sent_response(&response),
+            TransactionKey::for_received_request(&r),
+            "{method}"
+        );
+    }
+    // The sent-by host is compared lowercased, like the request's.
+    let upper = request("BYE", BRANCH, "DF7JAL23LS0D.invalid");
+    assert_eq!(
+        TransactionKey::for_sent_response(&resp(&upper, 200)),
+        TransactionKey::for_received_request(&req("BYE"))
+    );
+    // No RFC 3261 branch: no key.
+    let old = request("BYE", "1234", HOST);
+    assert_eq!(TransactionKey::for_sent_response(&resp(&old, 200)), None);
+}

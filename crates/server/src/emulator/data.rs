@@ -40,6 +40,8 @@ pub struct EmulatorConfig {
     pub survey_contact_flow_id: String,
     /// The AccessKey pair the OpenAPI face (`/openapi/`) accepts.
     pub openapi: OpenApiCredentials,
+    /// The tone (Hz) a simulated customer plays into its call's media (the soft phone hears it).
+    pub customer_tone_hz: f32,
 }
 
 /// The emulator-only AccessKey pair of the OpenAPI face. Test credentials, published in the README: never a
@@ -243,6 +245,7 @@ impl Default for EmulatorConfig {
             timers: Timers::default(),
             survey_contact_flow_id: "survey-flow@ccc-demo".into(),
             openapi: OpenApiCredentials::default(),
+            customer_tone_hz: 440.0,
         }
     }
 }
@@ -281,6 +284,12 @@ impl EmulatorConfig {
         }
         if self.agents.is_empty() {
             return invalid("at least one agent is needed".into());
+        }
+        if !(20.0..=20_000.0).contains(&self.customer_tone_hz) {
+            return invalid(format!(
+                "customer_tone_hz {} is not an audible frequency (20-20000)",
+                self.customer_tone_hz
+            ));
         }
         let mut users = HashSet::new();
         let mut extensions = HashSet::new();

@@ -24,6 +24,8 @@ pub(crate) struct Agent {
     pub(crate) mobile: String,
     /// Authenticates the agent-state WebSocket (`AgentServerUrl`).
     pub(crate) token: String,
+    /// The soft phone's SIP digest password (`GetLoginDetails.Signature2`), random per server run.
+    pub(crate) sip_password: String,
     pub(crate) state: UserState,
     pub(crate) break_code: String,
     pub(crate) work_mode: String,
@@ -53,6 +55,7 @@ impl Agent {
             role: c.role.clone(),
             mobile: c.mobile.clone(),
             token: token(),
+            sip_password: token(),
             state: UserState::Offline,
             break_code: String::new(),
             work_mode: "ON_SITE".into(),

@@ -252,6 +252,21 @@ impl TransactionKey {
         })
     }
 
+    /// The key of the server transaction a response we send belongs to: the §17.2.3 key of its
+    /// request, read from the top Via and the CSeq that [`crate::builders::response_to`] copied (the
+    /// method is the CSeq's). `None` without an RFC 3261 branch or a CSeq.
+    pub fn for_sent_response(response: &Response) -> Option<TransactionKey> {
+        let via = response.headers.top_via()?;
+        let branch = via.branch()?;
+        check_branch(branch).ok()?;
+        Some(TransactionKey {
+            role: Role::Server,
+            branch: branch.to_owned(),
+            sent_by: Some(sent_by(via)),
+            method: response.headers.cseq()?.method.clone(),
+        })
+    }
+
     /// For a CANCEL's key, the key of the transaction it cancels (same branch and sent-by, method
     /// INVITE; §9.2). `None` for any other method.
     pub fn cancelled(&self) -> Option<TransactionKey> {

@@ -1,0 +1,433 @@
+//! The browser side of the interop tests: JsSIP (a SIP over WebSocket UA nobody on the team wrote) in a
+//! test page, each tab in its own headless Chromium with its own fake microphone.
+//!
+//! # What it starts
+//! - [`PhoneSite::start`]: a tiny axum site on an ephemeral 127.0.0.1 port serving `/phone.html` (the page
+//!   below) and `/jssip.js` (the bundle `scripts/setup-peers.sh` built outside the clone, see
+//!   [`jssip_bundle`]). It needs no `dist/` and no workbench server. `http://127.0.0.1` is a secure
+//!   context, so `getUserMedia` works. Stopped when dropped.
+//! - [`write_tone_wav`]: a sine tone as a 48 kHz mono 16-bit wav; Chromium plays it as the microphone
+//!   (`--use-file-for-fake-audio-capture`, looped), so every tab sends a known frequency.
+//! - [`media_args`]: the Chromium flags for a tab that places or takes calls; give each browser of
+//!   [`crate::run_browsers`] its own.
+//!
+//! # The page's API (`window.phone`)
+//! `register(uri, password, wsUrl)`, `call(target)`, `answer()`, `hangup()`, `state()` and `stats()`
+//! (a promise). `state()` is `{ registration, call, error }` with `registration` one of `idle`,
+//! `registering`, `registered`, `failed`, `unregistered` and `call` one of `idle`, `calling`,
+//! `ringing` (incoming, not answered), `progress` (outgoing, provisional answer), `confirmed`, `ended`,
+//! `failed`. `stats()` measures the remote audio two ways: `getStats()` inbound-rtp (`packetsReceived`,
+//! `audioLevel`, `codec`) and a WebAudio `AnalyserNode` on the received track (`frequency`: the dominant
+//! frequency between 100 Hz and 4 kHz, `peakDb`). The microphone is asked for with echo cancellation,
+//! noise suppression and auto gain off, so the tone arrives unchanged.
+//!
+//! To plug the project's own browser UA in place of a JsSIP tab, a page only has to expose the same
+//! `window.phone` object.
+
+use std::path::{Path, PathBuf};
+
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::Router;
+use fantoccini::Client;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use std::time::{Duration, Instant};
+
+use crate::{eventually, DEADLINE};
+
+/// Where `scripts/setup-peers.sh` puts the JsSIP browser bundle: `$JSSIP_BUNDLE`, else
+/// `${CCC_TOOLS_DIR:-~/.cache/ccc-workbench}/jssip/jssip.bundle.js`.
+pub fn jssip_bundle() -> PathBuf {
+    if let Ok(path) = std::env::var("JSSIP_BUNDLE") {
+        return path.into();
+    }
+    let tools = std::env::var("CCC_TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into()))
+                .join(".cache/ccc-workbench")
+        });
+    tools.join("jssip/jssip.bundle.js")
+}
+
+/// Writes `seconds` of a `hz` sine (amplitude 0.5) as a 48 kHz mono 16-bit PCM wav.
+pub fn write_tone_wav(path: &Path, hz: f64, seconds: u32) {
+    const RATE: u32 = 48_000;
+    let samples = RATE * seconds;
+    let mut data = Vec::with_capacity(samples as usize * 2);
+    for n in 0..samples {
+        let v = (2.0 * std::f64::consts::PI * hz * f64::from(n) / f64::from(RATE)).sin() * 0.5;
+        data.extend_from_slice(&((v * f64::from(i16::MAX)) as i16).to_le_bytes());
+    }
+    let mut wav = Vec::with_capacity(44 + data.len());
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes()); // fmt chunk size
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&RATE.to_le_bytes());
+    wav.extend_from_slice(&(RATE * 2).to_le_bytes()); // byte rate
+    wav.extend_from_slice(&2u16.to_le_bytes()); // block align
+    wav.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    wav.extend_from_slice(&data);
+    std::fs::write(path, wav).expect("write tone wav");
+}
+
+/// Chromium flags for a tab that makes calls with `wav` as its microphone: fake devices without a
+/// permission prompt, loopback ICE candidates allowed (the only ones inside a loopback-only network
+/// namespace), no mDNS host names (nothing multicast), autoplay without a gesture.
+pub fn media_args(wav: &Path) -> Vec<String> {
+    let mut args = fake_media_args();
+    args.push(format!(
+        "--use-file-for-fake-audio-capture={}",
+        wav.display()
+    ));
+    args
+}
+
+/// Chromium flags for an agent with a working (fake, beeping) microphone and speaker: what every
+/// end-to-end browser gets, since the panel's soft phone opens the microphone on every call.
+pub fn fake_media_args() -> Vec<String> {
+    vec![
+        "--use-fake-ui-for-media-stream".into(),
+        "--use-fake-device-for-media-stream".into(),
+        "--allow-loopback-in-peer-connection".into(),
+        "--autoplay-policy=no-user-gesture-required".into(),
+        "--disable-features=WebRtcHideLocalIpsWithMdns".into(),
+    ]
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// A fresh directory under the system temp dir.
+    pub fn new(prefix: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "{prefix}-{}-{}",
+            std::process::id(),
+            crate::unique()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The site serving the JsSIP test page.
+pub struct PhoneSite {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl PhoneSite {
+    /// Serves `/phone.html` and `/jssip.js` on an ephemeral loopback port.
+    pub async fn start() -> PhoneSite {
+        let bundle = jssip_bundle();
+        let js = std::fs::read(&bundle).unwrap_or_else(|e| {
+            panic!(
+                "no JsSIP bundle at {} ({e}); run scripts/setup-peers.sh",
+                bundle.display()
+            )
+        });
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = Router::new()
+            .route("/phone.html", get(|| async { Html(PAGE) }))
+            .route(
+                "/jssip.js",
+                get(move || {
+                    let js = js.clone();
+                    async move {
+                        (
+                            StatusCode::OK,
+                            [(header::CONTENT_TYPE, "text/javascript")],
+                            js,
+                        )
+                            .into_response()
+                    }
+                }),
+            );
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let stop = async {
+                let _ = rx.await;
+            };
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stop)
+                .await
+                .expect("phone site");
+        });
+        PhoneSite {
+            base,
+            shutdown: Some(tx),
+        }
+    }
+
+    /// Opens the page in `browser` and waits until JsSIP and `window.phone` are there.
+    pub async fn open(&self, browser: &Client) -> Phone {
+        browser
+            .goto(&format!("{}/phone.html", self.base))
+            .await
+            .expect("open the phone page");
+        let phone = Phone(browser.clone());
+        eventually("the phone page to load JsSIP", || {
+            let phone = phone.clone();
+            async move {
+                let v = phone
+                    .js("return !!(window.JsSIP && window.phone);", vec![])
+                    .await;
+                (v == Value::Bool(true)).then_some(())
+            }
+        })
+        .await;
+        phone
+    }
+}
+
+impl Drop for PhoneSite {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// One tab's `window.phone`.
+#[derive(Clone)]
+pub struct Phone(pub Client);
+
+impl Phone {
+    async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.0
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    /// `phone.register(uri, password, wsUrl)`.
+    pub async fn register(&self, uri: &str, password: &str, ws_url: &str) {
+        self.js(
+            "window.phone.register(arguments[0], arguments[1], arguments[2]);",
+            vec![json!(uri), json!(password), json!(ws_url)],
+        )
+        .await;
+    }
+
+    /// `phone.call(target)`.
+    pub async fn call(&self, target: &str) {
+        self.js("window.phone.call(arguments[0]);", vec![json!(target)])
+            .await;
+    }
+
+    /// `phone.answer()`.
+    pub async fn answer(&self) {
+        self.js("window.phone.answer();", vec![]).await;
+    }
+
+    /// `phone.hangup()`.
+    pub async fn hangup(&self) {
+        self.js("window.phone.hangup();", vec![]).await;
+    }
+
+    /// `phone.state()`.
+    pub async fn state(&self) -> Value {
+        self.js("return window.phone.state();", vec![]).await
+    }
+
+    /// `await phone.stats()`.
+    pub async fn stats(&self) -> Value {
+        let v = self
+            .0
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 window.phone.stats().then(done, e => done({ error: String(e) }));",
+                vec![],
+            )
+            .await
+            .expect("phone.stats()");
+        v
+    }
+
+    /// Waits until `state()[key] == want`, polling every 50 ms up to [`DEADLINE`]; fails early if it
+    /// becomes one of `fatal`. Either failure shows the last state seen.
+    pub async fn wait_state(&self, key: &str, want: &str, fatal: &[&str]) -> Value {
+        let started = Instant::now();
+        loop {
+            let s = self.state().await;
+            let now = s[key].as_str().unwrap_or_default();
+            if now == want {
+                return s;
+            }
+            assert!(
+                !fatal.contains(&now),
+                "{key} became {now} while waiting for {want}: {s}"
+            );
+            assert!(
+                started.elapsed() < DEADLINE,
+                "timed out waiting for {key} to become {want}; the phone shows {s}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// The test page. JsSIP's debug log goes to the console (`JsSIP:*` is off by default; enable with
+/// `localStorage.debug`).
+const PAGE: &str = r#"<!doctype html>
+<html><head><meta charset="utf-8"><title>JsSIP phone</title></head>
+<body>
+<p id="status">loading</p>
+<audio id="remote" autoplay playsinline></audio>
+<script src="/jssip.js"></script>
+<script>
+(function () {
+  var AUDIO = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+  var OPTIONS = {
+    mediaConstraints: { audio: AUDIO, video: false },
+    pcConfig: { iceServers: [] },
+    rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false }
+  };
+  var st = { registration: 'idle', call: 'idle', error: null, cause: null, direction: null };
+  var ua = null, session = null, analyser = null, audioCtx = null, track = null;
+
+  function show() {
+    document.getElementById('status').textContent = JSON.stringify(st);
+  }
+
+  function watch(s) {
+    session = s;
+    st.direction = s.direction;
+    st.cause = null;
+    s.on('progress', function () { if (st.call === 'calling') { st.call = 'progress'; show(); } });
+    s.on('accepted', function () { st.call = 'accepted'; show(); });
+    s.on('confirmed', function () { st.call = 'confirmed'; show(); });
+    s.on('ended', function (e) { st.call = 'ended'; st.cause = e.cause; show(); });
+    s.on('failed', function (e) { st.call = 'failed'; st.cause = e.cause; show(); });
+  }
+
+  function remoteTrack() {
+    var pc = session && session.connection;
+    if (!pc) { return null; }
+    var receivers = pc.getReceivers().filter(function (r) { return r.track && r.track.kind === 'audio'; });
+    return receivers.length ? receivers[0].track : null;
+  }
+
+  // The received audio into an AnalyserNode. Chromium pulls a remote WebRTC track into WebAudio only
+  // while a media element plays it, hence the <audio> element too.
+  function ensureAnalyser() {
+    var t = remoteTrack();
+    if (!t) { return null; }
+    if (t !== track) {
+      track = t;
+      var stream = new MediaStream([t]);
+      var el = document.getElementById('remote');
+      el.srcObject = stream;
+      el.play().catch(function () {});
+      audioCtx = audioCtx || new AudioContext({ sampleRate: 48000 });
+      audioCtx.resume();
+      analyser = audioCtx.createAnalyser();
+      analyser.fftSize = 8192;
+      analyser.smoothingTimeConstant = 0.2;
+      audioCtx.createMediaStreamSource(stream).connect(analyser);
+    }
+    return analyser;
+  }
+
+  window.phone = {
+    register: function (uri, password, wsUrl) {
+      if (ua) { ua.stop(); }
+      var socket = new JsSIP.WebSocketInterface(wsUrl);
+      ua = new JsSIP.UA({
+        sockets: [socket], uri: uri, password: password, register: true, register_expires: 300,
+        session_timers: false, user_agent: 'JsSIP (ccc interop test)'
+      });
+      st.registration = 'registering';
+      ua.on('registered', function () { st.registration = 'registered'; show(); });
+      ua.on('unregistered', function () { st.registration = 'unregistered'; show(); });
+      ua.on('registrationFailed', function (e) {
+        st.registration = 'failed'; st.error = e.cause || 'registrationFailed'; show();
+      });
+      ua.on('newRTCSession', function (e) {
+        if (e.originator === 'remote') {
+          if (session && !session.isEnded()) { e.session.terminate({ status_code: 486 }); return; }
+          watch(e.session);
+          st.call = 'ringing';
+          show();
+        }
+      });
+      ua.start();
+      show();
+    },
+    call: function (target) {
+      st.call = 'calling';
+      watch(ua.call(target, OPTIONS));
+      show();
+    },
+    answer: function () {
+      if (session && st.call === 'ringing') { session.answer(OPTIONS); }
+    },
+    hangup: function () {
+      if (session && !session.isEnded()) { session.terminate(); }
+    },
+    state: function () { return JSON.parse(JSON.stringify(st)); },
+    stats: async function () {
+      var out = { packetsReceived: 0, audioLevel: null, codec: null, frequency: null, peakDb: null };
+      var pc = session && session.connection;
+      if (!pc) { return out; }
+      var report = await pc.getStats();
+      var codecs = {};
+      report.forEach(function (r) { if (r.type === 'codec') { codecs[r.id] = r.mimeType; } });
+      report.forEach(function (r) {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+          out.packetsReceived = r.packetsReceived || 0;
+          out.audioLevel = r.audioLevel === undefined ? null : r.audioLevel;
+          out.codec = codecs[r.codecId] || null;
+        }
+        if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') {
+          out.candidatePair = r.localCandidateId + ' -> ' + r.remoteCandidateId;
+        }
+        if (r.type === 'local-candidate' || r.type === 'remote-candidate') {
+          out[r.type] = (out[r.type] || []).concat([r.address + ':' + r.port]);
+        }
+      });
+      var a = ensureAnalyser();
+      if (a) {
+        var bins = new Float32Array(a.frequencyBinCount);
+        a.getFloatFrequencyData(bins);
+        var hzPerBin = audioCtx.sampleRate / a.fftSize;
+        var best = -1, bestDb = -Infinity;
+        for (var i = Math.ceil(100 / hzPerBin); i < Math.floor(4000 / hzPerBin); i++) {
+          if (bins[i] > bestDb) { bestDb = bins[i]; best = i; }
+        }
+        if (best > 0 && isFinite(bestDb)) {
+          // Parabolic interpolation around the peak bin.
+          var l = bins[best - 1], c = bins[best], r = bins[best + 1], d = l - 2 * c + r;
+          var shift = d !== 0 ? 0.5 * (l - r) / d : 0;
+          out.frequency = (best + shift) * hzPerBin;
+          out.peakDb = bestDb;
+        }
+      }
+      return out;
+    }
+  };
+  show();
+})();
+</script>
+</body></html>
+"#;

@@ -1,0 +1,503 @@
+//! Interop with peers nobody on the team wrote: Kamailio (registrar/proxy, SIP over WebSocket) and JsSIP in
+//! headless Chromium. Needs `scripts/setup-peers.sh` (Kamailio, the JsSIP bundle); needs no `dist/`.
+//!
+//! Tests that open a peer connection run, under `make test-e2e`, inside a loopback-only network namespace
+//! (`scripts/netns-run.sh`: `unshare -n`, only `lo` up); they pass outside one too. By hand:
+//! `unshare -n sh -c 'ip link set lo up; cargo test -p workbench-e2e --offline --test interop -- --test-threads=1'`.
+
+use std::time::{Duration, Instant};
+
+use ccc_sip::builders::response_to;
+use ccc_sip::ids::IdGenerator;
+use ccc_sip::register::{RegAction, RegEvent, RegFailure, RegNotice, RegisterConfig, Registration};
+use ccc_sip::transaction::{self, Action, ClientTransaction, Event, ServerTransaction};
+use ccc_sip::{Message, Method, Response, Scheme, SipUri, StatusCode};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message as Frame;
+use workbench_e2e::interop::{media_args, write_tone_wav, Phone, PhoneSite, TempDir};
+use workbench_e2e::kamailio::{Kamailio, DOMAIN};
+use workbench_e2e::{eventually, run_browsers, DEADLINE};
+
+/// The tones each tab sends, and how close the far side's measurement must be.
+const TONE_A: f64 = 660.0;
+const TONE_B: f64 = 880.0;
+const TOLERANCE_HZ: f64 = 15.0;
+
+/// Waits until `phone` hears `hz` (±[`TOLERANCE_HZ`]) in the remote audio (WebAudio analyser), with RTP
+/// packets flowing and a non-silent `audioLevel` (getStats); returns its stats.
+async fn hears(phone: &Phone, who: &str, hz: f64) -> Value {
+    let started = Instant::now();
+    loop {
+        let s = phone.stats().await;
+        let freq = s["frequency"].as_f64().unwrap_or(0.0);
+        let packets = s["packetsReceived"].as_u64().unwrap_or(0);
+        let level = s["audioLevel"].as_f64().unwrap_or(0.0);
+        if (freq - hz).abs() <= TOLERANCE_HZ && packets >= 50 && level > 0.01 {
+            return s;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "timed out waiting for {who} to hear {hz} Hz; last stats: {s}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A response as printed on the wire.
+fn text(r: &Response) -> String {
+    Message::Response(r.clone()).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jssip_calls_jssip_through_kamailio_over_websocket_with_audio_both_ways() {
+    let started = Instant::now();
+    let kamailio = Kamailio::start().await;
+    let site = PhoneSite::start().await;
+    let tones = TempDir::new("ccc-interop-tones");
+    let wav_a = tones.0.join("a-660.wav");
+    let wav_b = tones.0.join("b-880.wav");
+    write_tone_wav(&wav_a, TONE_A, 4);
+    write_tone_wav(&wav_b, TONE_B, 4);
+
+    let ws = kamailio.ws_url.clone();
+    run_browsers(
+        vec![media_args(&wav_a), media_args(&wav_b)],
+        |browsers| async move {
+            let a = site.open(&browsers[0]).await;
+            let b = site.open(&browsers[1]).await;
+            a.register(&Kamailio::aor("1001"), &Kamailio::password("1001"), &ws)
+                .await;
+            b.register(&Kamailio::aor("1002"), &Kamailio::password("1002"), &ws)
+                .await;
+            a.wait_state("registration", "registered", &["failed"])
+                .await;
+            b.wait_state("registration", "registered", &["failed"])
+                .await;
+
+            // A calls B (Kamailio challenges the INVITE with 407; JsSIP answers it), B rings, the test
+            // answers on B.
+            a.call(&Kamailio::aor("1002")).await;
+            b.wait_state("call", "ringing", &["failed", "ended"]).await;
+            let ringing = Instant::now();
+            b.answer().await;
+            a.wait_state("call", "confirmed", &["failed", "ended"])
+                .await;
+            b.wait_state("call", "confirmed", &["failed", "ended"])
+                .await;
+            eprintln!("interop: answered to confirmed in {:?}", ringing.elapsed());
+
+            // Audio both ways: each side hears the other's tone, RTP packets flowing.
+            let heard_by_a = hears(&a, "tab A (1001)", TONE_B).await;
+            let heard_by_b = hears(&b, "tab B (1002)", TONE_A).await;
+            eprintln!("interop: A hears {heard_by_a}\ninterop: B hears {heard_by_b}");
+            for (who, s) in [("A", &heard_by_a), ("B", &heard_by_b)] {
+                assert_eq!(s["codec"], "audio/opus", "{who}: {s}");
+            }
+            // Packets keep flowing (the count grows).
+            let before = heard_by_a["packetsReceived"].as_u64().unwrap();
+            eventually("more packets at A", || async {
+                let now = a.stats().await["packetsReceived"].as_u64().unwrap_or(0);
+                (now >= before + 25).then_some(())
+            })
+            .await;
+
+            // A hangs up: BYE through Kamailio (in-dialog, routed with the Contact alias); both end.
+            a.hangup().await;
+            let end_a = a.wait_state("call", "ended", &["failed"]).await;
+            let end_b = b.wait_state("call", "ended", &["failed"]).await;
+            assert_eq!(end_b["cause"], "Terminated", "B: {end_b}");
+            assert_eq!(end_a["cause"], "Terminated", "A: {end_a}");
+        },
+    )
+    .await;
+    eprintln!("interop: JsSIP ↔ JsSIP test took {:?}", started.elapsed());
+    drop(kamailio);
+}
+
+/// A native SIP over WebSocket client made of `ccc-sip`'s pure machines and tokio-tungstenite.
+struct NativeUa {
+    ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    ids: RandomIds,
+    /// Every response the transactions delivered, in order.
+    responses: Vec<Response>,
+    /// Every request sent, as printed.
+    sent: Vec<String>,
+}
+
+impl NativeUa {
+    /// Connects to `ws_url` asking for the `sip` sub-protocol (RFC 7118 §4), which Kamailio requires.
+    async fn connect(ws_url: &str) -> NativeUa {
+        let mut request = ws_url.into_client_request().expect("ws request");
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", "sip".parse().unwrap());
+        let (ws, answer) =
+            tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(request))
+                .await
+                .expect("the WebSocket handshake timed out")
+                .expect("WebSocket to Kamailio");
+        assert_eq!(
+            answer
+                .headers()
+                .get("Sec-WebSocket-Protocol")
+                .and_then(|v| v.to_str().ok()),
+            Some("sip"),
+            "Kamailio picked the sip sub-protocol"
+        );
+        NativeUa {
+            ws,
+            ids: RandomIds::new(),
+            responses: Vec::new(),
+            sent: Vec::new(),
+        }
+    }
+
+    /// Runs one client transaction for `request` to its end; returns its final response (or `None` on a
+    /// timeout or transport failure). Timer F is honoured as a deadline on the receive.
+    async fn transact(&mut self, request: ccc_sip::Request, branch: &str) -> Option<Response> {
+        let config = transaction::Config::default();
+        let (mut tx, mut actions) =
+            ClientTransaction::start(request, branch, config).expect("a valid request");
+        // Armed timers (B/F: 64·T1; D/K: zero on a reliable transport), fired in order of their due time.
+        let mut timers: Vec<(Instant, transaction::Timer)> = Vec::new();
+        let mut last = None;
+        loop {
+            let mut terminated = false;
+            for action in actions.drain(..) {
+                match action {
+                    Action::Send(m) => {
+                        let text = m.to_string();
+                        self.sent.push(text.clone());
+                        self.ws.send(Frame::text(text)).await.expect("send");
+                    }
+                    Action::ArmTimer { timer, ms } => {
+                        let ms = Duration::from_millis(ms).min(DEADLINE);
+                        timers.push((Instant::now() + ms, timer));
+                    }
+                    Action::Deliver(Message::Response(r)) => {
+                        self.responses.push(r.clone());
+                        if !r.status.is_provisional() {
+                            last = Some(r);
+                        }
+                    }
+                    Action::Deliver(Message::Request(r)) => panic!("unexpected request {r:?}"),
+                    Action::Terminated(_) => terminated = true,
+                }
+            }
+            if terminated || tx.is_terminated() {
+                return last;
+            }
+            timers.sort_by_key(|(due, _)| *due);
+            let (due, timer) = *timers
+                .first()
+                .expect("a live transaction has a timer armed");
+            let left = due.saturating_duration_since(Instant::now());
+            let event = match tokio::time::timeout(left, self.ws.next()).await {
+                Err(_) => {
+                    timers.remove(0);
+                    Event::Timer(timer)
+                }
+                Ok(Some(Ok(Frame::Text(t)))) => match Message::parse(t.as_bytes()) {
+                    Ok(m) => Event::Received(m),
+                    Err(e) => panic!("Kamailio sent what ccc-sip cannot parse ({e}):\n{t}"),
+                },
+                Ok(Some(Ok(Frame::Binary(b)))) => {
+                    Event::Received(Message::parse(&b).expect("a SIP message"))
+                }
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_)) | None) => Event::TransportError,
+            };
+            actions = tx.handle(event);
+        }
+    }
+
+    /// Feeds `event` to `reg` and carries out its actions (transactions included) until it has nothing
+    /// more to do; returns what it notified.
+    async fn drive(&mut self, reg: &mut Registration, event: RegEvent) -> Vec<RegNotice> {
+        let mut notices = Vec::new();
+        let mut pending = reg.handle(event, &mut self.ids);
+        while !pending.is_empty() {
+            let mut next = Vec::new();
+            for action in pending {
+                match action {
+                    RegAction::Send { request, branch } => {
+                        let answer = match self.transact(request, &branch).await {
+                            Some(r) => RegEvent::Response(r),
+                            None => RegEvent::TransactionFailed,
+                        };
+                        next.extend(reg.handle(answer, &mut self.ids));
+                    }
+                    RegAction::ArmRefresh { .. } => {}
+                    RegAction::Notify(n) => notices.push(n),
+                }
+            }
+            pending = next;
+        }
+        notices
+    }
+
+    /// The next SIP message Kamailio sends (keep-alives and other frames skipped), with its text; `None`
+    /// after [`DEADLINE`].
+    async fn next_message(&mut self) -> Option<(Message, String)> {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let text = match tokio::time::timeout(left, self.ws.next()).await {
+                Err(_) | Ok(None | Some(Err(_))) => return None,
+                Ok(Some(Ok(Frame::Text(t)))) => t.as_str().to_owned(),
+                Ok(Some(Ok(Frame::Binary(b)))) => String::from_utf8_lossy(&b).into_owned(),
+                Ok(Some(Ok(_))) => continue,
+            };
+            if Message::is_keep_alive(text.as_bytes()) {
+                continue;
+            }
+            let message = Message::parse(text.as_bytes()).unwrap_or_else(|e| {
+                panic!("Kamailio sent what ccc-sip cannot parse ({e}):\n{text}")
+            });
+            return Some((message, text));
+        }
+    }
+
+    /// Carries out a server transaction's actions: sends what it sends; returns whether it terminated.
+    async fn server_actions(&mut self, actions: Vec<Action>) -> bool {
+        let mut terminated = false;
+        for action in actions {
+            match action {
+                Action::Send(m) => {
+                    let text = m.to_string();
+                    self.sent.push(text.clone());
+                    self.ws.send(Frame::text(text)).await.expect("send");
+                }
+                Action::Terminated(_) => terminated = true,
+                Action::ArmTimer { .. } | Action::Deliver(_) => {}
+            }
+        }
+        terminated
+    }
+
+    fn statuses(&self) -> Vec<u16> {
+        self.responses.iter().map(|r| r.status.code()).collect()
+    }
+}
+
+/// Identifiers from the OS's randomness (a stand-in for the panel's `crypto.getRandomValues`): unique
+/// across test runs against the same Kamailio.
+struct RandomIds(u64, u64);
+
+impl RandomIds {
+    fn new() -> RandomIds {
+        use std::hash::{BuildHasher, RandomState};
+        RandomIds(RandomState::new().hash_one(std::process::id()), 0)
+    }
+    fn next(&mut self) -> String {
+        self.1 += 1;
+        format!("{:x}{}", self.0, self.1)
+    }
+}
+
+impl IdGenerator for RandomIds {
+    fn branch(&mut self) -> String {
+        format!("{}{}", transaction::BRANCH_COOKIE, self.next())
+    }
+    fn tag(&mut self) -> String {
+        self.next()
+    }
+    fn call_id(&mut self) -> String {
+        self.next()
+    }
+    fn cnonce(&mut self) -> String {
+        self.next()
+    }
+}
+
+fn register_config(user: &str, password: &str) -> RegisterConfig {
+    let host = format!("n{user}x7k.invalid");
+    let mut config = RegisterConfig::new(
+        SipUri::new(Scheme::Sip, DOMAIN),
+        SipUri::new(Scheme::Sip, DOMAIN).with_user(user),
+        SipUri::new(Scheme::Sip, &host)
+            .with_user(&format!("c{user}"))
+            .with_param("transport", Some("ws")),
+        &host,
+        user,
+        password,
+    );
+    config.via_transport = "WS".into();
+    config.expires = 300;
+    config.instance_id = Some(format!(
+        "urn:uuid:00000000-0000-4000-8000-00000000{user:0>4}"
+    ));
+    config.user_agent = Some("ccc-sip interop test".into());
+    config
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ccc_sip_registers_with_kamailio_digest_and_unregisters() {
+    let started = Instant::now();
+    let kamailio = Kamailio::start().await;
+
+    // 1001 with the right password: challenged (401, Digest, qop=auth), then 200 with our binding.
+    let mut ua = NativeUa::connect(&kamailio.ws_url).await;
+    let mut reg = Registration::new(
+        register_config("1001", &Kamailio::password("1001")),
+        &mut ua.ids,
+    );
+    let notices = ua.drive(&mut reg, RegEvent::Register).await;
+    assert_eq!(ua.statuses(), [401, 200], "sent:\n{}", ua.sent.join("\n"));
+    let challenge = ua.responses[0]
+        .headers
+        .get("WWW-Authenticate")
+        .expect("a WWW-Authenticate challenge");
+    assert!(
+        challenge.starts_with("Digest")
+            && challenge.contains(&format!("realm=\"{DOMAIN}\""))
+            && challenge.contains("qop=\"auth\""),
+        "{challenge}"
+    );
+    assert!(
+        ua.sent[1].contains("\r\nAuthorization: Digest ") && ua.sent[1].contains("qop=auth"),
+        "the second REGISTER answers the challenge:\n{}",
+        ua.sent[1]
+    );
+    assert_eq!(
+        notices,
+        [RegNotice::Registered { expires: 300 }],
+        "{:?}",
+        ua.responses
+    );
+    // Kamailio stored the binding with the WebSocket connection as its real address (fix_nated_register).
+    let ok = text(&ua.responses[1]);
+    assert!(
+        ok.contains("c1001@n1001x7k.invalid") && ok.contains("received=\"sip:127.0.0.1:"),
+        "{ok}"
+    );
+
+    // 1002 with a wrong password: challenged, then refused (403), no loop.
+    let mut wrong = NativeUa::connect(&kamailio.ws_url).await;
+    let mut bad = Registration::new(register_config("1002", "not-the-password"), &mut wrong.ids);
+    let notices = wrong.drive(&mut bad, RegEvent::Register).await;
+    assert_eq!(wrong.statuses(), [401, 403]);
+    assert_eq!(
+        notices,
+        [RegNotice::Failed {
+            status: Some(StatusCode::new(403).unwrap()),
+            cause: RegFailure::Rejected
+        }]
+    );
+
+    // Un-REGISTER 1001: Expires 0 (answered pre-emptively with the kept challenge), the binding is gone.
+    let before = ua.responses.len();
+    let notices = ua.drive(&mut reg, RegEvent::Unregister).await;
+    let unregister = ua.sent.last().unwrap().clone();
+    assert!(
+        unregister.contains("\r\nExpires: 0\r\n") && unregister.contains("expires=0"),
+        "{unregister}"
+    );
+    assert_eq!(notices, [RegNotice::Unregistered]);
+    let last = ua.responses.last().unwrap();
+    assert_eq!(last.status.code(), 200);
+    assert!(
+        !text(last).contains("c1001@n1001x7k.invalid"),
+        "the binding is removed: {}",
+        text(last)
+    );
+    eprintln!(
+        "interop: {} responses for the un-REGISTER; native test took {:?}",
+        ua.responses.len() - before,
+        started.elapsed()
+    );
+    drop(kamailio);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jssip_calls_a_ccc_sip_ua_which_parses_the_invite_and_answers_busy() {
+    let started = Instant::now();
+    let kamailio = Kamailio::start().await;
+    let site = PhoneSite::start().await;
+    let tones = TempDir::new("ccc-interop-tones");
+    let wav = tones.0.join("a-660.wav");
+    write_tone_wav(&wav, TONE_A, 4);
+
+    // The native UA registers as 1003 and waits for calls.
+    let mut ua = NativeUa::connect(&kamailio.ws_url).await;
+    let mut reg = Registration::new(
+        register_config("1003", &Kamailio::password("1003")),
+        &mut ua.ids,
+    );
+    let notices = ua.drive(&mut reg, RegEvent::Register).await;
+    assert_eq!(notices, [RegNotice::Registered { expires: 300 }]);
+
+    let ws = kamailio.ws_url.clone();
+    run_browsers(vec![media_args(&wav)], |browsers| async move {
+        let a = site.open(&browsers[0]).await;
+        a.register(&Kamailio::aor("1001"), &Kamailio::password("1001"), &ws)
+            .await;
+        a.wait_state("registration", "registered", &["failed"])
+            .await;
+        a.call(&Kamailio::aor("1003")).await;
+
+        // JsSIP's INVITE (WebRTC SDP offer), authenticated and forwarded by Kamailio, parsed by ccc-sip.
+        let (invite, text) = ua.next_message().await.expect("an INVITE for 1003");
+        let Message::Request(invite) = invite else {
+            panic!("expected a request:\n{text}")
+        };
+        assert_eq!(invite.method, Method::Invite, "{text}");
+        assert!(
+            invite
+                .uri
+                .to_string()
+                .starts_with("sip:c1003@n1003x7k.invalid"),
+            "Kamailio sent it to our registered Contact: {text}"
+        );
+        assert_eq!(
+            invite.headers.get("Content-Type").as_deref(),
+            Some("application/sdp")
+        );
+        let sdp = String::from_utf8_lossy(&invite.body);
+        assert!(
+            sdp.contains("m=audio ") && sdp.contains("a=fingerprint:"),
+            "{sdp}"
+        );
+        assert!(invite.headers.get("Record-Route").is_some(), "{text}");
+        let contact = invite.headers.get("Contact").expect("a Contact");
+        assert!(
+            contact.contains(";alias=127.0.0.1~"),
+            "add_contact_alias(): {contact}"
+        );
+        assert!(
+            invite.headers.get("Proxy-Authorization").is_none(),
+            "consumed: {text}"
+        );
+
+        // Ring, then refuse: 180 and 486 through a server transaction; Kamailio ACKs the 486 hop by hop.
+        let (mut tx, actions) =
+            ServerTransaction::new(invite.clone(), transaction::Config::default())
+                .expect("a server transaction");
+        ua.server_actions(actions).await;
+        let ringing = response_to(&invite, StatusCode::new(180).unwrap(), Some("n1003tag"));
+        let actions = tx.handle(Event::Respond(ringing));
+        ua.server_actions(actions).await;
+        a.wait_state("call", "progress", &["failed", "ended"]).await;
+        let busy = response_to(&invite, StatusCode::new(486).unwrap(), Some("n1003tag"));
+        let actions = tx.handle(Event::Respond(busy));
+        ua.server_actions(actions).await;
+        let (ack, text) = ua.next_message().await.expect("the ACK of the 486");
+        assert!(
+            matches!(&ack, Message::Request(r) if r.method == Method::Ack),
+            "{text}"
+        );
+        let actions = tx.handle(Event::Received(ack));
+        ua.server_actions(actions).await;
+        let failed = a
+            .wait_state("call", "failed", &["confirmed", "ended"])
+            .await;
+        assert_eq!(failed["cause"], "Busy", "{failed}");
+    })
+    .await;
+    eprintln!("interop: JsSIP → ccc-sip test took {:?}", started.elapsed());
+    drop(kamailio);
+}

@@ -1,0 +1,375 @@
+//! The soft phone's media: the only module that touches `RTCPeerConnection`, the microphone stream and
+//! the element that plays the far party.
+//!
+//! One [`Peer`] per call leg. SIP carries whole SDP bodies (no trickle ICE), so an offer or answer is
+//! handed out only once ICE gathering has completed (or [`GATHER_LIMIT_MS`] passed, with what was
+//! gathered by then). The microphone is opened on the device the agent chose, with the browser's voice
+//! processing unless the host turned it off; mute disables the track (nothing leaves the machine, the
+//! call stays up); DTMF goes through the sender's RFC 4733 `RTCDTMFSender`.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    HtmlAudioElement, MediaStream, MediaStreamTrack, RtcIceGatheringState, RtcPeerConnection,
+    RtcRtpSender, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
+};
+
+/// How long an offer/answer waits for ICE gathering before it goes out with what it has.
+pub const GATHER_LIMIT_MS: u32 = 3000;
+
+/// What a leg opens its devices with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaOptions {
+    /// Microphone `deviceId` (empty: the browser's default).
+    pub input: String,
+    /// Speaker `deviceId` (empty: the browser's default).
+    pub output: String,
+    /// Far-party volume in [0, 1].
+    pub volume: f64,
+    /// Echo cancellation, noise suppression and automatic gain (on unless the host turned them off).
+    pub processing: bool,
+}
+
+/// Why media could not be set up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaFailure {
+    /// No microphone, or the user/browser refused it (`8001`).
+    Microphone(String),
+    /// The peer connection refused an SDP or failed otherwise.
+    Peer(String),
+}
+
+impl std::fmt::Display for MediaFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MediaFailure::Microphone(m) => write!(f, "microphone: {m}"),
+            MediaFailure::Peer(m) => write!(f, "peer connection: {m}"),
+        }
+    }
+}
+
+fn describe(e: JsValue) -> String {
+    Reflect::get(&e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+fn peer_err(e: JsValue) -> MediaFailure {
+    MediaFailure::Peer(describe(e))
+}
+
+/// One call leg's media.
+pub struct Peer {
+    pc: RtcPeerConnection,
+    mic: RefCell<MediaStream>,
+    speaker: HtmlAudioElement,
+    _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
+}
+
+impl Peer {
+    async fn open(options: &MediaOptions) -> Result<Peer, MediaFailure> {
+        let mic = microphone(&options.input, options.processing).await?;
+        let pc = RtcPeerConnection::new().map_err(peer_err)?;
+        for track in mic.get_audio_tracks().iter() {
+            let track: MediaStreamTrack = track.unchecked_into();
+            pc.add_track_0(&track, &mic);
+        }
+        let speaker = HtmlAudioElement::new().map_err(peer_err)?;
+        speaker.set_autoplay(true);
+        speaker.set_volume(options.volume.clamp(0.0, 1.0));
+        let player = speaker.clone();
+        let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new(move |e: RtcTrackEvent| {
+            if let Ok(stream) = e.streams().get(0).dyn_into::<MediaStream>() {
+                player.set_src_object(Some(&stream));
+            } else {
+                let stream = MediaStream::new().expect("MediaStream constructor");
+                stream.add_track(&e.track());
+                player.set_src_object(Some(&stream));
+            }
+            let _ = player.play();
+        });
+        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+        let peer = Peer {
+            pc,
+            mic: RefCell::new(mic),
+            speaker,
+            _on_track: on_track,
+        };
+        if !options.output.is_empty() {
+            // An unknown speaker leaves the default in place; the call goes on.
+            let _ = peer.set_output(&options.output).await;
+        }
+        Ok(peer)
+    }
+
+    /// A leg answering the far side's `offer`: the peer and our SDP answer.
+    pub async fn answer(
+        offer: &str,
+        options: &MediaOptions,
+    ) -> Result<(Peer, String), MediaFailure> {
+        let peer = Self::open(options).await?;
+        peer.remote(RtcSdpType::Offer, offer).await?;
+        let answer = JsFuture::from(peer.pc.create_answer())
+            .await
+            .map_err(peer_err)?;
+        peer.local(RtcSdpType::Answer, &answer).await?;
+        let sdp = peer.gathered_sdp().await?;
+        Ok((peer, sdp))
+    }
+
+    /// A leg that offers: the peer and our SDP offer (finish with [`Peer::accept`]).
+    pub async fn offer(options: &MediaOptions) -> Result<(Peer, String), MediaFailure> {
+        let peer = Self::open(options).await?;
+        let offer = JsFuture::from(peer.pc.create_offer())
+            .await
+            .map_err(peer_err)?;
+        peer.local(RtcSdpType::Offer, &offer).await?;
+        let sdp = peer.gathered_sdp().await?;
+        Ok((peer, sdp))
+    }
+
+    /// Answers the far side's new offer (a re-INVITE: hold, retrieve, a new media path) on this
+    /// connection.
+    pub async fn renegotiate(&self, offer: &str) -> Result<String, MediaFailure> {
+        self.remote(RtcSdpType::Offer, offer).await?;
+        let answer = JsFuture::from(self.pc.create_answer())
+            .await
+            .map_err(peer_err)?;
+        self.local(RtcSdpType::Answer, &answer).await?;
+        self.gathered_sdp().await
+    }
+
+    /// Applies the far side's answer to our offer.
+    pub async fn accept(&self, answer: &str) -> Result<(), MediaFailure> {
+        self.remote(RtcSdpType::Answer, answer).await
+    }
+
+    async fn remote(&self, kind: RtcSdpType, sdp: &str) -> Result<(), MediaFailure> {
+        let init = RtcSessionDescriptionInit::new(kind);
+        init.set_sdp(sdp);
+        JsFuture::from(self.pc.set_remote_description(&init))
+            .await
+            .map(drop)
+            .map_err(peer_err)
+    }
+
+    async fn local(&self, kind: RtcSdpType, description: &JsValue) -> Result<(), MediaFailure> {
+        let init = RtcSessionDescriptionInit::new(kind);
+        let sdp = Reflect::get(description, &"sdp".into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        init.set_sdp(&sdp);
+        JsFuture::from(self.pc.set_local_description(&init))
+            .await
+            .map(drop)
+            .map_err(peer_err)
+    }
+
+    /// The local description once ICE gathering is complete (or the limit passed).
+    async fn gathered_sdp(&self) -> Result<String, MediaFailure> {
+        let mut waited = 0;
+        while self.pc.ice_gathering_state() != RtcIceGatheringState::Complete
+            && waited < GATHER_LIMIT_MS
+        {
+            gloo_timers::future::TimeoutFuture::new(20).await;
+            waited += 20;
+        }
+        self.pc
+            .local_description()
+            .map(|d| d.sdp())
+            .ok_or_else(|| MediaFailure::Peer("no local description".into()))
+    }
+
+    fn sender(&self) -> Option<RtcRtpSender> {
+        self.pc.get_senders().get(0).dyn_into().ok()
+    }
+
+    /// Mutes or unmutes the microphone at the track.
+    pub fn set_muted(&self, muted: bool) {
+        for track in self.mic.borrow().get_audio_tracks().iter() {
+            track
+                .unchecked_into::<MediaStreamTrack>()
+                .set_enabled(!muted);
+        }
+    }
+
+    /// Whether the microphone track is muted.
+    pub fn muted(&self) -> bool {
+        self.mic
+            .borrow()
+            .get_audio_tracks()
+            .iter()
+            .any(|t| !t.unchecked_into::<MediaStreamTrack>().enabled())
+    }
+
+    /// Sends `digits` as RFC 4733 events; `false` when this connection cannot (then SIP INFO is used).
+    pub fn send_dtmf(&self, digits: &str) -> bool {
+        let Some(dtmf) = self.sender().and_then(|s| s.dtmf()) else {
+            return false;
+        };
+        if !Reflect::get(&dtmf, &"canInsertDTMF".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true)
+        {
+            return false;
+        }
+        dtmf.insert_dtmf_with_duration(digits, 100);
+        true
+    }
+
+    /// Far-party volume in [0, 1].
+    pub fn set_volume(&self, volume: f64) {
+        self.speaker.set_volume(volume.clamp(0.0, 1.0));
+    }
+
+    /// Plays the far party on speaker `id` (`HTMLMediaElement.setSinkId`).
+    pub async fn set_output(&self, id: &str) -> Result<(), MediaFailure> {
+        set_sink(self.speaker.as_ref(), id).await
+    }
+
+    /// Replaces the microphone mid-call with device `id`.
+    pub async fn set_input(&self, id: &str, processing: bool) -> Result<(), MediaFailure> {
+        let mic = microphone(id, processing).await?;
+        let muted = self.muted();
+        let track: Option<MediaStreamTrack> = mic.get_audio_tracks().get(0).dyn_into().ok();
+        if let (Some(sender), Some(track)) = (self.sender(), track.as_ref()) {
+            JsFuture::from(sender.replace_track(Some(track)))
+                .await
+                .map_err(peer_err)?;
+        }
+        let old = self.mic.replace(mic);
+        stop(&old);
+        self.set_muted(muted);
+        Ok(())
+    }
+
+    /// `{sender: [...], receiver: [...]}`: the sender's and receiver's `getStats()` reports as JSON
+    /// strings (`onGetStatsData`).
+    pub async fn stats(&self) -> (Vec<String>, Vec<String>) {
+        let sender = match self.sender() {
+            Some(s) => reports(s.get_stats()).await,
+            None => Vec::new(),
+        };
+        let receiver = match self
+            .pc
+            .get_receivers()
+            .get(0)
+            .dyn_into::<web_sys::RtcRtpReceiver>()
+        {
+            Ok(r) => reports(r.get_stats()).await,
+            Err(_) => Vec::new(),
+        };
+        (sender, receiver)
+    }
+
+    /// The far party's audio as it plays (for a host that records or measures it).
+    pub fn remote_stream(&self) -> Option<MediaStream> {
+        self.speaker.src_object()
+    }
+
+    /// `connectionState` of the peer connection.
+    pub fn connection_state(&self) -> String {
+        Reflect::get(&self.pc, &"connectionState".into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    }
+
+    /// Ends the leg: closes the connection, releases the microphone, silences the speaker.
+    pub fn close(&self) {
+        self.pc.close();
+        stop(&self.mic.borrow());
+        self.speaker.set_src_object(None);
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Every report of a stats promise, each as a JSON string.
+async fn reports(promise: Promise) -> Vec<String> {
+    let Ok(report) = JsFuture::from(promise).await else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let values = Reflect::get(&report, &"values".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&report).ok());
+    if let Some(iter) = values.and_then(|v| js_sys::try_iter(&v).ok().flatten()) {
+        for item in iter.flatten() {
+            if let Ok(text) = js_sys::JSON::stringify(&item) {
+                out.push(String::from(text));
+            }
+        }
+    }
+    out
+}
+
+/// Stops every track of `stream`.
+fn stop(stream: &MediaStream) {
+    for track in stream.get_tracks().iter() {
+        track.unchecked_into::<MediaStreamTrack>().stop();
+    }
+}
+
+/// `element.setSinkId(id)` where the browser has it.
+pub async fn set_sink(element: &JsValue, id: &str) -> Result<(), MediaFailure> {
+    let Ok(f) = Reflect::get(element, &"setSinkId".into()) else {
+        return Ok(());
+    };
+    let Ok(f) = f.dyn_into::<js_sys::Function>() else {
+        return Ok(());
+    };
+    let promise = f.call1(element, &JsValue::from_str(id)).map_err(peer_err)?;
+    JsFuture::from(Promise::from(promise))
+        .await
+        .map(drop)
+        .map_err(peer_err)
+}
+
+/// `getUserMedia({audio: {...}})` on device `id` (empty: default).
+async fn microphone(id: &str, processing: bool) -> Result<MediaStream, MediaFailure> {
+    let window = web_sys::window().ok_or_else(|| MediaFailure::Microphone("no window".into()))?;
+    let devices = window
+        .navigator()
+        .media_devices()
+        .map_err(|e| MediaFailure::Microphone(describe(e)))?;
+    let audio = Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&audio, &k.into(), &v);
+    };
+    if !id.is_empty() {
+        let exact = Object::new();
+        let _ = Reflect::set(&exact, &"exact".into(), &id.into());
+        set("deviceId", exact.into());
+    }
+    for key in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
+        set(key, processing.into());
+    }
+    let constraints = web_sys::MediaStreamConstraints::new();
+    constraints.set_audio(&audio);
+    constraints.set_video(&false.into());
+    let promise = devices
+        .get_user_media_with_constraints(&constraints)
+        .map_err(|e| MediaFailure::Microphone(describe(e)))?;
+    let stream = JsFuture::from(promise)
+        .await
+        .map_err(|e| MediaFailure::Microphone(describe(e)))?;
+    let stream: MediaStream = stream.unchecked_into();
+    if Array::from(&stream.get_audio_tracks()).length() == 0 {
+        return Err(MediaFailure::Microphone("no audio track".into()));
+    }
+    Ok(stream)
+}
