@@ -7,7 +7,7 @@ CARGO ?= cargo
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test build setup setup-test test-native test-browser test-e2e size serve lint fmt clean
+.PHONY: run test build setup setup-test test-native test-browser test-e2e size bench-call serve lint fmt clean
 
 ## run: install what is missing, build release, serve the workbench + emulator on http://127.0.0.1:8080
 run: build
@@ -50,6 +50,11 @@ test-e2e:
 size: setup
 	trunk build --release
 	@scripts/size-report.sh dist
+
+## bench-call: how long calls take to ring and to carry voice (prints numbers; not part of `make test`)
+bench-call: setup-test dist/sdk/workbench_bg.wasm
+	$(CARGO) build --locked -p workbench-e2e --bin call-setup
+	scripts/netns-run.sh $(CARGO) run --locked --offline -q -p workbench-e2e --bin call-setup -- $(or $(CALLS),5)
 
 ## serve: live-reloading development build on http://127.0.0.1:8081 (run `make run` in another terminal)
 serve: setup

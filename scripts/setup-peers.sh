@@ -3,6 +3,8 @@
 # run against, skipping whatever is already there (a second run is quick and needs no network):
 #
 #   - Kamailio (SIP registrar/proxy, SIP over WebSocket): Debian `kamailio kamailio-websocket-modules`
+#   - coturn (TURN server, `turnserver`) for the access-point tests (crates/e2e/tests/access_points.rs):
+#     Debian `coturn`
 #   - JsSIP 3.x (npm) bundled with esbuild into one browser file:
 #       ${CCC_TOOLS_DIR:-~/.cache/ccc-workbench}/jssip/jssip.bundle.js   (window.JsSIP)
 #     the npm project (package.json, node_modules) lives next to it, outside the clone.
@@ -49,6 +51,20 @@ ensure_kamailio() {
   fi
 }
 
+ensure_coturn() {
+  if command -v turnserver >/dev/null; then
+    say "coturn already installed ($(turnserver --version 2>/dev/null | head -n1))"
+    return
+  fi
+  say "installing coturn (Debian package)"
+  apt_install coturn
+  # Like Kamailio: the tests start their own turnserver on loopback, never the system service.
+  if command -v systemctl >/dev/null && systemctl is-enabled --quiet coturn 2>/dev/null; then
+    say "disabling the coturn system service (the tests run their own)"
+    systemctl disable --now coturn >/dev/null 2>&1 || true
+  fi
+}
+
 ensure_jssip() {
   local dir="$tools/jssip"
   local bundle="$dir/jssip.bundle.js"
@@ -73,5 +89,6 @@ ensure_jssip() {
 }
 
 ensure_kamailio
+ensure_coturn
 ensure_jssip
 say "peers ready"

@@ -131,13 +131,25 @@ impl Api {
     }
 
     /// Calls `action` and returns the raw `Data` (PascalCase keys).
-    pub async fn call_value(
+    ///
+    /// Only the serialisation is generic: the request itself is one non-generic async function, so each
+    /// request type does not copy the whole transport into the wasm (measured: several KB per type).
+    pub fn call_value(
         &self,
         action: Action,
         params: &impl Serialize,
+    ) -> impl std::future::Future<Output = Result<Option<Value>, ApiFailure>> + '_ {
+        let request = serde_json::to_string(params).map_err(|e| ApiFailure::Network(e.to_string()));
+        self.send(action, request)
+    }
+
+    /// Sends an already serialised request (`call_value` without its generic part).
+    pub(crate) async fn send(
+        &self,
+        action: Action,
+        request: Result<String, ApiFailure>,
     ) -> Result<Option<Value>, ApiFailure> {
-        let request =
-            serde_json::to_string(params).map_err(|e| ApiFailure::Network(e.to_string()))?;
+        let request = request?;
         if let Some(f) = &self.host_transport {
             return call_host(f, action, &request).await;
         }

@@ -10,6 +10,7 @@
 //! - [`sip_codes`]: SIP status tips for 5001 (pure).
 //! - [`errors`]: `onErrorNotify` codes and tips (pure).
 //! - [`tabs`]: multi-tab calling through localStorage: keys and what a value asks for (pure).
+//! - [`device_test`]: 设备检测's microphone level meter and speaker test.
 //! - [`media_devices`]: the browser's WebRTC support, microphone permission and audio devices.
 //! - [`softphone`]: the SIP soft phone: the `ccc_sip` user agent on a WebSocket, WebRTC media, ringtone.
 //! - [`api`]: the SDK → backend request contract over `fetch`.
@@ -20,6 +21,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod device_test;
 pub mod errors;
 pub mod hooks;
 pub mod media_devices;

@@ -526,6 +526,37 @@ impl WorkbenchCore {
         self.workbench.force_to_prepare_sign_in();
     }
 
+    /// `testTurnServers({accessPoint?, currentFrequence?, callback?})`: measures the access points (all, or
+    /// the one named) and calls `callback(results)`; see `workbench::access_points` for the result shape.
+    #[wasm_bindgen(js_name = testTurnServers)]
+    pub fn test_turn_servers(&self, args: JsValue) {
+        let field = |name: &str| {
+            args.is_object()
+                .then(|| Reflect::get(&args, &name.into()).ok())
+                .flatten()
+                .filter(|v| !v.is_undefined() && !v.is_null())
+        };
+        let only = field("accessPoint").and_then(|v| string_of(&v));
+        let rounds =
+            crate::workbench::access_points::rounds(field("currentFrequence").and_then(|v| {
+                v.as_f64()
+                    .or_else(|| v.as_string().and_then(|s| crate::config::decimal(&s)))
+            }));
+        let done = field("callback").and_then(done_of);
+        self.workbench.test_turn_servers(only, rounds, done);
+    }
+
+    /// `switchAccessPoint(accessPoint)`: a `region` of GetTurnServerList (unknown ⇒ 7003), or `'default'`.
+    #[wasm_bindgen(js_name = switchAccessPoint)]
+    pub fn switch_access_point(&self, region: JsValue) {
+        match string_of(&region) {
+            Some(region) => self.workbench.switch_access_point(&region),
+            None => self
+                .workbench
+                .report(9002, "switchAccessPoint needs an access point (a region)"),
+        }
+    }
+
     /// `getSoftPhoneDeviceId()`: the device id this panel registers and calls with.
     #[wasm_bindgen(js_name = getSoftPhoneDeviceId)]
     pub fn get_soft_phone_device_id(&self) -> String {

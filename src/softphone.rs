@@ -47,6 +47,10 @@ pub fn asset_url(name: &str) -> String {
 const REGISTER_EXPIRES: u32 = 600;
 /// Keep-alive ping interval while registered.
 const KEEPALIVE_MS: u32 = 25_000;
+/// How long each DTMF digit sent by SIP INFO lasts, and the pause before the next one's INFO (JsSIP's
+/// defaults): one INFO at a time, so a proxy with several workers cannot reorder them.
+const DTMF_MS: u32 = 100;
+const DTMF_GAP_MS: u32 = 70;
 
 /// Where and as whom the soft phone registers.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +151,13 @@ struct State {
     legs: HashMap<CallRef, Leg>,
     options: MediaOptions,
     ring_volume: f64,
+    /// DTMF always by SIP INFO, never RFC 4733 in the media.
+    dtmf_by_info: bool,
+    /// Digits still to send by INFO, one timer each (by a counter; dropped with the phone), and when
+    /// (`Date.now()`) the last of them is done.
+    dtmf_timers: HashMap<u64, Timeout>,
+    dtmf_count: u64,
+    dtmf_free_at: f64,
     ringtone: Option<Ringtone>,
     ringtone_url: String,
     domain: String,
@@ -182,6 +193,12 @@ impl SoftPhone {
                 .with_user(&local)
                 .with_param("transport", Some("ws")),
             via_host,
+            // RFC 7118 §5.2: the Via names the transport the socket really is.
+            via_transport: if account.ws_url.starts_with("ws://") {
+                "WS".into()
+            } else {
+                "WSS".into()
+            },
             expires: REGISTER_EXPIRES,
             user_agent: concat!("ccc-workbench/", env!("CARGO_PKG_VERSION")).into(),
             keepalive_ms: KEEPALIVE_MS,
@@ -194,6 +211,10 @@ impl SoftPhone {
             legs: HashMap::new(),
             options,
             ring_volume: 1.0,
+            dtmf_by_info: false,
+            dtmf_timers: HashMap::new(),
+            dtmf_count: 0,
+            dtmf_free_at: 0.0,
             ringtone: None,
             ringtone_url,
             domain: account.domain.clone(),
@@ -327,30 +348,51 @@ impl SoftPhone {
         }
     }
 
-    /// Sends DTMF on the connected call: RFC 4733 through the media when possible, else SIP INFO.
+    /// Sends DTMF on the connected call: RFC 4733 through the media when possible (unless
+    /// [`SoftPhone::set_dtmf_by_info`]), else SIP INFO — one INFO per digit, [`DTMF_MS`] +
+    /// [`DTMF_GAP_MS`] apart, after the digits still queued.
     pub fn send_dtmf(&self, digits: &str) {
-        let connected = {
+        let (connected, by_info) = {
             let s = self.state.borrow();
-            s.legs
+            let connected = s
+                .legs
                 .iter()
-                .find_map(|(c, l)| l.peer.as_ref().map(|p| (*c, p.clone())))
+                .find_map(|(c, l)| l.peer.as_ref().map(|p| (*c, p.clone())));
+            (connected, s.dtmf_by_info)
         };
         let Some((call, peer)) = connected else {
             return;
         };
-        if peer.send_dtmf(digits) {
+        if !by_info && peer.send_dtmf(digits) {
             return;
         }
+        let mut s = self.state.borrow_mut();
+        let now = js_sys::Date::now();
         for digit in digits.chars() {
-            feed(
-                &self.state,
-                UaInput::Dtmf {
+            let weak = Rc::downgrade(&self.state);
+            let start = s.dtmf_free_at.max(now);
+            s.dtmf_free_at = start + f64::from(DTMF_MS + DTMF_GAP_MS);
+            s.dtmf_count += 1;
+            let key = s.dtmf_count;
+            let send = move || {
+                let input = UaInput::Dtmf {
                     call,
                     digit,
-                    duration_ms: 100,
-                },
-            );
+                    duration_ms: DTMF_MS,
+                };
+                with(&weak, |s| {
+                    s.borrow_mut().dtmf_timers.remove(&key);
+                    feed(s, input);
+                });
+            };
+            let timer = Timeout::new((start - now) as u32, send);
+            s.dtmf_timers.insert(key, timer);
         }
+    }
+
+    /// Sends DTMF by SIP INFO only (for servers that do not read RFC 4733 events in the media).
+    pub fn set_dtmf_by_info(&self, on: bool) {
+        self.state.borrow_mut().dtmf_by_info = on;
     }
 
     /// Far-party and ringtone volumes, in [0, 1].
@@ -436,6 +478,7 @@ impl Drop for SoftPhone {
     fn drop(&mut self) {
         let mut s = self.state.borrow_mut();
         s.timers.clear();
+        s.dtmf_timers.clear();
         s.ringtone = None;
         for leg in s.legs.values() {
             if let Some(peer) = &leg.peer {

@@ -5,6 +5,7 @@
 //! through [`sync`]; every fact goes through [`Workbench::dispatch`], which runs the reducer, then carries out
 //! its effects — calling host hooks with no borrow held, so a hook may call back into the SDK.
 
+pub mod access_points;
 pub mod audio_devices;
 pub mod call_control;
 pub mod conference;
@@ -165,6 +166,9 @@ pub(crate) struct Inner {
     pub(crate) audio_output: String,
     /// `register`'s access point (`default` = automatic), used by the soft phone.
     pub(crate) access_point: String,
+    /// The TURN servers of the access point in force, shared with the soft phone's legs
+    /// ([`access_points`]; empty: direct connection).
+    pub(crate) ice_servers: crate::softphone::peer::IceServers,
     /// The soft phone and its timers.
     pub(crate) phone: phone::PhoneSlot,
 }
@@ -216,6 +220,7 @@ impl Workbench {
             audio_input: String::new(),
             audio_output: String::new(),
             access_point: "default".into(),
+            ice_servers: Default::default(),
             phone: phone::PhoneSlot::default(),
             config,
         };

@@ -9,6 +9,10 @@
 //! });                                                      // connected, ended, mediaFailed, ringtoneBlocked
 //! phone.call('1002'); phone.answer(); phone.hangUp(); phone.mute(true); phone.sendDtmf('12#');
 //! ```
+//!
+//! Options besides those: `displayName`, `microphone` / `speaker` (`deviceId`s), `audioProcessing`
+//! (default `true`), `dtmf: 'info'` (DTMF by SIP INFO only; default RFC 4733 in the media, INFO when
+//! the connection cannot).
 
 use std::rc::Rc;
 
@@ -57,6 +61,7 @@ impl SipPhone {
             output: text(&options, "speaker"),
             volume: 1.0,
             processing,
+            ice_servers: Default::default(),
         };
         let on_event: Option<Function> = Reflect::get(&options, &"onEvent".into())
             .ok()
@@ -68,6 +73,7 @@ impl SipPhone {
         };
         let phone = SoftPhone::start(&account, media, asset_url("ringtone.wav"), notify)
             .map_err(|e| JsError::new(&e))?;
+        phone.set_dtmf_by_info(text(&options, "dtmf").eq_ignore_ascii_case("info"));
         Ok(SipPhone {
             phone: Rc::new(phone),
         })
@@ -94,7 +100,8 @@ impl SipPhone {
         self.phone.set_muted(muted);
     }
 
-    /// Sends DTMF digits (RFC 4733, SIP INFO when the connection cannot).
+    /// Sends DTMF digits (RFC 4733, SIP INFO when the connection cannot or the phone was created with
+    /// `dtmf: 'info'`).
     #[wasm_bindgen(js_name = sendDtmf)]
     pub fn send_dtmf(&self, digits: String) {
         self.phone.send_dtmf(&digits);

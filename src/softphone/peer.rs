@@ -32,6 +32,65 @@ pub struct MediaOptions {
     pub volume: f64,
     /// Echo cancellation, noise suppression and automatic gain (on unless the host turned them off).
     pub processing: bool,
+    /// The TURN servers (access point) a new leg relays through; shared, so a switch of access point
+    /// applies to every leg opened afterwards (empty: direct connection).
+    pub ice_servers: IceServers,
+}
+
+/// One ICE server entry of an `RTCConfiguration` (`{urls, username, credential}`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IceServer {
+    /// `turn:host:port` URLs.
+    pub urls: Vec<String>,
+    /// TURN user name.
+    pub username: String,
+    /// TURN password.
+    pub credential: String,
+}
+
+/// The ICE servers new legs open with, shared between the workbench (which sets them: `register`,
+/// `switchAccessPoint`) and the phone's options (each leg reads them in [`Peer::open`]). When any is set,
+/// the leg gathers *relay candidates only* (`iceTransportPolicy: 'relay'`): the access point carries the
+/// media, as its dedicated line is meant to; none set means a direct connection (host candidates).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IceServers(std::rc::Rc<RefCell<Vec<IceServer>>>);
+
+impl IceServers {
+    /// Replaces the servers for legs opened from now on.
+    pub fn set(&self, servers: Vec<IceServer>) {
+        *self.0.borrow_mut() = servers;
+    }
+
+    /// The servers in force.
+    pub fn get(&self) -> Vec<IceServer> {
+        self.0.borrow().clone()
+    }
+}
+
+/// An `RTCPeerConnection` with `servers` (relay-only when there are any), built through `Reflect` so it
+/// needs no more `web-sys` features.
+pub(crate) fn peer_connection(servers: &[IceServer]) -> Result<RtcPeerConnection, JsValue> {
+    let config = Object::new();
+    if !servers.is_empty() {
+        let list = Array::new();
+        for server in servers {
+            let entry = Object::new();
+            let urls: Array = server.urls.iter().map(|u| JsValue::from_str(u)).collect();
+            Reflect::set(&entry, &"urls".into(), &urls)?;
+            Reflect::set(&entry, &"username".into(), &server.username.as_str().into())?;
+            Reflect::set(
+                &entry,
+                &"credential".into(),
+                &server.credential.as_str().into(),
+            )?;
+            list.push(&entry);
+        }
+        Reflect::set(&config, &"iceServers".into(), &list)?;
+        Reflect::set(&config, &"iceTransportPolicy".into(), &"relay".into())?;
+    }
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let class: js_sys::Function = Reflect::get(&window, &"RTCPeerConnection".into())?.dyn_into()?;
+    Ok(Reflect::construct(&class, &Array::of1(&config))?.unchecked_into())
 }
 
 /// Why media could not be set up.
@@ -75,7 +134,7 @@ pub struct Peer {
 impl Peer {
     async fn open(options: &MediaOptions) -> Result<Peer, MediaFailure> {
         let mic = microphone(&options.input, options.processing).await?;
-        let pc = RtcPeerConnection::new().map_err(peer_err)?;
+        let pc = peer_connection(&options.ice_servers.get()).map_err(peer_err)?;
         for track in mic.get_audio_tracks().iter() {
             let track: MediaStreamTrack = track.unchecked_into();
             pc.add_track_0(&track, &mic);
@@ -339,8 +398,8 @@ pub async fn set_sink(element: &JsValue, id: &str) -> Result<(), MediaFailure> {
         .map_err(peer_err)
 }
 
-/// `getUserMedia({audio: {...}})` on device `id` (empty: default).
-async fn microphone(id: &str, processing: bool) -> Result<MediaStream, MediaFailure> {
+/// `getUserMedia({audio: {...}})` on device `id` (empty: default); also 设备检测's microphone test.
+pub async fn microphone(id: &str, processing: bool) -> Result<MediaStream, MediaFailure> {
     let window = web_sys::window().ok_or_else(|| MediaFailure::Microphone("no window".into()))?;
     let devices = window
         .navigator()

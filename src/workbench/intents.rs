@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use crate::api::ApiFailure;
 use agent_state::{Event, Status};
 use ccc_wire::action::{
     AgentRequest, ConfigItem, GetLoginDetailsRequest, JobRequest, ListConfigItemsRequest,
@@ -27,8 +28,28 @@ impl Workbench {
         action: Action,
         params: &impl Serialize,
     ) -> Option<Option<T>> {
+        let request = serde_json::to_string(params).map_err(|e| ApiFailure::Network(e.to_string()));
+        match self.api_raw(action, request).await? {
+            None | Some(Value::Null) => Some(None),
+            Some(data) => match serde_json::from_value(data) {
+                Ok(data) => Some(Some(data)),
+                Err(e) => {
+                    let failure = ApiFailure::Network(format!("{action}: unexpected answer: {e}"));
+                    self.report_api(action, failure);
+                    None
+                }
+            },
+        }
+    }
+
+    /// The non-generic part of [`Workbench::api`]: send, report a failure.
+    async fn api_raw(
+        &self,
+        action: Action,
+        request: Result<String, ApiFailure>,
+    ) -> Option<Option<Value>> {
         let api = self.inner.borrow().api.clone();
-        match api.call(action, params).await {
+        match api.send(action, request).await {
             Ok(data) => Some(data),
             Err(failure) => {
                 self.report_api(action, failure);
@@ -229,6 +250,12 @@ impl Workbench {
         request: R,
         done: Option<Done>,
     ) {
+        // One non-generic body for every request type (each generic copy of it cost ~2.5 KB of wasm).
+        let request = serde_json::to_value(&request).unwrap_or_default();
+        self.command_value(method, action, request, done);
+    }
+
+    fn command_value(&self, method: &str, action: Action, request: Value, done: Option<Done>) {
         if !self.allowed(method) {
             return;
         }

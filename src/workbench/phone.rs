@@ -67,6 +67,9 @@ impl Workbench {
         if !wanted {
             return;
         }
+        // The access point (TURN relay) the calls' media will use; see `access_points`.
+        let requested = self.inner.borrow().access_point.clone();
+        self.resolve_access_point(&requested, false).await;
         let name = if login.display_name.is_empty() {
             &login.user_id
         } else {
@@ -177,6 +180,7 @@ impl Workbench {
             output: inner.audio_output.clone(),
             volume: inner.volumes.in_call,
             processing: inner.config.audio_processing,
+            ice_servers: inner.ice_servers.clone(),
         }
     }
 

@@ -21,8 +21,19 @@
 //! frequency between 100 Hz and 4 kHz, `peakDb`). The microphone is asked for with echo cancellation,
 //! noise suppression and auto gain off, so the tone arrives unchanged.
 //!
-//! To plug the project's own browser UA in place of a JsSIP tab, a page only has to expose the same
-//! `window.phone` object.
+//! `sendDtmf(digits)` sends DTMF on the call; `state().dtmf` is the digits received (JsSIP: its
+//! `newDTMF` events from the far side, i.e. SIP INFO).
+//!
+//! # The project's own phone: `/ours.html`
+//! [`PhoneSite::open_ours`] opens the same `window.phone` API over the project's own browser UA —
+//! `WorkbenchSdk.createSipPhone` of the release build in `dist/sdk/` (served at `/sdk/*`, so the loader
+//! finds its wasm beside itself; [`crate::dist`] fails clearly when there is no build) with
+//! `audioProcessing: false`. There `register(uri, …)` takes user and domain from `uri`; `call` is
+//! `ringing` (incoming), `calling`, `confirmed` (the `connected` event), `ended` (`cause` = the `ended`
+//! event's reason); `error` is the last `registrationFailed` / `mediaFailed` detail; `events` lists every
+//! `onEvent` name in order (`eventLog` with details). `stats()` reads the same fields from the phone's
+//! `stats()` (`receiver` reports) and an `AnalyserNode` on `remoteStream()`. `register(…, {dtmf: 'info'})`
+//! passes extra `createSipPhone` options.
 
 use std::path::{Path, PathBuf};
 
@@ -134,7 +145,8 @@ pub struct PhoneSite {
 }
 
 impl PhoneSite {
-    /// Serves `/phone.html` and `/jssip.js` on an ephemeral loopback port.
+    /// Serves `/phone.html`, `/jssip.js`, `/ours.html` and `/sdk/*` (from `dist/sdk/`, read per
+    /// request) on an ephemeral loopback port.
     pub async fn start() -> PhoneSite {
         let bundle = jssip_bundle();
         let js = std::fs::read(&bundle).unwrap_or_else(|e| {
@@ -149,6 +161,8 @@ impl PhoneSite {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = Router::new()
             .route("/phone.html", get(|| async { Html(PAGE) }))
+            .route("/ours.html", get(|| async { Html(OURS_PAGE) }))
+            .route("/sdk/{file}", get(sdk_file))
             .route(
                 "/jssip.js",
                 get(move || {
@@ -198,6 +212,53 @@ impl PhoneSite {
         .await;
         phone
     }
+
+    /// Opens `/ours.html` (the project's own phone, from `dist/`) in `browser` and waits until the
+    /// loader and `window.phone` are there.
+    pub async fn open_ours(&self, browser: &Client) -> Phone {
+        crate::dist();
+        browser
+            .goto(&format!("{}/ours.html", self.base))
+            .await
+            .expect("open our phone page");
+        let phone = Phone(browser.clone());
+        eventually("our phone page to load the SDK", || {
+            let phone = phone.clone();
+            async move {
+                let v = phone
+                    .js(
+                        "return !!(window.WorkbenchSdk && window.WorkbenchSdk.createSipPhone \
+                         && window.phone);",
+                        vec![],
+                    )
+                    .await;
+                (v == Value::Bool(true)).then_some(())
+            }
+        })
+        .await;
+        phone
+    }
+}
+
+/// `/sdk/<file>`: a file of the release build, with its content type (`application/wasm` so the loader
+/// can stream-compile it).
+async fn sdk_file(
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
+    let kind = match file.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("wav") => "audio/wav",
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    if file.contains('/') || file.starts_with('.') {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match std::fs::read(crate::workspace_root().join("dist/sdk").join(&file)) {
+        Ok(bytes) => (StatusCode::OK, [(header::CONTENT_TYPE, kind)], bytes).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 impl Drop for PhoneSite {
@@ -229,6 +290,22 @@ impl Phone {
         .await;
     }
 
+    /// `phone.register(uri, password, wsUrl, extra)`: `extra` is merged into the options of our phone
+    /// (`/ours.html`; the JsSIP page ignores it).
+    pub async fn register_with(&self, uri: &str, password: &str, ws_url: &str, extra: Value) {
+        self.js(
+            "window.phone.register(arguments[0], arguments[1], arguments[2], arguments[3]);",
+            vec![json!(uri), json!(password), json!(ws_url), extra],
+        )
+        .await;
+    }
+
+    /// `phone.sendDtmf(digits)`.
+    pub async fn send_dtmf(&self, digits: &str) {
+        self.js("window.phone.sendDtmf(arguments[0]);", vec![json!(digits)])
+            .await;
+    }
+
     /// `phone.call(target)`.
     pub async fn call(&self, target: &str) {
         self.js("window.phone.call(arguments[0]);", vec![json!(target)])
@@ -243,6 +320,13 @@ impl Phone {
     /// `phone.hangup()`.
     pub async fn hangup(&self) {
         self.js("window.phone.hangup();", vec![]).await;
+    }
+
+    /// What our phone's WebSocket sent (`>> `) and received (`<< `), frame by frame (`/ours.html`
+    /// only; empty on the JsSIP page).
+    pub async fn sip_trace(&self) -> Vec<String> {
+        let v = self.js("return window.sipTrace || [];", vec![]).await;
+        serde_json::from_value(v).unwrap_or_default()
     }
 
     /// `phone.state()`.
@@ -303,7 +387,7 @@ const PAGE: &str = r#"<!doctype html>
     pcConfig: { iceServers: [] },
     rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false }
   };
-  var st = { registration: 'idle', call: 'idle', error: null, cause: null, direction: null };
+  var st = { registration: 'idle', call: 'idle', error: null, cause: null, direction: null, dtmf: '' };
   var ua = null, session = null, analyser = null, audioCtx = null, track = null;
 
   function show() {
@@ -319,6 +403,9 @@ const PAGE: &str = r#"<!doctype html>
     s.on('confirmed', function () { st.call = 'confirmed'; show(); });
     s.on('ended', function (e) { st.call = 'ended'; st.cause = e.cause; show(); });
     s.on('failed', function (e) { st.call = 'failed'; st.cause = e.cause; show(); });
+    s.on('newDTMF', function (e) {
+      if (e.originator === 'remote') { st.dtmf += e.dtmf.tone; show(); }
+    });
   }
 
   function remoteTrack() {
@@ -385,6 +472,9 @@ const PAGE: &str = r#"<!doctype html>
     hangup: function () {
       if (session && !session.isEnded()) { session.terminate(); }
     },
+    sendDtmf: function (digits) {
+      if (session && st.call === 'confirmed') { session.sendDTMF(digits, { transportType: 'INFO' }); }
+    },
     state: function () { return JSON.parse(JSON.stringify(st)); },
     stats: async function () {
       var out = { packetsReceived: 0, audioLevel: null, codec: null, frequency: null, peakDb: null };
@@ -417,6 +507,153 @@ const PAGE: &str = r#"<!doctype html>
         }
         if (best > 0 && isFinite(bestDb)) {
           // Parabolic interpolation around the peak bin.
+          var l = bins[best - 1], c = bins[best], r = bins[best + 1], d = l - 2 * c + r;
+          var shift = d !== 0 ? 0.5 * (l - r) / d : 0;
+          out.frequency = (best + shift) * hzPerBin;
+          out.peakDb = bestDb;
+        }
+      }
+      return out;
+    }
+  };
+  show();
+})();
+</script>
+</body></html>
+"#;
+
+/// The project's own phone behind the same `window.phone` API (see the module docs): the SDK loader
+/// from `dist/sdk/`, `WorkbenchSdk.createSipPhone`, the analyser of the JsSIP page on `remoteStream()`.
+const OURS_PAGE: &str = r#"<!doctype html>
+<html><head><meta charset="utf-8"><title>ccc-workbench phone</title></head>
+<body>
+<p id="status">loading</p>
+<script>
+// Every SIP frame our phone's WebSocket sends or receives, for the test to read (`sipTrace()`).
+window.sipTrace = [];
+(function () {
+  var Native = window.WebSocket;
+  function Traced(url, protocols) {
+    var ws = new Native(url, protocols);
+    var send = ws.send.bind(ws);
+    ws.send = function (data) {
+      window.sipTrace.push('>> ' + (typeof data === 'string' ? data : '[binary]'));
+      return send(data);
+    };
+    ws.addEventListener('message', function (e) {
+      window.sipTrace.push('<< ' + (typeof e.data === 'string' ? e.data : '[binary]'));
+    });
+    return ws;
+  }
+  Traced.prototype = Native.prototype;
+  ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach(function (k) { Traced[k] = Native[k]; });
+  window.WebSocket = Traced;
+})();
+</script>
+<script src="/sdk/workbenchSdk.min.js"></script>
+<script>
+(function () {
+  var st = null, phone = null, analyser = null, audioCtx = null, track = null;
+
+  function reset() {
+    st = { registration: 'idle', call: 'idle', error: null, cause: null, direction: null, from: null,
+           dtmf: '', events: [], eventLog: [] };
+  }
+  reset();
+
+  function show() {
+    document.getElementById('status').textContent = JSON.stringify(st);
+  }
+
+  // One handler per phone: events of a phone replaced by register() are dropped.
+  function handler(generation) {
+    return function (name, detail) {
+      if (generation !== st.generation) { return; }
+      st.events.push(name);
+      st.eventLog.push({ name: name, detail: detail, at: performance.now() });
+      switch (name) {
+        case 'registered': st.registration = 'registered'; break;
+        case 'registrationFailed': st.registration = 'failed'; st.error = String(detail); break;
+        case 'ringing': st.call = 'ringing'; st.direction = 'incoming'; st.from = detail && detail.from; break;
+        case 'connected': st.call = 'confirmed'; break;
+        case 'ended': st.call = 'ended'; st.cause = detail && detail.reason; break;
+        case 'mediaFailed': st.error = String(detail); break;
+      }
+      show();
+    };
+  }
+
+  // The far party's audio into an AnalyserNode (the phone already plays it in its own element).
+  function ensureAnalyser() {
+    var stream = phone && phone.remoteStream();
+    var t = stream && stream.getAudioTracks()[0];
+    if (!t) { return null; }
+    if (t !== track) {
+      track = t;
+      audioCtx = audioCtx || new AudioContext({ sampleRate: 48000 });
+      audioCtx.resume();
+      analyser = audioCtx.createAnalyser();
+      analyser.fftSize = 8192;
+      analyser.smoothingTimeConstant = 0.2;
+      audioCtx.createMediaStreamSource(new MediaStream([t])).connect(analyser);
+    }
+    return analyser;
+  }
+
+  window.phone = {
+    register: function (uri, password, wsUrl, extra) {
+      if (phone) { phone.stop(); phone.free(); phone = null; }
+      var generation = (st.generation || 0) + 1;
+      reset();
+      st.generation = generation;
+      var m = /^sips?:([^@;]+)@([^;>]+)/.exec(uri);
+      var options = { url: wsUrl, user: m[1], domain: m[2], password: password, audioProcessing: false,
+                      onEvent: handler(generation) };
+      Object.keys(extra || {}).forEach(function (k) { options[k] = extra[k]; });
+      st.registration = 'registering';
+      WorkbenchSdk.createSipPhone(options).then(function (p) {
+        if (generation === st.generation) { phone = p; } else { p.stop(); p.free(); }
+      }, function (e) { st.registration = 'failed'; st.error = String(e); show(); });
+      show();
+    },
+    call: function (target) {
+      st.call = 'calling'; st.direction = 'outgoing'; st.cause = null;
+      phone.call(target);
+      show();
+    },
+    answer: function () { if (phone) { phone.answer(); } },
+    hangup: function () { if (phone) { phone.hangUp(); } },
+    sendDtmf: function (digits) { if (phone) { phone.sendDtmf(digits); } },
+    isRegistered: function () { return !!phone && phone.isRegistered(); },
+    state: function () { return JSON.parse(JSON.stringify(st)); },
+    stats: async function () {
+      var out = { packetsReceived: 0, packetsSent: 0, audioLevel: null, codec: null, frequency: null,
+                  peakDb: null };
+      var s = phone && await phone.stats();
+      if (s) {
+        var codecs = {};
+        s.receiver.concat(s.sender).forEach(function (r) { if (r.type === 'codec') { codecs[r.id] = r.mimeType; } });
+        s.receiver.forEach(function (r) {
+          if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+            out.packetsReceived = r.packetsReceived || 0;
+            out.audioLevel = r.audioLevel === undefined ? null : r.audioLevel;
+            out.codec = codecs[r.codecId] || null;
+          }
+        });
+        s.sender.forEach(function (r) {
+          if (r.type === 'outbound-rtp' && r.kind === 'audio') { out.packetsSent = r.packetsSent || 0; }
+        });
+      }
+      var a = ensureAnalyser();
+      if (a) {
+        var bins = new Float32Array(a.frequencyBinCount);
+        a.getFloatFrequencyData(bins);
+        var hzPerBin = audioCtx.sampleRate / a.fftSize;
+        var best = -1, bestDb = -Infinity;
+        for (var i = Math.ceil(100 / hzPerBin); i < Math.floor(4000 / hzPerBin); i++) {
+          if (bins[i] > bestDb) { bestDb = bins[i]; best = i; }
+        }
+        if (best > 0 && isFinite(bestDb)) {
           var l = bins[best - 1], c = bins[best], r = bins[best + 1], d = l - 2 * c + r;
           var shift = d !== 0 ? 0.5 * (l - r) / d : 0;
           out.frequency = (best + shift) * hzPerBin;

@@ -6,6 +6,7 @@
 //! ChromeDriver stopped whatever the body does, also when it panics. Every wait is for a condition, with a
 //! deadline; nothing sleeps for a fixed time.
 
+pub mod coturn;
 mod host_site;
 pub mod interop;
 pub mod kamailio;
@@ -278,7 +279,7 @@ where
 {
     let server = Server::start(emulator).await;
     let mut driver = Driver::start().await;
-    let browser = connect_with(&driver.url, &extra_args).await;
+    let (browser, profile) = connect_with(&driver.url, &extra_args).await;
     let outcome = std::panic::AssertUnwindSafe(body(Session {
         browser: browser.clone(),
         server,
@@ -287,6 +288,7 @@ where
     .await;
     let _ = browser.close().await;
     let _ = driver.child.kill().await;
+    let _ = std::fs::remove_dir_all(profile);
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
@@ -302,9 +304,11 @@ where
     Fut: std::future::Future<Output = ()>,
 {
     let mut driver = Driver::start().await;
-    let mut browsers = Vec::new();
+    let (mut browsers, mut profiles) = (Vec::new(), Vec::new());
     for extra in &extra_args {
-        browsers.push(connect_with(&driver.url, extra).await);
+        let (browser, profile) = connect_with(&driver.url, extra).await;
+        browsers.push(browser);
+        profiles.push(profile);
     }
     let outcome = std::panic::AssertUnwindSafe(body(browsers.clone()))
         .catch_unwind()
@@ -313,13 +317,17 @@ where
         let _ = browser.close().await;
     }
     let _ = driver.child.kill().await;
+    for profile in profiles {
+        let _ = std::fs::remove_dir_all(profile);
+    }
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
 }
 
-/// A WebDriver session on a fresh profile with the harness's Chromium flags followed by `extra`.
-async fn connect_with(driver: &str, extra: &[String]) -> Client {
+/// A WebDriver session on a fresh profile with the harness's Chromium flags followed by `extra`, and the
+/// profile's directory (remove it once the browser is closed).
+async fn connect_with(driver: &str, extra: &[String]) -> (Client, PathBuf) {
     let profile = std::env::temp_dir().join(format!(
         "ccc-e2e-profile-{}-{}",
         std::process::id(),
@@ -346,11 +354,12 @@ async fn connect_with(driver: &str, extra: &[String]) -> Client {
         "goog:chromeOptions".into(),
         json!({ "binary": "/usr/bin/chromium", "args": args }),
     );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(driver)
         .await
-        .expect("WebDriver session")
+        .expect("WebDriver session");
+    (client, profile)
 }
 
 fn unique() -> u128 {

@@ -10,7 +10,9 @@
 
 use serde_json::Value;
 use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
-use workbench_e2e::{click, crm_signed_in, eventually, run_with, wait_status, Server, Session};
+use workbench_e2e::{
+    click, crm_signed_in, eventually, run_with, screenshot, wait_status, Server, Session,
+};
 use workbench_server::EmulatorConfig;
 
 /// The agent's microphone tone.
@@ -86,6 +88,7 @@ async fn an_inbound_call_is_heard_both_ways_in_the_standalone_page() {
                  return {packets: +q.packetsReceived, level: +q.audioLevel, energy: +q.totalAudioEnergy};",
             )
             .await;
+            screenshot(&browser, "body", "standalone-voice").await;
 
             // The customer hangs up: the emulator BYEs the phone, the panel leaves the call.
             let (status, _) = server
@@ -153,6 +156,130 @@ async fn an_embedded_panel_answers_from_the_host_and_is_heard() {
                 .unwrap();
             eventually("the call to end", || async {
                 server.call_media(&job).await.is_null().then_some(())
+            })
+            .await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_microphone_and_speaker_switch_during_a_call() {
+    let dir = TempDir::new("ccc-voice-devices");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session { browser, server }| async move {
+            // The CRM keeps the id of the track the soft phone sends (the sender's `media-source` report).
+            let extra = "config.audioProcessing = false; \
+                 config.onGetStatsData = function (s) { \
+                   var m = (s.sender || []).filter(function (x) { return x.type === 'media-source'; })[0]; \
+                   if (m) { window.sending = m.trackIdentifier; } };";
+            let _crm = crm_signed_in(&browser, &server, "agent1@ccc-demo", extra).await;
+            let job = server.ring("13800000003").await;
+            wait_status(&browser, 6).await;
+            browser
+                .execute("window.workbench.answer();", vec![])
+                .await
+                .unwrap();
+            wait_status(&browser, 9).await;
+            customer_hears_the_agent(&server, &job).await;
+            let before = eventually("the sending track to be reported", || async {
+                let v = browser.execute("return window.sending;", vec![]).await.ok()?;
+                v.as_str().map(str::to_owned)
+            })
+            .await;
+
+            // Another microphone and another speaker from the browser's own list (Chromium's fake devices).
+            browser
+                .execute(
+                    "window.workbench.getAudioDeviceList(function (d) { window.devices = d; });",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let devices = eventually("the device list", || async {
+                let v = browser.execute("return window.devices;", vec![]).await.ok()?;
+                (v["audioInputs"].as_array()?.len() > 1).then_some(v)
+            })
+            .await;
+            let input = devices["audioInputs"].as_array().unwrap().last().unwrap()["deviceId"].clone();
+            let output = devices["audioOutputs"].as_array().and_then(|o| o.last().cloned());
+            browser
+                .execute("window.workbench.setAudioInputDevice(arguments[0]);", vec![input])
+                .await
+                .unwrap();
+            if let Some(output) = output {
+                browser
+                    .execute(
+                        "window.workbench.setAudioOutputDevice(arguments[0]);",
+                        vec![output["deviceId"].clone()],
+                    )
+                    .await
+                    .unwrap();
+            }
+
+            // The call keeps going on the new microphone: a new track is sent and the customer hears it.
+            eventually("a new microphone track to be sent", || async {
+                let v = browser.execute("return window.sending;", vec![]).await.ok()?;
+                (v.as_str()? != before).then_some(())
+            })
+            .await;
+            let heard_before = server.call_media(&job).await["customer"]["heardMs"]
+                .as_u64()
+                .unwrap_or(0);
+            eventually("the customer to keep hearing the agent", || async {
+                let call = server.call_media(&job).await;
+                let c = &call["customer"];
+                let hz = c["dominantHz"].as_f64()?;
+                ((hz - AGENT_HZ).abs() < TOLERANCE_HZ && c["heardMs"].as_u64()? > heard_before + 1000)
+                    .then_some(())
+            })
+            .await;
+            let log = workbench_e2e::hook_log(&browser).await;
+            assert!(!log.iter().any(|(n, _)| n == "onErrorNotify"), "{log:?}");
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_device_check_measures_the_microphone_and_plays_on_the_speaker() {
+    let dir = TempDir::new("ccc-voice-check");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session { browser, server }| async move {
+            browser
+                .goto(&format!("{}/?agent=agent3@ccc-demo", server.base))
+                .await
+                .unwrap();
+            wait_status(&browser, 3).await;
+            click(&browser, r#".ccc-nav-item[data-nav="设备检测"]"#).await;
+            click(&browser, r#"button[data-action="testMicrophone"]"#).await;
+            // The tone file plays at half scale: an RMS near 0.35 (350 ‰), far above silence.
+            eventually("the microphone meter to show the tone", || async {
+                let v = browser
+                    .execute(
+                        "const m = document.querySelector('.ccc-meter'); return m && +m.dataset.level;",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                (v.as_f64()? > 100.0).then_some(())
+            })
+            .await;
+            screenshot(&browser, ".ccc-wb", "panel-device-check").await;
+            click(&browser, r#"button[data-action="testSpeaker"]"#).await;
+            eventually("the speaker test to finish", || async {
+                let v = browser
+                    .execute(
+                        "return document.querySelector('[data-speaker-test]').dataset.speakerTest;",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                (v.as_str()? == "已播放").then_some(())
             })
             .await;
         },

@@ -6,12 +6,14 @@
 //!
 //! [`call_control`] has hold, mute, DTMF, transfers, supervision, work mode and the number helpers;
 //! [`lists`] the list/report actions; [`conference`] conferences, the IVR actions and RedialCall; [`devices`]
-//! the agent's device (ListDevices, AddAgentDevice) and ResetAgentState.
+//! the agent's device (ListDevices, AddAgentDevice) and ResetAgentState; [`turn`] the TURN access points
+//! (GetTurnServerList, GetTurnCredentials).
 
 mod call_control;
 mod conference;
 mod devices;
 mod lists;
+mod turn;
 
 use ccc_wire::action::{
     AgentRequest, ConfigItem, GetLoginDetailsRequest, JobRequest, ListConfigItemsRequest,
@@ -58,6 +60,7 @@ pub(crate) fn is_emulated(action: Action) -> bool {
         || lists::ACTIONS.contains(&action)
         || conference::ACTIONS.contains(&action)
         || devices::ACTIONS.contains(&action)
+        || turn::ACTIONS.contains(&action)
 }
 
 /// 400 `InvalidParameter`: the request itself is malformed.
@@ -207,6 +210,7 @@ pub(crate) fn dispatch(
             .or_else(|| lists::dispatch(hub, other, &params, u))
             .or_else(|| conference::dispatch(hub, other, &params, u))
             .or_else(|| devices::dispatch(hub, other, &params, u, caller))
+            .or_else(|| turn::dispatch(hub, other, &params))
             .unwrap_or_else(|| Err(not_supported(other))),
     }
 }

@@ -49,8 +49,9 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 pub use emulator::data::{
-    AgentConfig, Answer, EmulatorConfig, NumberBehaviour, OpenApiCredentials, OutboundNumberConfig,
-    SkillGroupConfig, Timers, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET,
+    AccessPointConfig, AgentConfig, Answer, EmulatorConfig, NumberBehaviour, OpenApiCredentials,
+    OutboundNumberConfig, SkillGroupConfig, Timers, TurnUser, DEMO_ACCESS_KEY_ID,
+    DEMO_ACCESS_KEY_SECRET,
 };
 pub use error::{ConfigError, ServeError};
 pub use identity::{USER_COOKIE, USER_HEADER};

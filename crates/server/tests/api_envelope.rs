@@ -29,10 +29,12 @@ async fn unknown_unsupported_and_malformed_requests() {
     assert_error(st, &env, 404, "NotExists.Action");
     assert_eq!(env["Params"], json!(["DeleteEverything"]));
 
+    // Every action the workbench calls is emulated now (501 `NotSupported.Action` is kept for CCC actions
+    // added to the wire list before the emulator learns them); the last one to arrive answers normally.
     let (st, env) = s
         .api("GetTurnServerList", json!({"InstanceId": "ccc-demo"}))
         .await;
-    assert_error(st, &env, 501, "NotSupported.Action");
+    assert_eq!((st, &env["Code"]), (200, &json!("OK")), "{env}");
 
     // Not JSON.
     let resp = s

@@ -46,6 +46,7 @@ impl PanelPhone {
             display_name: Some(login["DisplayName"].as_str().unwrap_or_default().into()),
             registrar: SipUri::new(Scheme::Sip, domain),
             via_host: "k6p2v.invalid".into(),
+            via_transport: "WS".into(),
             contact: SipUri::new(Scheme::Sip, "k6p2v.invalid")
                 .with_user("k6p2v")
                 .with_param("transport", Some("ws")),

@@ -319,7 +319,8 @@ fn sdp_type() -> MediaType {
 }
 
 fn is_hold(sdp: &[u8]) -> bool {
-    String::from_utf8_lossy(sdp).lines().any(|l| {
+    // `split('\n')` + `trim` sees the same lines as `lines()` (a CR is whitespace) without `Lines`.
+    crate::scan::lossy(sdp).split('\n').any(|l| {
         let l = l.trim();
         l == "a=sendonly" || l == "a=inactive"
     })
@@ -330,14 +331,15 @@ pub fn parse_dtmf_relay(body: &[u8]) -> Option<(char, u32)> {
     let text = std::str::from_utf8(body).ok()?;
     let mut signal = None;
     let mut duration = 250;
-    for line in text.lines() {
+    for line in text.split('\n') {
         let Some((k, v)) = line.split_once('=') else {
             continue;
         };
-        match k.trim().to_ascii_lowercase().as_str() {
-            "signal" => signal = v.trim().chars().next(),
-            "duration" => duration = v.trim().parse().ok()?,
-            _ => {}
+        let k = k.trim();
+        if k.eq_ignore_ascii_case("signal") {
+            signal = v.trim().chars().next();
+        } else if k.eq_ignore_ascii_case("duration") {
+            duration = v.trim().parse().ok()?;
         }
     }
     signal.map(|s| (s, duration))

@@ -204,31 +204,32 @@ impl DigestChallenge {
     /// The `response` value (lowercase hex).
     pub fn response(&self, input: &DigestInput<'_>) -> String {
         let h = |s: &str| self.algorithm.hex(s.as_bytes());
-        let mut ha1 = h(&format!(
-            "{}:{}:{}",
-            input.username, self.realm, input.password
-        ));
+        // Pieces joined by `:` rather than `format!`: no formatting machinery per line in the wasm.
+        let mut ha1 = h(&colon_joined(&[
+            input.username,
+            &self.realm,
+            input.password,
+        ]));
         if self.algorithm.is_session() {
-            ha1 = h(&format!("{ha1}:{}:{}", self.nonce, input.cnonce));
+            ha1 = h(&colon_joined(&[&ha1, &self.nonce, input.cnonce]));
         }
         let ha2 = match self.qop {
-            Some(Qop::AuthInt) => h(&format!(
-                "{}:{}:{}",
-                input.method,
-                input.uri,
-                self.algorithm.hex(input.body)
-            )),
-            _ => h(&format!("{}:{}", input.method, input.uri)),
+            Some(Qop::AuthInt) => {
+                let body = self.algorithm.hex(input.body);
+                h(&colon_joined(&[input.method, input.uri, &body]))
+            }
+            _ => h(&colon_joined(&[input.method, input.uri])),
         };
         match self.qop {
-            Some(q) => h(&format!(
-                "{ha1}:{}:{:08x}:{}:{}:{ha2}",
-                self.nonce,
-                input.nc,
+            Some(q) => h(&colon_joined(&[
+                &ha1,
+                &self.nonce,
+                &nc_hex(input.nc),
                 input.cnonce,
-                q.as_str()
-            )),
-            None => h(&format!("{ha1}:{}:{ha2}", self.nonce)),
+                q.as_str(),
+                &ha2,
+            ])),
+            None => h(&colon_joined(&[&ha1, &self.nonce, &ha2])),
         }
     }
 
@@ -244,7 +245,7 @@ impl DigestChallenge {
         }
         if let Some(q) = self.qop {
             cred.push("qop", q.as_str());
-            cred.push("nc", &format!("{:08x}", input.nc));
+            cred.push("nc", &nc_hex(input.nc));
         }
         if self.qop.is_some() || self.algorithm.is_session() {
             cred.push("cnonce", &quote(input.cnonce));
@@ -257,10 +258,34 @@ impl DigestChallenge {
     }
 }
 
+/// The nonce count as sent: eight lowercase hex digits (`{:08x}`).
+fn nc_hex(nc: u32) -> String {
+    to_hex(&nc.to_be_bytes())
+}
+
+/// The pieces joined by `:` (what each Digest hash input is), without `format!` or `concat`.
+fn colon_joined(parts: &[&str]) -> String {
+    let mut s = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        s.push_str(p);
+    }
+    s
+}
+
 /// The strongest Digest challenge this crate can answer (RFC 8760 §2.4: SHA-256 before MD5; among
 /// equals, the first).
 pub fn pick_challenge<'a>(
     challenges: impl IntoIterator<Item = &'a Challenge>,
+) -> Option<(&'a Challenge, DigestChallenge)> {
+    pick(&mut challenges.into_iter())
+}
+
+/// [`pick_challenge`], not generic: one copy in the wasm whatever the iterator.
+fn pick<'a>(
+    challenges: &mut dyn Iterator<Item = &'a Challenge>,
 ) -> Option<(&'a Challenge, DigestChallenge)> {
     let mut best: Option<(&Challenge, DigestChallenge)> = None;
     for c in challenges {
@@ -274,4 +299,16 @@ pub fn pick_challenge<'a>(
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nc_hex;
+
+    #[test]
+    fn nc_is_eight_lowercase_hex_digits() {
+        for n in [0, 1, 0xab, 0x1234_abcd, u32::MAX] {
+            assert_eq!(nc_hex(n), format!("{n:08x}"));
+        }
+    }
 }

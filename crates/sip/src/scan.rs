@@ -56,6 +56,29 @@ pub(crate) fn check_escaped(
     Ok(())
 }
 
+/// `String::from_utf8_lossy(b).into_owned()`, without `Utf8Chunks` (a kilobyte of wasm): each
+/// maximal invalid sequence becomes one U+FFFD, exactly as the standard library does.
+pub(crate) fn lossy(mut b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len());
+    loop {
+        match std::str::from_utf8(b) {
+            Ok(t) => {
+                s.push_str(t);
+                return s;
+            }
+            Err(e) => {
+                let (good, rest) = b.split_at(e.valid_up_to());
+                s.push_str(std::str::from_utf8(good).unwrap_or_default());
+                s.push(char::REPLACEMENT_CHARACTER);
+                match e.error_len() {
+                    Some(n) => b = &rest[n..],
+                    None => return s,
+                }
+            }
+        }
+    }
+}
+
 /// Removes the quotes and backslash escapes of a valid quoted string (as returned by `Cursor::quoted`).
 pub fn unquote(raw: &str) -> String {
     let inner = raw
@@ -235,6 +258,24 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lossy_is_from_utf8_lossy() {
+        let cases: [&[u8]; 9] = [
+            b"",
+            b"plain",
+            "caf\u{e9} \u{1F600}".as_bytes(),
+            b"a\xffb",
+            b"\xf0\x9f\x98",
+            b"x\xf0\x9f\x98y\xe9\x80",
+            b"\xc0\xaf\xed\xa0\x80z",
+            b"\x80\x80\x80",
+            b"ok\xf4\x90\x80\x80end\xe2",
+        ];
+        for c in cases {
+            assert_eq!(lossy(c), String::from_utf8_lossy(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn quote_round_trip() {

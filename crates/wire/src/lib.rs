@@ -19,6 +19,7 @@
 //! - [`records`]: requests and items of the list/report actions (call records, agent states, skill groups,
 //!   privileges, number locations, the agent report).
 //! - [`push`]: the message the agent-state WebSocket pushes.
+//! - [`turn`]: GetTurnServerList / GetTurnCredentials (the TURN access points and their credentials).
 
 pub mod action;
 pub mod call_control;
@@ -28,6 +29,7 @@ pub mod envelope;
 pub mod keys;
 pub mod push;
 pub mod records;
+pub mod turn;
 
 pub use action::Action;
 pub use context::{CallContext, ChannelContext, UserContext, UserState};

@@ -3,6 +3,10 @@
 //! [`EmulatorConfig::default`] is the demo call center every test and `make run` starts with; a TOML file of the
 //! same shape (see `crates/server/emulator.example.toml`) replaces any part of it. Keys the file leaves out keep
 //! their default, and unknown keys are rejected so a typo never goes unnoticed.
+//!
+//! TURN access points (GetTurnServerList) are none by default — `make run` needs no TURN server and the soft
+//! phone then connects directly; `[[access_points]]` plus `[turn]` (the static user GetTurnCredentials hands
+//! out, an emulator rule) point the panel at a TURN server such as coturn.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -42,6 +46,58 @@ pub struct EmulatorConfig {
     pub openapi: OpenApiCredentials,
     /// The tone (Hz) a simulated customer plays into its call's media (the soft phone hears it).
     pub customer_tone_hz: f32,
+    /// TURN access points GetTurnServerList offers (`接入点`). Empty by default: no TURN server runs with the
+    /// emulator, so the soft phone connects its media directly (host candidates). Configure one when a TURN
+    /// server (e.g. coturn on `127.0.0.1:3478`) runs beside it.
+    pub access_points: Vec<AccessPointConfig>,
+    /// The static TURN user GetTurnCredentials hands out (the emulator's own rule: the real service issues
+    /// short-lived credentials; the TURN server must know this user).
+    pub turn: TurnUser,
+}
+
+/// One TURN access point of GetTurnServerList.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessPointConfig {
+    /// Region id the SDK's `register(…, accessPoint)` / `switchAccessPoint` name (e.g. `local`).
+    pub region: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// The TURN server, `host` or `host:port` (port 3478 when left out).
+    pub domain: String,
+    /// The relay network (informational).
+    #[serde(default)]
+    pub cidr: String,
+}
+
+/// The static TURN user of GetTurnCredentials. Test credentials, never a real secret; `Debug` hides the
+/// password all the same.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TurnUser {
+    /// TURN user name (`UserName`).
+    pub username: String,
+    /// TURN password (`Password`).
+    pub password: String,
+}
+
+impl Default for TurnUser {
+    fn default() -> Self {
+        TurnUser {
+            username: "ccc-emulator".into(),
+            password: "ccc-emulator-turn".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for TurnUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TurnUser")
+            .field("username", &self.username)
+            .field("password", &"***")
+            .finish()
+    }
 }
 
 /// The emulator-only AccessKey pair of the OpenAPI face. Test credentials, published in the README: never a
@@ -246,6 +302,8 @@ impl Default for EmulatorConfig {
             survey_contact_flow_id: "survey-flow@ccc-demo".into(),
             openapi: OpenApiCredentials::default(),
             customer_tone_hz: 440.0,
+            access_points: Vec::new(),
+            turn: TurnUser::default(),
         }
     }
 }
@@ -305,6 +363,21 @@ impl EmulatorConfig {
                     "extension {:?} of {} is empty or repeated",
                     a.extension, a.user_id
                 ));
+            }
+        }
+        let mut regions = HashSet::new();
+        for p in &self.access_points {
+            if p.region.trim().is_empty()
+                || p.region == "default"
+                || !regions.insert(p.region.as_str())
+            {
+                return invalid(format!(
+                    "access point region {:?} is empty, \"default\" or repeated",
+                    p.region
+                ));
+            }
+            if p.domain.trim().is_empty() {
+                return invalid(format!("access point {} has no domain", p.region));
             }
         }
         let mut groups = HashSet::new();
@@ -371,6 +444,22 @@ mod tests {
         assert_eq!(c.instance_id, "ccc-demo");
         assert_eq!(c.behaviour_of("13900000002").answer, Answer::Busy);
         assert_eq!(c.behaviour_of("13900000099").answer, Answer::Auto);
+    }
+
+    #[test]
+    fn access_points_are_empty_by_default_and_validated() {
+        let c = EmulatorConfig::default();
+        assert!(c.access_points.is_empty());
+        assert!(!format!("{:?}", c.turn).contains(&c.turn.password));
+        let one = "[[access_points]]\nregion = \"local\"\ndomain = \"127.0.0.1:3478\"\n\
+                   [turn]\nusername = \"u\"\npassword = \"p\"\n";
+        let c = EmulatorConfig::from_toml_str(one).unwrap();
+        assert_eq!(c.access_points[0].domain, "127.0.0.1:3478");
+        assert_eq!(c.turn.username, "u");
+        let twice = format!("{one}[[access_points]]\nregion = \"local\"\ndomain = \"x\"\n");
+        assert!(EmulatorConfig::from_toml_str(&twice).is_err());
+        let reserved = "[[access_points]]\nregion = \"default\"\ndomain = \"x\"\n";
+        assert!(EmulatorConfig::from_toml_str(reserved).is_err());
     }
 
     #[test]

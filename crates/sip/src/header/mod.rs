@@ -203,43 +203,45 @@ impl Header {
         if value.bytes().any(|b| b == b'\r' || b == b'\n') {
             return Err(ParseError::new(ErrorKind::ControlCharacter, 0));
         }
-        let cname = canonical_name(name);
+        let long = compact(name).unwrap_or(name);
         let mut c = Cursor::new(value);
         let c = &mut c;
-        let h: &'static str = match TYPED.iter().find(|t| **t == cname) {
-            Some(t) => t,
-            None => {
-                if !is_token_str(name) {
-                    return Err(ParseError::new(
-                        ErrorKind::HeaderLine("invalid field name"),
-                        0,
-                    ));
-                }
-                let v = value.trim_matches([' ', '\t']);
-                return Ok(Header::Other {
-                    name: cname.into_owned(),
-                    value: v.to_owned(),
-                });
+        // One table lookup, then a match on the index: no string comparisons per header kind.
+        let Some(i) = TYPED.iter().position(|t| t.eq_ignore_ascii_case(long)) else {
+            if !is_token_str(name) {
+                return Err(ParseError::new(
+                    ErrorKind::HeaderLine("invalid field name"),
+                    0,
+                ));
             }
+            let v = value.trim_matches([' ', '\t']);
+            return Ok(Header::Other {
+                name: long.to_owned(),
+                value: v.to_owned(),
+            });
         };
-        let header = match h {
-            "Via" => {
+        let h: &'static str = TYPED[i];
+        let header = match i {
+            // Via
+            0 => {
                 let mut list = vec![Via::parse(c)?];
                 while c.eat_sep(b',') {
                     list.push(Via::parse(c)?);
                 }
                 Header::Via(list)
             }
-            "From" => Header::From(NameAddr::parse(c)?),
-            "To" => Header::To(NameAddr::parse(c)?),
-            "Call-ID" => {
+            1 => Header::From(NameAddr::parse(c)?),
+            2 => Header::To(NameAddr::parse(c)?),
+            // Call-ID
+            3 => {
                 c.skip_lws();
                 let start = c.pos;
                 let id = c.take_while(|b| b > b' ');
                 Header::CallId(check_call_id(id).map_err(|e| e.shifted(start))?)
             }
-            "CSeq" => Header::CSeq(CSeq::parse(c)?),
-            "Contact" => {
+            4 => Header::CSeq(CSeq::parse(c)?),
+            // Contact
+            5 => {
                 c.skip_lws();
                 if c.eat(b'*') {
                     Header::Contact(Contact::Wildcard)
@@ -247,38 +249,40 @@ impl Header {
                     Header::Contact(Contact::List(NameAddr::parse_list(c)?))
                 }
             }
-            "Max-Forwards" => {
+            // Max-Forwards
+            6 => {
                 let n = parse_u32(value, h)?;
                 return u8::try_from(n)
                     .map(Header::MaxForwards)
                     .map_err(|_| header_err(h, "above 255", 0));
             }
-            "Expires" => return parse_u32(value, h).map(Header::Expires),
-            "Min-Expires" => return parse_u32(value, h).map(Header::MinExpires),
-            "Content-Length" => return parse_u32(value, h).map(Header::ContentLength),
-            "Route" => Header::Route(NameAddr::parse_list(c)?),
-            "Record-Route" => Header::RecordRoute(NameAddr::parse_list(c)?),
-            "WWW-Authenticate" => Header::WwwAuthenticate(Auth::parse(c, h)?),
-            "Proxy-Authenticate" => Header::ProxyAuthenticate(Auth::parse(c, h)?),
-            "Authorization" => Header::Authorization(Auth::parse(c, h)?),
-            "Proxy-Authorization" => Header::ProxyAuthorization(Auth::parse(c, h)?),
-            "Content-Type" => Header::ContentType(MediaType::parse(c)?),
-            "Allow" => Header::Allow(
+            7 => return parse_u32(value, h).map(Header::Expires),
+            8 => return parse_u32(value, h).map(Header::MinExpires),
+            9 => Header::Route(NameAddr::parse_list(c)?),
+            10 => Header::RecordRoute(NameAddr::parse_list(c)?),
+            11 => Header::WwwAuthenticate(Auth::parse(c, h)?),
+            12 => Header::ProxyAuthenticate(Auth::parse(c, h)?),
+            13 => Header::Authorization(Auth::parse(c, h)?),
+            14 => Header::ProxyAuthorization(Auth::parse(c, h)?),
+            15 => Header::ContentType(MediaType::parse(c)?),
+            16 => return parse_u32(value, h).map(Header::ContentLength),
+            // Allow
+            17 => Header::Allow(
                 parse_tokens(c, h)?
                     .iter()
                     .map(|m| Method::parse(m))
                     .collect::<Result<_>>()?,
             ),
-            "Supported" => Header::Supported(parse_tokens(c, h)?),
-            "Require" => Header::Require(parse_tokens(c, h)?),
-            "Unsupported" => Header::Unsupported(parse_tokens(c, h)?),
-            "User-Agent" => {
+            18 => Header::Supported(parse_tokens(c, h)?),
+            19 => Header::Require(parse_tokens(c, h)?),
+            20 => Header::Unsupported(parse_tokens(c, h)?),
+            21 => {
                 return Ok(Header::UserAgent(
                     value.trim_matches([' ', '\t']).to_owned(),
                 ))
             }
-            "Server" => return Ok(Header::Server(value.trim_matches([' ', '\t']).to_owned())),
-            "Event" => Header::Event(TokenParams::parse(c, h)?),
+            22 => return Ok(Header::Server(value.trim_matches([' ', '\t']).to_owned())),
+            23 => Header::Event(TokenParams::parse(c, h)?),
             _ => Header::SubscriptionState(TokenParams::parse(c, h)?),
         };
         c.finish(h)?;
@@ -381,11 +385,13 @@ pub(crate) fn write_list<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T
 impl fmt::Display for Header {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let value = self.value_string();
-        if value.is_empty() {
-            write!(f, "{}:", self.name())
-        } else {
-            write!(f, "{}: {value}", self.name())
+        f.write_str(self.name())?;
+        f.write_str(":")?;
+        if !value.is_empty() {
+            f.write_str(" ")?;
+            f.write_str(&value)?;
         }
+        Ok(())
     }
 }
 

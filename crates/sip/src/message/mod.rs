@@ -162,20 +162,23 @@ impl Message {
 
     /// Appends the wire form to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        use std::io::Write as _;
-        // Writing into a Vec cannot fail.
+        use std::fmt::Write as _;
+        // Through a String, not `io::Write` (whose adapter and error type cost wasm bytes); writing
+        // into a String cannot fail.
+        let mut s = String::with_capacity(512);
         let _ = match self {
-            Message::Request(r) => write!(out, "{} {} SIP/2.0\r\n", r.method, r.uri),
-            Message::Response(r) => write!(out, "SIP/2.0 {} {}\r\n", r.status, r.reason),
+            Message::Request(r) => write!(s, "{} {} SIP/2.0\r\n", r.method, r.uri),
+            Message::Response(r) => write!(s, "SIP/2.0 {} {}\r\n", r.status, r.reason),
         };
         let body = self.body();
         for h in self.headers() {
             let _ = match h {
-                Header::ContentLength(_) => write!(out, "Content-Length: {}\r\n", body.len()),
-                h => write!(out, "{h}\r\n"),
+                Header::ContentLength(_) => write!(s, "Content-Length: {}\r\n", body.len()),
+                h => write!(s, "{h}\r\n"),
             };
         }
-        out.extend_from_slice(b"\r\n");
+        s.push_str("\r\n");
+        out.extend_from_slice(s.as_bytes());
         out.extend_from_slice(body);
     }
 
@@ -202,6 +205,6 @@ impl From<Response> for Message {
 /// The wire form as text (a non-UTF-8 body is shown lossily; use [`Message::to_bytes`] to send).
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&String::from_utf8_lossy(&self.to_bytes()))
+        f.write_str(&crate::scan::lossy(&self.to_bytes()))
     }
 }

@@ -36,10 +36,7 @@ fn text(body: Vec<u8>) -> Option<String> {
     if body.is_empty() {
         return None;
     }
-    Some(match String::from_utf8(body) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
+    Some(crate::scan::lossy(&body))
 }
 
 impl UserAgent {

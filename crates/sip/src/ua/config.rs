@@ -21,6 +21,9 @@ pub struct UaConfig {
     pub registrar: SipUri,
     /// The Via sent-by host: a random `xxxx.invalid` name (RFC 7118 §5).
     pub via_host: String,
+    /// The Via transport (RFC 7118 §5.2): `WS` over a `ws://` socket, `WSS` over `wss://` (empty:
+    /// `WSS`).
+    pub via_transport: String,
     /// Our Contact, `sip:<random>@<via_host>;transport=ws`.
     pub contact: SipUri,
     /// The REGISTER interval asked for, in seconds (e.g. 600).
@@ -38,7 +41,14 @@ impl UaConfig {
         (!self.user_agent.is_empty()).then(|| self.user_agent.clone())
     }
 
-    /// The REGISTER machine's configuration: Via `WSS`, the refresh 5 s before expiry, a plain
+    fn via_transport(&self) -> String {
+        match self.via_transport.as_str() {
+            "" => "WSS".into(),
+            t => t.into(),
+        }
+    }
+
+    /// The REGISTER machine's configuration: our Via transport, the refresh 5 s before expiry, a plain
     /// RFC 3261 Contact (no `+sip.instance` / `reg-id`: the configuration carries no instance id).
     pub(super) fn register_config(&self) -> RegisterConfig {
         let mut c = RegisterConfig::new(
@@ -50,16 +60,18 @@ impl UaConfig {
             &self.password,
         );
         c.display_name = self.display_name.clone();
+        c.via_transport = self.via_transport();
         c.reg_id = None;
         c.expires = self.expires;
         c.user_agent = self.user_agent();
         c
     }
 
-    /// The call machine's configuration: Via `WSS`, T1 500 ms, the Digest credentials.
+    /// The call machine's configuration: our Via transport, T1 500 ms, the Digest credentials.
     pub(super) fn call_config(&self) -> CallConfig {
         let mut c = CallConfig::new(self.aor.clone(), self.contact.clone(), &self.via_host)
             .with_credentials(&self.username, &self.password);
+        c.via_transport = self.via_transport();
         c.display_name = self.display_name.clone();
         c.user_agent = self.user_agent();
         c

@@ -87,7 +87,7 @@ pub fn uri_user(uri: &Uri) -> String {
     match uri {
         Uri::Sip(u) => u
             .user_decoded()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map(|b| crate::scan::lossy(&b))
             .unwrap_or_default(),
         Uri::Other { rest, .. } => rest.split(';').next().unwrap_or_default().to_owned(),
     }

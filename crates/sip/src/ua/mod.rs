@@ -33,6 +33,7 @@
 //!     display_name: None,
 //!     registrar: SipUri::new(Scheme::Sip, "example.com"),
 //!     via_host: "k6p2v.invalid".into(),
+//!     via_transport: "WSS".into(),
 //!     contact: SipUri::new(Scheme::Sip, "k6p2v.invalid")
 //!         .with_user("k6p2v")
 //!         .with_param("transport", Some("ws")),

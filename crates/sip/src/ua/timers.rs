@@ -4,8 +4,6 @@
 //! itself ignores a timer that means nothing in its state (a transaction or call already gone, a
 //! refresh or keep-alive of an older generation). Nothing ever needs cancelling.
 
-use std::collections::BTreeMap;
-
 use super::{CallRef, TimerId};
 use crate::call::CallTimer;
 use crate::transaction::{Timer, TransactionKey};
@@ -29,20 +27,23 @@ pub(super) enum Target {
 #[derive(Debug, Default)]
 pub(super) struct Timers {
     next: u64,
-    armed: BTreeMap<u64, Target>,
+    /// Armed timers by id, in increasing id order (a `Vec`: there are only ever a handful, and a
+    /// `BTreeMap` costs kilobytes of wasm).
+    armed: Vec<(u64, Target)>,
 }
 
 impl Timers {
     /// Records `target` under a new id.
     pub(super) fn arm(&mut self, target: Target) -> TimerId {
         self.next += 1;
-        self.armed.insert(self.next, target);
+        self.armed.push((self.next, target));
         TimerId(self.next)
     }
 
     /// The target of a fired timer, forgotten; `None` for an unknown or already fired id.
     pub(super) fn fire(&mut self, id: TimerId) -> Option<Target> {
-        self.armed.remove(&id.0)
+        let i = self.armed.iter().position(|(n, _)| *n == id.0)?;
+        Some(self.armed.remove(i).1)
     }
 
     /// Forgets every armed timer (ids keep counting, so old ones stay unknown).

@@ -31,6 +31,7 @@ pub(crate) fn config(user: &str, via_host: &str) -> UaConfig {
         display_name: None,
         registrar: SipUri::new(Scheme::Sip, "example.com"),
         via_host: via_host.into(),
+        via_transport: "WSS".into(),
         contact: SipUri::new(Scheme::Sip, via_host)
             .with_user("k6p2v")
             .with_param("transport", Some("ws")),
