@@ -9,24 +9,15 @@
 //! once the TCP listener accepts connections (a condition with a deadline; if the process exits first the
 //! test fails with its log).
 //!
-//! It is started through `setpriv --pdeathsig TERM`, so a test process that dies without dropping it does
-//! not leave it running; dropping [`Coturn`] sends SIGTERM to its PID, waits with a deadline, then
-//! SIGKILLs it. The temporary directory (config, log) is removed unless the test is failing, in which case
-//! the log is printed.
+//! Started, awaited and stopped like every server under test ([`crate::daemon`]).
 
-use std::fs::File;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-use crate::eventually;
+use crate::daemon::{free_udp_and_tcp_port, Daemon};
 
 /// A running coturn, stopped on drop.
 pub struct Coturn {
     /// The TURN port (UDP and TCP) on 127.0.0.1.
     pub port: u16,
-    dir: PathBuf,
-    child: Child,
+    daemon: Daemon,
 }
 
 impl Coturn {
@@ -38,15 +29,9 @@ impl Coturn {
     /// Starts coturn on a free loopback port and waits until it accepts connections.
     pub async fn start() -> Coturn {
         let binary = std::env::var("TURNSERVER").unwrap_or_else(|_| "turnserver".into());
-        let dir = std::env::temp_dir().join(format!(
-            "ccc-coturn-{}-{}",
-            std::process::id(),
-            crate::unique()
-        ));
-        std::fs::create_dir_all(&dir).expect("coturn dir");
-        let port = free_udp_and_tcp_port();
+        let dir = Daemon::temp_dir("coturn");
+        let port = free_udp_and_tcp_port(0);
         let config = dir.join("turnserver.conf");
-        let log_path = dir.join("turnserver.log");
         std::fs::write(
             &config,
             format!(
@@ -57,50 +42,20 @@ impl Coturn {
                 Self::USER,
                 Self::PASSWORD,
                 dir.join("turnserver.pid").display(),
-                log_path.display(),
+                dir.join("turnserver.log").display(),
             ),
         )
         .expect("coturn config");
-        let out = File::create(dir.join("stdout.log")).expect("coturn stdout");
-        let child = Command::new("setpriv")
-            .args(["--pdeathsig", "TERM", "--"])
-            .arg(&binary)
-            .arg("-c")
-            .arg(&config)
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().expect("stdout"))
-            .stderr(out)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start {binary} ({e}); run scripts/setup-peers.sh to install coturn")
-            });
-        let mut coturn = Coturn { port, dir, child };
-        coturn.wait_ready().await;
-        coturn
-    }
-
-    async fn wait_ready(&mut self) {
-        let port = self.port;
-        let mut exited = None;
-        eventually("coturn to accept connections", || {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                exited = Some(status);
-            }
-            let exited = exited.is_some();
-            async move {
-                if exited {
-                    return Some(());
-                }
-                tokio::net::TcpStream::connect(("127.0.0.1", port))
-                    .await
-                    .ok()
-                    .map(|_| ())
-            }
-        })
-        .await;
-        if let Some(status) = exited {
-            panic!("coturn exited during start-up ({status}):\n{}", self.log());
-        }
+        let mut daemon = Daemon::spawn(
+            "coturn",
+            dir,
+            &binary,
+            vec!["-c".into(), config.into()],
+            "stdout.log",
+            "run scripts/setup-peers.sh to install coturn",
+        );
+        daemon.wait_port(port).await;
+        Coturn { port, daemon }
     }
 
     /// `127.0.0.1:<port>`: the access point's `domain`.
@@ -108,63 +63,8 @@ impl Coturn {
         format!("127.0.0.1:{}", self.port)
     }
 
-    /// What coturn logged so far.
+    /// What coturn logged so far (coturn may add a date to its log file's name; every `*.log` is read).
     pub fn log(&self) -> String {
-        let read = |name: &str| std::fs::read_to_string(self.dir.join(name)).unwrap_or_default();
-        // coturn may add a date to the log file's name.
-        let mut text = read("stdout.log");
-        if let Ok(entries) = std::fs::read_dir(&self.dir) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with("turnserver") && name.ends_with(".log") {
-                    text.push_str(&read(&name));
-                }
-            }
-        }
-        text
-    }
-}
-
-impl Drop for Coturn {
-    fn drop(&mut self) {
-        let pid = self.child.id().to_string();
-        let _ = Command::new("kill")
-            .args(["-s", "TERM", &pid])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let mut stopped = false;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                stopped = true;
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        if !stopped {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-        if std::thread::panicking() {
-            eprintln!(
-                "----- coturn log ({}) -----\n{}\n----- end of coturn log -----",
-                self.dir.display(),
-                self.log()
-            );
-        } else {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-}
-
-/// A port free for both UDP and TCP on 127.0.0.1.
-fn free_udp_and_tcp_port() -> u16 {
-    loop {
-        let udp = std::net::UdpSocket::bind("127.0.0.1:0").expect("free UDP port");
-        let port = udp.local_addr().unwrap().port();
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
+        self.daemon.log()
     }
 }

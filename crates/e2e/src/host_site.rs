@@ -156,6 +156,20 @@ const PAGE: &str = r#"<!doctype html>
     li.appendChild(document.createTextNode(payload === undefined ? '' : JSON.stringify(payload)));
     list.insertBefore(li, list.firstChild);
   }
+  // The CRM's own way to its backend, for tests that give the SDK an `apiAxiosFunc`: posts the request
+  // to /aliyun/ccc/api and answers like axios ({data}, or an error with `response`).
+  function crmBackend(apiName, params) {
+    return fetch('/aliyun/ccc/api?action=' + apiName, {
+      method: 'POST',
+      headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+      body: 'request=' + encodeURIComponent(JSON.stringify(params))
+    }).then(function (r) {
+      return r.json().then(function (d) {
+        if (!r.ok) { var e = new Error('Request failed with status code ' + r.status); e.response = {status: r.status, data: d}; throw e; }
+        return {data: d};
+      });
+    });
+  }
   var config = {
     dom: "workbench-container",
     regionId: "cn-shanghai",

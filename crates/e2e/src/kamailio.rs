@@ -33,20 +33,18 @@
 //! - `auto_aliases=no` and never a port-less `alias=127.0.0.1`: every UA of the tests lives on 127.0.0.1
 //!   as well, and Kamailio would take their Contacts for itself and loop in-dialog requests.
 //!
-//! # How it is stopped
+//! # How it is stopped (see [`crate::daemon`])
 //! Kamailio is its own process group leader (`process_group(0)`); dropping [`Kamailio`] sends SIGTERM to
 //! the whole group (the creator and every worker), waits for the creator with a deadline, then SIGKILLs
 //! the group. It is started through `setpriv --pdeathsig TERM`, so a test process that dies without
 //! dropping it (a timeout's SIGKILL) does not leave it running. When the test is failing (the thread panics) the log is printed to stderr and the temporary
 //! directory is kept; otherwise it is removed.
 
-use std::fs::File;
-use std::os::unix::process::CommandExt;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::eventually;
+use crate::daemon::{free_tcp_port, free_udp_and_tcp_port, Daemon};
 
 /// The template config.
 pub fn config_template() -> PathBuf {
@@ -65,97 +63,59 @@ pub struct Kamailio {
     pub ws_port: u16,
     /// The plain SIP port (UDP and TCP) on 127.0.0.1.
     pub sip_port: u16,
-    dir: PathBuf,
-    child: Child,
+    daemon: Daemon,
 }
 
 impl Kamailio {
     /// Starts Kamailio on free loopback ports and waits until its WebSocket port accepts connections.
     pub async fn start() -> Kamailio {
         let binary = std::env::var("KAMAILIO").unwrap_or_else(|_| "kamailio".into());
-        let dir = std::env::temp_dir().join(format!(
-            "ccc-kamailio-{}-{}",
-            std::process::id(),
-            crate::unique()
-        ));
-        std::fs::create_dir_all(&dir).expect("Kamailio runtime dir");
+        let dir = Daemon::temp_dir("kamailio");
         let ws_port = free_tcp_port();
         let sip_port = free_udp_and_tcp_port(ws_port);
-        let log = File::create(dir.join("kamailio.log")).expect("Kamailio log file");
-        // setpriv (util-linux) execs Kamailio with a parent-death signal: if the test process dies without
-        // running Drop (killed, aborted), Kamailio gets SIGTERM and stops its workers itself.
-        let mut command = Command::new("setpriv");
-        command
-            .args(["--pdeathsig", "TERM", "--"])
-            .arg(&binary)
-            .arg("-DD")
-            .arg("-E")
-            .arg("-f")
-            .arg(config_template())
-            .arg("-L")
-            .arg(module_dir())
-            .arg("-Y")
-            .arg(&dir)
-            .arg("-w")
-            .arg(&dir)
-            .args(["-m", "32", "-M", "8"])
-            .arg("-l")
-            .arg(format!("tcp:127.0.0.1:{ws_port}"))
-            .arg("-l")
-            .arg(format!("udp:127.0.0.1:{sip_port}"))
-            .arg("-l")
-            .arg(format!("tcp:127.0.0.1:{sip_port}"))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log file"))
-            .stderr(log)
-            .process_group(0);
-        let child = command.spawn().unwrap_or_else(|e| {
-            panic!("cannot start {binary} ({e}); run scripts/setup-peers.sh to install Kamailio")
-        });
-        let mut kamailio = Kamailio {
+        let mut args: Vec<OsString> = vec!["-DD".into(), "-E".into(), "-f".into()];
+        args.push(config_template().into());
+        args.push("-L".into());
+        args.push(module_dir().into());
+        for flag in ["-Y", "-w"] {
+            args.push(flag.into());
+            args.push(dir.clone().into());
+        }
+        for arg in ["-m", "32", "-M", "8"] {
+            args.push(arg.into());
+        }
+        for listen in [
+            format!("tcp:127.0.0.1:{ws_port}"),
+            format!("udp:127.0.0.1:{sip_port}"),
+            format!("tcp:127.0.0.1:{sip_port}"),
+        ] {
+            args.push("-l".into());
+            args.push(listen.into());
+        }
+        let started = Instant::now();
+        let mut daemon = Daemon::spawn(
+            "Kamailio",
+            dir,
+            &binary,
+            args,
+            "kamailio.log",
+            "run scripts/setup-peers.sh to install Kamailio",
+        );
+        daemon.wait_port(ws_port).await;
+        let kamailio = Kamailio {
             ws_url: format!("ws://127.0.0.1:{ws_port}"),
             ws_port,
             sip_port,
-            dir,
-            child,
+            daemon,
         };
-        kamailio.wait_ready().await;
-        kamailio
-    }
-
-    async fn wait_ready(&mut self) {
-        let started = Instant::now();
-        let ws_port = self.ws_port;
-        let mut exited = None;
-        eventually("Kamailio to accept connections", || {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                exited = Some(status);
-            }
-            let exited = exited.is_some();
-            async move {
-                if exited {
-                    return Some(());
-                }
-                tokio::net::TcpStream::connect(("127.0.0.1", ws_port))
-                    .await
-                    .ok()
-                    .map(|_| ())
-            }
-        })
-        .await;
-        if let Some(status) = exited {
-            panic!(
-                "Kamailio exited during start-up ({status}):\n{}",
-                self.log()
-            );
-        }
         eprintln!(
             "kamailio: ready on {} and udp/tcp 127.0.0.1:{} after {:?} (log {})",
-            self.ws_url,
-            self.sip_port,
+            kamailio.ws_url,
+            sip_port,
             started.elapsed(),
-            self.dir.join("kamailio.log").display()
+            kamailio.daemon.dir().join("kamailio.log").display()
         );
+        kamailio
     }
 
     /// The password of test user `user` (`1001`, `1002`, `1003`).
@@ -170,53 +130,13 @@ impl Kamailio {
 
     /// What Kamailio logged so far.
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("kamailio.log")).unwrap_or_default()
+        self.daemon.log()
     }
 
     /// The process id of the creator (the process group id).
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.daemon.pid()
     }
-}
-
-impl Drop for Kamailio {
-    fn drop(&mut self) {
-        let group = self.child.id();
-        signal_group(group, "TERM");
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let mut stopped = false;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                stopped = true;
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // Whatever is left of the group (workers, or a creator that ignored SIGTERM).
-        signal_group(group, "KILL");
-        if !stopped {
-            let _ = self.child.wait();
-        }
-        if std::thread::panicking() {
-            eprintln!(
-                "----- Kamailio log ({}) -----\n{}\n----- end of Kamailio log -----",
-                self.dir.join("kamailio.log").display(),
-                self.log()
-            );
-        } else {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-}
-
-/// Sends `signal` to process group `group` with procps `kill` (the workspace forbids `unsafe`, so no
-/// `libc::kill`).
-fn signal_group(group: u32, signal: &str) {
-    let _ = Command::new("kill")
-        .args(["-s", signal, "--", &format!("-{group}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
 }
 
 /// Where Debian puts Kamailio's modules (or `$KAMAILIO_MODULES`).
@@ -233,20 +153,4 @@ fn module_dir() -> PathBuf {
     .map(PathBuf::from)
     .find(|d| d.join("websocket.so").is_file())
     .expect("Kamailio's websocket module is not installed; run scripts/setup-peers.sh")
-}
-
-fn free_tcp_port() -> u16 {
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
-    probe.local_addr().unwrap().port()
-}
-
-/// A port free for both UDP and TCP on 127.0.0.1, other than `not`.
-fn free_udp_and_tcp_port(not: u16) -> u16 {
-    loop {
-        let udp = std::net::UdpSocket::bind("127.0.0.1:0").expect("free UDP port");
-        let port = udp.local_addr().unwrap().port();
-        if port != not && std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
 }

@@ -7,6 +7,7 @@
 //! deadline; nothing sleeps for a fixed time.
 
 pub mod coturn;
+pub mod daemon;
 mod host_site;
 pub mod interop;
 pub mod kamailio;
@@ -292,6 +293,17 @@ where
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
+}
+
+/// Starts the server and one browser per entry of `extra_args` (several agents at once, each with its own
+/// microphone), runs `body`, then always closes the browsers and stops everything.
+pub async fn run_agents<F, Fut>(emulator: EmulatorConfig, extra_args: Vec<Vec<String>>, body: F)
+where
+    F: FnOnce(Server, Vec<Client>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let server = Server::start(emulator).await;
+    run_browsers(extra_args, |browsers| body(server, browsers)).await
 }
 
 /// Starts one ChromeDriver with one browser per entry of `extra_args` (each a fresh profile with the

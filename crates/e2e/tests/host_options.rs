@@ -125,16 +125,7 @@ async fn api_axios_func_carries_every_request_when_configured() {
       config.ajaxPath = '/nowhere';  // proves the built-in transport is not used
       config.apiAxiosFunc = function (apiName, params) {
         window.axiosCalls.push(apiName);
-        return fetch('/aliyun/ccc/api?action=' + apiName, {
-          method: 'POST',
-          headers: {'Content-Type': 'application/x-www-form-urlencoded'},
-          body: 'request=' + encodeURIComponent(JSON.stringify(params))
-        }).then(function (r) {
-          return r.json().then(function (d) {
-            if (!r.ok) { var e = new Error('Request failed with status code ' + r.status); e.response = {status: r.status, data: d}; throw e; }
-            return {data: d};
-          });
-        });
+        return crmBackend(apiName, params);
       };
     "#;
     run(emulator(), |Session { browser, server }| async move {

@@ -6,12 +6,16 @@
 //! - the customer speaks 440 Hz; the panel's own `getStats()` (through `onGetStatsData`) shows inbound RTP
 //!   packets growing with a non-zero audio level and energy.
 //!
+//! Also: mute at the track (the customer hears silence), the microphone and speaker switched mid-call, 设备检测's
+//! meter and speaker test, an AnswerCall that fails while the SIP answer still connects the call
+//! (changelog 2.6.1), and two agents in two browsers talking through the emulator's bridge.
+//!
 //! Runs inside the loopback-only network namespace of `make test-e2e` (WebRTC candidates on 127.0.0.1).
 
 use serde_json::Value;
 use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
 use workbench_e2e::{
-    click, crm_signed_in, eventually, run_with, screenshot, wait_status, Server, Session,
+    click, crm_signed_in, eventually, run_with, screenshot, wait_status, HostSite, Server, Session,
 };
 use workbench_server::EmulatorConfig;
 
@@ -20,10 +24,35 @@ const AGENT_HZ: f64 = 660.0;
 /// How far a measured frequency may be from the tone.
 const TOLERANCE_HZ: f64 = 15.0;
 
+/// What `#call-quality` (the standalone page's `onGetStatsData` readout) shows: inbound packets, if the
+/// audio has a level and energy.
+const QUALITY: &str = "const q = document.getElementById('call-quality').dataset; \
+     return {packets: +q.packetsReceived, level: +q.audioLevel, energy: +q.totalAudioEnergy};";
+
 fn microphone(dir: &TempDir) -> Vec<String> {
     let wav = dir.0.join("agent-660.wav");
     write_tone_wav(&wav, AGENT_HZ, 5);
     media_args(&wav)
+}
+
+/// Opens a CRM page signed in as `agent` (with `extra` config script), rings it from `caller` and answers
+/// from the host's code; returns the site (keep it alive) and the job once the panel is talking (9).
+async fn answered_in_a_crm(
+    browser: &fantoccini::Client,
+    server: &Server,
+    agent: &str,
+    extra: &str,
+    caller: &str,
+) -> (HostSite, String) {
+    let crm = crm_signed_in(browser, server, agent, extra).await;
+    let job = server.ring(caller).await;
+    wait_status(browser, 6).await;
+    browser
+        .execute("window.workbench.answer();", vec![])
+        .await
+        .unwrap();
+    wait_status(browser, 9).await;
+    (crm, job)
 }
 
 /// Waits until the customer leg of `job` has heard the agent's tone for over a second; returns the call.
@@ -41,9 +70,10 @@ async fn customer_hears_the_agent(server: &Server, job: &str) -> Value {
     .await
 }
 
-/// Waits until the page's `#call-quality` (fed by `onGetStatsData`) shows inbound audio with energy, and
-/// then more packets a moment later: the customer's voice keeps arriving.
-async fn agent_hears_the_customer(browser: &fantoccini::Client, read: &str) {
+/// Waits until `read` (a script returning `{packets, level, energy}` of the page's inbound RTP, fed by
+/// `onGetStatsData`) shows audio with a level and energy, and then more packets a moment later: the far
+/// party's voice keeps arriving.
+async fn audio_arrives(browser: &fantoccini::Client, read: &str) {
     let sample = || async {
         let v = browser.execute(read, vec![]).await.ok()?;
         let packets = v["packets"].as_f64()?;
@@ -82,17 +112,15 @@ async fn an_inbound_call_is_heard_both_ways_in_the_standalone_page() {
             assert_eq!(call["state"], "talking", "{call}");
             let leg = &call["agents"]["agent1@ccc-demo"];
             assert_eq!(leg["connected"], true, "{call}");
-            agent_hears_the_customer(
-                &browser,
-                "const q = document.getElementById('call-quality').dataset; \
-                 return {packets: +q.packetsReceived, level: +q.audioLevel, energy: +q.totalAudioEnergy};",
-            )
-            .await;
+            audio_arrives(&browser, QUALITY).await;
             screenshot(&browser, "body", "standalone-voice").await;
 
             // The customer hangs up: the emulator BYEs the phone, the panel leaves the call.
             let (status, _) = server
-                .post(&format!("/emulator/v1/calls/{job}/hangup"), serde_json::json!({}))
+                .post(
+                    &format!("/emulator/v1/calls/{job}/hangup"),
+                    serde_json::json!({}),
+                )
                 .await;
             assert_eq!(status, 200);
             eventually("the call to be gone from the emulator", || async {
@@ -117,17 +145,11 @@ async fn an_embedded_panel_answers_from_the_host_and_is_heard() {
                    var r = (s.receiver || []).filter(function (x) { return x.type === 'inbound-rtp'; })[0]; \
                    if (r) { window.inbound = {packets: r.packetsReceived, level: r.audioLevel || 0, \
                                               energy: r.totalAudioEnergy || 0, callId: s.callId}; } };";
-            let _crm = crm_signed_in(&browser, &server, "agent2@ccc-demo", extra).await;
-            let job = server.ring("13800000002").await;
-            wait_status(&browser, 6).await;
-            browser
-                .execute("window.workbench.answer();", vec![])
-                .await
-                .unwrap();
-            wait_status(&browser, 9).await;
+            let (_crm, job) =
+                answered_in_a_crm(&browser, &server, "agent2@ccc-demo", extra, "13800000002").await;
 
             customer_hears_the_agent(&server, &job).await;
-            agent_hears_the_customer(&browser, "return window.inbound || {};").await;
+            audio_arrives(&browser, "return window.inbound || {};").await;
             let call_id = browser
                 .execute("return window.inbound.callId;", vec![])
                 .await
@@ -175,14 +197,8 @@ async fn the_microphone_and_speaker_switch_during_a_call() {
                  config.onGetStatsData = function (s) { \
                    var m = (s.sender || []).filter(function (x) { return x.type === 'media-source'; })[0]; \
                    if (m) { window.sending = m.trackIdentifier; } };";
-            let _crm = crm_signed_in(&browser, &server, "agent1@ccc-demo", extra).await;
-            let job = server.ring("13800000003").await;
-            wait_status(&browser, 6).await;
-            browser
-                .execute("window.workbench.answer();", vec![])
-                .await
-                .unwrap();
-            wait_status(&browser, 9).await;
+            let (_crm, job) =
+                answered_in_a_crm(&browser, &server, "agent1@ccc-demo", extra, "13800000003").await;
             customer_hears_the_agent(&server, &job).await;
             let before = eventually("the sending track to be reported", || async {
                 let v = browser.execute("return window.sending;", vec![]).await.ok()?;
@@ -282,6 +298,86 @@ async fn the_device_check_measures_the_microphone_and_plays_on_the_speaker() {
                 (v.as_str()? == "已播放").then_some(())
             })
             .await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_answer_call_does_not_stop_the_sip_answer() {
+    let dir = TempDir::new("ccc-voice-answer");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session { browser, server }| async move {
+            // The host's transport refuses AnswerCall (a network failure); everything else goes through.
+            let extra = r#"
+              config.audioProcessing = false;
+              config.apiAxiosFunc = function (apiName, params) {
+                if (apiName === 'AnswerCall') { return Promise.reject(new Error('Network Error')); }
+                return crmBackend(apiName, params);
+              };
+            "#;
+            // AnswerCall fails and is reported, yet the SIP leg answers the call: it is talking, with voice.
+            let (_crm, job) =
+                answered_in_a_crm(&browser, &server, "agent2@ccc-demo", extra, "13800000005").await;
+            workbench_e2e::wait_error(&browser, 9007).await;
+            customer_hears_the_agent(&server, &job).await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_agents_in_two_browsers_hear_each_other_on_an_internal_call() {
+    let dir = TempDir::new("ccc-voice-internal");
+    let (a, b) = (dir.0.join("a-660.wav"), dir.0.join("b-880.wav"));
+    write_tone_wav(&a, 660.0, 5);
+    write_tone_wav(&b, 880.0, 5);
+    workbench_e2e::run_agents(
+        EmulatorConfig::default(),
+        vec![media_args(&a), media_args(&b)],
+        |server, browsers| async move {
+            let [first, second] = &browsers[..] else {
+                panic!("two browsers")
+            };
+            for (browser, agent) in [(first, "agent1@ccc-demo"), (second, "agent3@ccc-demo")] {
+                browser
+                    .goto(&format!(
+                        "{}/?agent={agent}&audioProcessing=off",
+                        server.base
+                    ))
+                    .await
+                    .unwrap();
+                wait_status(browser, 3).await;
+            }
+            click(first, r#".ccc-nav-item[data-nav="内部通话"]"#).await;
+            click(
+                first,
+                r#"li[data-agent="agent3@ccc-demo"] button[data-action="agentToAgent"]"#,
+            )
+            .await;
+            wait_status(second, 6).await;
+            click(second, r#"button[data-action="answer"]"#).await;
+            wait_status(second, 11).await;
+            wait_status(first, 11).await;
+
+            // The emulator relays each browser's voice to the other: it hears both tones arrive, and each
+            // browser's own getStats() shows audio arriving from the other.
+            let job = server.agent("agent3@ccc-demo").await["jobId"]
+                .as_str()
+                .expect("a job")
+                .to_string();
+            eventually("each agent's tone to reach the bridge", || async {
+                let call = server.call_media(&job).await;
+                let hz = |agent: &str| call["agents"][agent]["dominantHz"].as_f64();
+                ((hz("agent1@ccc-demo")? - 660.0).abs() < TOLERANCE_HZ
+                    && (hz("agent3@ccc-demo")? - 880.0).abs() < TOLERANCE_HZ)
+                    .then_some(())
+            })
+            .await;
+            audio_arrives(first, QUALITY).await;
+            audio_arrives(second, QUALITY).await;
         },
     )
     .await;
