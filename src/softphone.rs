@@ -645,7 +645,7 @@ fn on_ua_event(state: &Rc<RefCell<State>>, event: UaEvent) {
                 state,
                 PhoneEvent::Ended {
                     job_id,
-                    reason: format!("{reason:?}"),
+                    reason: reason.text(),
                 },
             );
         }

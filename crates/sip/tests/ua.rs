@@ -1005,3 +1005,17 @@ fn stale_and_unknown_timers_are_harmless() {
     }
     assert_eq!(p.ua.load(), (0, 0, 0));
 }
+
+#[test]
+fn end_reasons_read_as_stable_texts() {
+    use ccc_sip::ua::EndReason;
+    assert_eq!(EndReason::Remote.text(), "Remote");
+    assert_eq!(EndReason::Local.text(), "Local");
+    assert_eq!(EndReason::Cancelled.text(), "Cancelled");
+    assert_eq!(EndReason::Rejected { status: 486 }.text(), "Rejected 486");
+    assert_eq!(EndReason::Failed { status: Some(408) }.text(), "Failed 408");
+    assert_eq!(EndReason::Failed { status: None }.text(), "Failed");
+    assert_eq!(EndReason::NoAck.text(), "NoAck");
+    assert_eq!(EndReason::DialogLost.text(), "DialogLost");
+    assert_eq!(EndReason::Transport.text(), "Transport");
+}

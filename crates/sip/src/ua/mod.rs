@@ -210,6 +210,30 @@ pub enum EndReason {
     Transport,
 }
 
+impl EndReason {
+    /// A stable, short text for logs and events: `Remote`, `Local`, `Cancelled`, `Rejected 486`,
+    /// `Failed 408` (`Failed` without a status), `NoAck`, `DialogLost`, `Transport`.
+    pub fn text(&self) -> String {
+        let (word, status) = match *self {
+            EndReason::Remote => ("Remote", None),
+            EndReason::Local => ("Local", None),
+            EndReason::Cancelled => ("Cancelled", None),
+            EndReason::Rejected { status } => ("Rejected", Some(status)),
+            EndReason::Failed { status } => ("Failed", status),
+            EndReason::NoAck => ("NoAck", None),
+            EndReason::DialogLost => ("DialogLost", None),
+            EndReason::Transport => ("Transport", None),
+        };
+        let mut text = String::from(word);
+        if let Some(status) = status {
+            text.push(' ');
+            let digits = status.to_string();
+            text.push_str(&digits);
+        }
+        text
+    }
+}
+
 /// What the [`UserAgent`] tells the panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UaEvent {
