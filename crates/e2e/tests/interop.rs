@@ -28,6 +28,28 @@ const TONE_A: f64 = 660.0;
 const TONE_B: f64 = 880.0;
 const TOLERANCE_HZ: f64 = 15.0;
 
+/// Each tab's microphone: [`TONE_A`] and [`TONE_B`] as wav files of `seconds` in a temporary directory.
+struct Tones {
+    _dir: TempDir,
+    a: std::path::PathBuf,
+    b: std::path::PathBuf,
+}
+
+impl Tones {
+    fn write(seconds: u32) -> Tones {
+        let dir = TempDir::new("ccc-interop-tones");
+        let (a, b) = (dir.0.join("a-660.wav"), dir.0.join("b-880.wav"));
+        write_tone_wav(&a, TONE_A, seconds);
+        write_tone_wav(&b, TONE_B, seconds);
+        Tones { _dir: dir, a, b }
+    }
+
+    /// The Chromium flags of tab A and tab B.
+    fn args(&self) -> Vec<Vec<String>> {
+        vec![media_args(&self.a), media_args(&self.b)]
+    }
+}
+
 /// Waits until `phone` hears `hz` (±[`TOLERANCE_HZ`]) in the remote audio (WebAudio analyser), with RTP
 /// packets flowing and a non-silent `audioLevel` (getStats); returns its stats.
 async fn hears(phone: &Phone, who: &str, hz: f64) -> Value {
@@ -115,62 +137,55 @@ async fn jssip_calls_jssip_through_kamailio_over_websocket_with_audio_both_ways(
     let started = Instant::now();
     let kamailio = Kamailio::start().await;
     let site = PhoneSite::start().await;
-    let tones = TempDir::new("ccc-interop-tones");
-    let wav_a = tones.0.join("a-660.wav");
-    let wav_b = tones.0.join("b-880.wav");
-    write_tone_wav(&wav_a, TONE_A, 4);
-    write_tone_wav(&wav_b, TONE_B, 4);
+    let tones = Tones::write(4);
 
     let ws = kamailio.ws_url.clone();
-    run_browsers(
-        vec![media_args(&wav_a), media_args(&wav_b)],
-        |browsers| async move {
-            let a = site.open(&browsers[0]).await;
-            let b = site.open(&browsers[1]).await;
-            a.register(&Kamailio::aor("1001"), &Kamailio::password("1001"), &ws)
-                .await;
-            b.register(&Kamailio::aor("1002"), &Kamailio::password("1002"), &ws)
-                .await;
-            a.wait_state("registration", "registered", &["failed"])
-                .await;
-            b.wait_state("registration", "registered", &["failed"])
-                .await;
-
-            // A calls B (Kamailio challenges the INVITE with 407; JsSIP answers it), B rings, the test
-            // answers on B.
-            a.call(&Kamailio::aor("1002")).await;
-            b.wait_state("call", "ringing", &["failed", "ended"]).await;
-            let ringing = Instant::now();
-            b.answer().await;
-            a.wait_state("call", "confirmed", &["failed", "ended"])
-                .await;
-            b.wait_state("call", "confirmed", &["failed", "ended"])
-                .await;
-            eprintln!("interop: answered to confirmed in {:?}", ringing.elapsed());
-
-            // Audio both ways: each side hears the other's tone, RTP packets flowing.
-            let heard_by_a = hears(&a, "tab A (1001)", TONE_B).await;
-            let heard_by_b = hears(&b, "tab B (1002)", TONE_A).await;
-            eprintln!("interop: A hears {heard_by_a}\ninterop: B hears {heard_by_b}");
-            for (who, s) in [("A", &heard_by_a), ("B", &heard_by_b)] {
-                assert_eq!(s["codec"], "audio/opus", "{who}: {s}");
-            }
-            // Packets keep flowing (the count grows).
-            let before = heard_by_a["packetsReceived"].as_u64().unwrap();
-            eventually("more packets at A", || async {
-                let now = a.stats().await["packetsReceived"].as_u64().unwrap_or(0);
-                (now >= before + 25).then_some(())
-            })
+    run_browsers(tones.args(), |browsers| async move {
+        let a = site.open(&browsers[0]).await;
+        let b = site.open(&browsers[1]).await;
+        a.register(&Kamailio::aor("1001"), &Kamailio::password("1001"), &ws)
+            .await;
+        b.register(&Kamailio::aor("1002"), &Kamailio::password("1002"), &ws)
+            .await;
+        a.wait_state("registration", "registered", &["failed"])
+            .await;
+        b.wait_state("registration", "registered", &["failed"])
             .await;
 
-            // A hangs up: BYE through Kamailio (in-dialog, routed with the Contact alias); both end.
-            a.hangup().await;
-            let end_a = a.wait_state("call", "ended", &["failed"]).await;
-            let end_b = b.wait_state("call", "ended", &["failed"]).await;
-            assert_eq!(end_b["cause"], "Terminated", "B: {end_b}");
-            assert_eq!(end_a["cause"], "Terminated", "A: {end_a}");
-        },
-    )
+        // A calls B (Kamailio challenges the INVITE with 407; JsSIP answers it), B rings, the test
+        // answers on B.
+        a.call(&Kamailio::aor("1002")).await;
+        b.wait_state("call", "ringing", &["failed", "ended"]).await;
+        let ringing = Instant::now();
+        b.answer().await;
+        a.wait_state("call", "confirmed", &["failed", "ended"])
+            .await;
+        b.wait_state("call", "confirmed", &["failed", "ended"])
+            .await;
+        eprintln!("interop: answered to confirmed in {:?}", ringing.elapsed());
+
+        // Audio both ways: each side hears the other's tone, RTP packets flowing.
+        let heard_by_a = hears(&a, "tab A (1001)", TONE_B).await;
+        let heard_by_b = hears(&b, "tab B (1002)", TONE_A).await;
+        eprintln!("interop: A hears {heard_by_a}\ninterop: B hears {heard_by_b}");
+        for (who, s) in [("A", &heard_by_a), ("B", &heard_by_b)] {
+            assert_eq!(s["codec"], "audio/opus", "{who}: {s}");
+        }
+        // Packets keep flowing (the count grows).
+        let before = heard_by_a["packetsReceived"].as_u64().unwrap();
+        eventually("more packets at A", || async {
+            let now = a.stats().await["packetsReceived"].as_u64().unwrap_or(0);
+            (now >= before + 25).then_some(())
+        })
+        .await;
+
+        // A hangs up: BYE through Kamailio (in-dialog, routed with the Contact alias); both end.
+        a.hangup().await;
+        let end_a = a.wait_state("call", "ended", &["failed"]).await;
+        let end_b = b.wait_state("call", "ended", &["failed"]).await;
+        assert_eq!(end_b["cause"], "Terminated", "B: {end_b}");
+        assert_eq!(end_a["cause"], "Terminated", "A: {end_a}");
+    })
     .await;
     eprintln!("interop: JsSIP ↔ JsSIP test took {:?}", started.elapsed());
     drop(kamailio);
@@ -615,65 +630,59 @@ async fn our_phone_calls_jssip_through_kamailio_with_audio_both_ways() {
     let started = Instant::now();
     let kamailio = Kamailio::start().await;
     let site = PhoneSite::start().await;
-    let tones = TempDir::new("ccc-interop-tones");
-    let (wav_a, wav_b) = (tones.0.join("a-660.wav"), tones.0.join("b-880.wav"));
-    write_tone_wav(&wav_a, TONE_A, 4);
-    write_tone_wav(&wav_b, TONE_B, 4);
+    let tones = Tones::write(4);
 
     let ws = kamailio.ws_url.clone();
-    run_browsers(
-        vec![media_args(&wav_a), media_args(&wav_b)],
-        |browsers| async move {
-            let (ours, theirs) =
-                ours_and_jssip(&site, &browsers, &ws, ("1001", "1002"), Value::Null).await;
+    run_browsers(tones.args(), |browsers| async move {
+        let (ours, theirs) =
+            ours_and_jssip(&site, &browsers, &ws, ("1001", "1002"), Value::Null).await;
 
-            let dialled = Instant::now();
-            ours.call(&Kamailio::aor("1002")).await;
-            let ringing = theirs
-                .wait_state("call", "ringing", &["failed", "ended"])
-                .await;
-            let rang = dialled.elapsed();
-            assert_eq!(ringing["direction"], "incoming", "{ringing}");
-            theirs.answer().await;
-            let answered = dialled.elapsed();
-            first_audio(&theirs, "JsSIP (1002)", TONE_A).await;
-            let setup = dialled.elapsed();
-            first_audio(&ours, "our phone (1001)", TONE_B).await;
-            let setup_back = dialled.elapsed();
-            eprintln!(
-                "interop: set-up of our call to JsSIP: call() → JsSIP rings {rang:?}, → answer() \
+        let dialled = Instant::now();
+        ours.call(&Kamailio::aor("1002")).await;
+        let ringing = theirs
+            .wait_state("call", "ringing", &["failed", "ended"])
+            .await;
+        let rang = dialled.elapsed();
+        assert_eq!(ringing["direction"], "incoming", "{ringing}");
+        theirs.answer().await;
+        let answered = dialled.elapsed();
+        first_audio(&theirs, "JsSIP (1002)", TONE_A).await;
+        let setup = dialled.elapsed();
+        first_audio(&ours, "our phone (1001)", TONE_B).await;
+        let setup_back = dialled.elapsed();
+        eprintln!(
+            "interop: set-up of our call to JsSIP: call() → JsSIP rings {rang:?}, → answer() \
                  {answered:?}, → JsSIP hears us {setup:?} (INVITE → first audio), → we hear JsSIP \
                  {setup_back:?}"
-            );
-            ours.wait_state("call", "confirmed", &["ended"]).await;
-            theirs
-                .wait_state("call", "confirmed", &["failed", "ended"])
-                .await;
+        );
+        ours.wait_state("call", "confirmed", &["ended"]).await;
+        theirs
+            .wait_state("call", "confirmed", &["failed", "ended"])
+            .await;
 
-            // Audio both ways: each side hears the other's tone, RTP packets flowing.
-            let heard_by_ours = hears(&ours, "our phone (1001)", TONE_B).await;
-            let heard_by_theirs = hears(&theirs, "JsSIP (1002)", TONE_A).await;
-            eprintln!("interop: we hear {heard_by_ours}\ninterop: JsSIP hears {heard_by_theirs}");
-            for (who, s) in [("ours", &heard_by_ours), ("JsSIP", &heard_by_theirs)] {
-                assert_eq!(s["codec"], "audio/opus", "{who}: {s}");
-            }
-            more_packets(&ours, "our phone", &heard_by_ours, 25).await;
-            more_packets(&theirs, "JsSIP", &heard_by_theirs, 25).await;
+        // Audio both ways: each side hears the other's tone, RTP packets flowing.
+        let heard_by_ours = hears(&ours, "our phone (1001)", TONE_B).await;
+        let heard_by_theirs = hears(&theirs, "JsSIP (1002)", TONE_A).await;
+        eprintln!("interop: we hear {heard_by_ours}\ninterop: JsSIP hears {heard_by_theirs}");
+        for (who, s) in [("ours", &heard_by_ours), ("JsSIP", &heard_by_theirs)] {
+            assert_eq!(s["codec"], "audio/opus", "{who}: {s}");
+        }
+        more_packets(&ours, "our phone", &heard_by_ours, 25).await;
+        more_packets(&theirs, "JsSIP", &heard_by_theirs, 25).await;
 
-            // We hang up: our BYE goes through Kamailio (Route, the alias of JsSIP's Contact).
-            ours.hangup().await;
-            let end_theirs = theirs.wait_state("call", "ended", &["failed"]).await;
-            assert_signalling(&ours.sip_trace().await);
-            assert_eq!(end_theirs["cause"], "Terminated", "JsSIP: {end_theirs}");
-            let end_ours = ours.wait_state("call", "ended", &[]).await;
-            assert_eq!(end_ours["cause"], "Local", "ours: {end_ours}");
-            assert_eq!(
-                end_ours["events"],
-                serde_json::json!(["registered", "connected", "ended"]),
-                "{end_ours}"
-            );
-        },
-    )
+        // We hang up: our BYE goes through Kamailio (Route, the alias of JsSIP's Contact).
+        ours.hangup().await;
+        let end_theirs = theirs.wait_state("call", "ended", &["failed"]).await;
+        assert_signalling(&ours.sip_trace().await);
+        assert_eq!(end_theirs["cause"], "Terminated", "JsSIP: {end_theirs}");
+        let end_ours = ours.wait_state("call", "ended", &[]).await;
+        assert_eq!(end_ours["cause"], "Local", "ours: {end_ours}");
+        assert_eq!(
+            end_ours["events"],
+            serde_json::json!(["registered", "connected", "ended"]),
+            "{end_ours}"
+        );
+    })
     .await;
     eprintln!("interop: ours → JsSIP test took {:?}", started.elapsed());
 
@@ -688,51 +697,45 @@ async fn jssip_calls_our_phone_which_rings_answers_and_hears_both_ways() {
     let started = Instant::now();
     let kamailio = Kamailio::start().await;
     let site = PhoneSite::start().await;
-    let tones = TempDir::new("ccc-interop-tones");
-    let (wav_a, wav_b) = (tones.0.join("a-660.wav"), tones.0.join("b-880.wav"));
-    write_tone_wav(&wav_a, TONE_A, 4);
-    write_tone_wav(&wav_b, TONE_B, 4);
+    let tones = Tones::write(4);
 
     let ws = kamailio.ws_url.clone();
-    run_browsers(
-        vec![media_args(&wav_a), media_args(&wav_b)],
-        |browsers| async move {
-            let (ours, theirs) =
-                ours_and_jssip(&site, &browsers, &ws, ("1001", "1002"), Value::Null).await;
+    run_browsers(tones.args(), |browsers| async move {
+        let (ours, theirs) =
+            ours_and_jssip(&site, &browsers, &ws, ("1001", "1002"), Value::Null).await;
 
-            theirs.call(&Kamailio::aor("1001")).await;
-            let ringing = ours.wait_state("call", "ringing", &["ended"]).await;
-            assert_eq!(ringing["from"], "1002", "{ringing}");
-            theirs
-                .wait_state("call", "progress", &["failed", "ended"])
-                .await;
-            ours.answer().await;
-            ours.wait_state("call", "confirmed", &["ended"]).await;
-            theirs
-                .wait_state("call", "confirmed", &["failed", "ended"])
-                .await;
+        theirs.call(&Kamailio::aor("1001")).await;
+        let ringing = ours.wait_state("call", "ringing", &["ended"]).await;
+        assert_eq!(ringing["from"], "1002", "{ringing}");
+        theirs
+            .wait_state("call", "progress", &["failed", "ended"])
+            .await;
+        ours.answer().await;
+        ours.wait_state("call", "confirmed", &["ended"]).await;
+        theirs
+            .wait_state("call", "confirmed", &["failed", "ended"])
+            .await;
 
-            let heard_by_ours = hears(&ours, "our phone (1001)", TONE_B).await;
-            let heard_by_theirs = hears(&theirs, "JsSIP (1002)", TONE_A).await;
-            eprintln!("interop: we hear {heard_by_ours}\ninterop: JsSIP hears {heard_by_theirs}");
-            for (who, s) in [("ours", &heard_by_ours), ("JsSIP", &heard_by_theirs)] {
-                assert_eq!(s["codec"], "audio/opus", "{who}: {s}");
-            }
-            more_packets(&ours, "our phone", &heard_by_ours, 25).await;
+        let heard_by_ours = hears(&ours, "our phone (1001)", TONE_B).await;
+        let heard_by_theirs = hears(&theirs, "JsSIP (1002)", TONE_A).await;
+        eprintln!("interop: we hear {heard_by_ours}\ninterop: JsSIP hears {heard_by_theirs}");
+        for (who, s) in [("ours", &heard_by_ours), ("JsSIP", &heard_by_theirs)] {
+            assert_eq!(s["codec"], "audio/opus", "{who}: {s}");
+        }
+        more_packets(&ours, "our phone", &heard_by_ours, 25).await;
 
-            // JsSIP hangs up: its BYE reaches us through Kamailio; we end.
-            theirs.hangup().await;
-            let end_theirs = theirs.wait_state("call", "ended", &["failed"]).await;
-            assert_eq!(end_theirs["cause"], "Terminated", "JsSIP: {end_theirs}");
-            let end_ours = ours.wait_state("call", "ended", &[]).await;
-            assert_eq!(end_ours["cause"], "Remote", "ours: {end_ours}");
-            assert_eq!(
-                end_ours["events"],
-                serde_json::json!(["registered", "ringing", "connected", "ended"]),
-                "{end_ours}"
-            );
-        },
-    )
+        // JsSIP hangs up: its BYE reaches us through Kamailio; we end.
+        theirs.hangup().await;
+        let end_theirs = theirs.wait_state("call", "ended", &["failed"]).await;
+        assert_eq!(end_theirs["cause"], "Terminated", "JsSIP: {end_theirs}");
+        let end_ours = ours.wait_state("call", "ended", &[]).await;
+        assert_eq!(end_ours["cause"], "Remote", "ours: {end_ours}");
+        assert_eq!(
+            end_ours["events"],
+            serde_json::json!(["registered", "ringing", "connected", "ended"]),
+            "{end_ours}"
+        );
+    })
     .await;
     eprintln!("interop: JsSIP → ours test took {:?}", started.elapsed());
 
@@ -805,35 +808,28 @@ async fn our_phone_reports_a_wrong_password_once_without_looping() {
 async fn dtmf_from_our_phone_reaches_jssip_by_sip_info() {
     let kamailio = Kamailio::start().await;
     let site = PhoneSite::start().await;
-    let tones = TempDir::new("ccc-interop-tones");
-    let (wav_a, wav_b) = (tones.0.join("a-660.wav"), tones.0.join("b-880.wav"));
-    write_tone_wav(&wav_a, TONE_A, 2);
-    write_tone_wav(&wav_b, TONE_B, 2);
+    let tones = Tones::write(2);
     let ws = kamailio.ws_url.clone();
-    run_browsers(
-        vec![media_args(&wav_a), media_args(&wav_b)],
-        |browsers| async move {
-            let extra = serde_json::json!({ "dtmf": "info" });
-            let (ours, theirs) =
-                ours_and_jssip(&site, &browsers, &ws, ("1003", "1002"), extra).await;
-            ours.call(&Kamailio::aor("1002")).await;
-            theirs
-                .wait_state("call", "ringing", &["failed", "ended"])
-                .await;
-            theirs.answer().await;
-            ours.wait_state("call", "confirmed", &["ended"]).await;
-            theirs
-                .wait_state("call", "confirmed", &["failed", "ended"])
-                .await;
+    run_browsers(tones.args(), |browsers| async move {
+        let extra = serde_json::json!({ "dtmf": "info" });
+        let (ours, theirs) = ours_and_jssip(&site, &browsers, &ws, ("1003", "1002"), extra).await;
+        ours.call(&Kamailio::aor("1002")).await;
+        theirs
+            .wait_state("call", "ringing", &["failed", "ended"])
+            .await;
+        theirs.answer().await;
+        ours.wait_state("call", "confirmed", &["ended"]).await;
+        theirs
+            .wait_state("call", "confirmed", &["failed", "ended"])
+            .await;
 
-            ours.send_dtmf("1*9#").await;
-            ours.send_dtmf("0").await;
-            let got = theirs.wait_state("dtmf", "1*9#0", &[]).await;
-            assert_eq!(got["call"], "confirmed", "{got}");
-            ours.hangup().await;
-            theirs.wait_state("call", "ended", &["failed"]).await;
-        },
-    )
+        ours.send_dtmf("1*9#").await;
+        ours.send_dtmf("0").await;
+        let got = theirs.wait_state("dtmf", "1*9#0", &[]).await;
+        assert_eq!(got["call"], "confirmed", "{got}");
+        ours.hangup().await;
+        theirs.wait_state("call", "ended", &["failed"]).await;
+    })
     .await;
     drop(kamailio);
 }
@@ -845,45 +841,39 @@ async fn dtmf_from_our_phone_reaches_jssip_by_sip_info() {
 async fn calls_cancelled_while_ringing_end_on_both_sides() {
     let kamailio = Kamailio::start().await;
     let site = PhoneSite::start().await;
-    let tones = TempDir::new("ccc-interop-tones");
-    let (wav_a, wav_b) = (tones.0.join("a-660.wav"), tones.0.join("b-880.wav"));
-    write_tone_wav(&wav_a, TONE_A, 2);
-    write_tone_wav(&wav_b, TONE_B, 2);
+    let tones = Tones::write(2);
     let ws = kamailio.ws_url.clone();
-    run_browsers(
-        vec![media_args(&wav_a), media_args(&wav_b)],
-        |browsers| async move {
-            let (ours, theirs) =
-                ours_and_jssip(&site, &browsers, &ws, ("1001", "1002"), Value::Null).await;
+    run_browsers(tones.args(), |browsers| async move {
+        let (ours, theirs) =
+            ours_and_jssip(&site, &browsers, &ws, ("1001", "1002"), Value::Null).await;
 
-            // We call and give up while JsSIP rings.
-            ours.call(&Kamailio::aor("1002")).await;
-            theirs
-                .wait_state("call", "ringing", &["failed", "ended"])
-                .await;
-            ours.hangup().await;
-            let gave_up = theirs
-                .wait_state("call", "failed", &["confirmed", "ended"])
-                .await;
-            assert_eq!(gave_up["cause"], "Canceled", "JsSIP: {gave_up}");
-            let end = ours.wait_state("call", "ended", &["confirmed"]).await;
-            assert_eq!(end["cause"], "Cancelled", "ours: {end}");
+        // We call and give up while JsSIP rings.
+        ours.call(&Kamailio::aor("1002")).await;
+        theirs
+            .wait_state("call", "ringing", &["failed", "ended"])
+            .await;
+        ours.hangup().await;
+        let gave_up = theirs
+            .wait_state("call", "failed", &["confirmed", "ended"])
+            .await;
+        assert_eq!(gave_up["cause"], "Canceled", "JsSIP: {gave_up}");
+        let end = ours.wait_state("call", "ended", &["confirmed"]).await;
+        assert_eq!(end["cause"], "Cancelled", "ours: {end}");
 
-            // JsSIP calls and gives up while we ring (our state still shows the first call's end).
-            theirs.call(&Kamailio::aor("1001")).await;
-            ours.wait_state("call", "ringing", &[]).await;
-            theirs.hangup().await;
-            let end = ours.wait_state("call", "ended", &["confirmed"]).await;
-            assert_eq!(end["cause"], "Cancelled", "ours: {end}");
-            assert_eq!(
-                end["events"],
-                serde_json::json!(["registered", "ended", "ringing", "ended"]),
-                "{end}"
-            );
-            let failed = theirs.wait_state("call", "failed", &["confirmed"]).await;
-            assert_eq!(failed["cause"], "Canceled", "JsSIP: {failed}");
-        },
-    )
+        // JsSIP calls and gives up while we ring (our state still shows the first call's end).
+        theirs.call(&Kamailio::aor("1001")).await;
+        ours.wait_state("call", "ringing", &[]).await;
+        theirs.hangup().await;
+        let end = ours.wait_state("call", "ended", &["confirmed"]).await;
+        assert_eq!(end["cause"], "Cancelled", "ours: {end}");
+        assert_eq!(
+            end["events"],
+            serde_json::json!(["registered", "ended", "ringing", "ended"]),
+            "{end}"
+        );
+        let failed = theirs.wait_state("call", "failed", &["confirmed"]).await;
+        assert_eq!(failed["cause"], "Canceled", "JsSIP: {failed}");
+    })
     .await;
     drop(kamailio);
 }
