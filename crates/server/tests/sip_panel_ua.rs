@@ -12,6 +12,7 @@ use ccc_media::{Bridge, BridgeConfig, LegId, Source};
 use ccc_sip::ids::SeqIds;
 use ccc_sip::ua::{CallRef, EndReason, TimerId, UaConfig, UaEvent, UaInput, UaOutput, UserAgent};
 use ccc_sip::{Scheme, SipUri};
+use common::voice::{wait_hears, wait_media};
 use common::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -142,33 +143,6 @@ impl PanelPhone {
 
 fn near(v: &Value, hz: f64) -> bool {
     v.as_f64().is_some_and(|f| (f - hz).abs() < 25.0)
-}
-
-async fn wait_media(s: &Server, job: &str, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (st, body) = s.get_json(&format!("/emulator/v1/calls/{job}")).await;
-        if st == 200 && pred(&body) {
-            return body;
-        }
-        assert!(Instant::now() < deadline, "never {what}: {st} {body}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn wait_hears(bridge: &Bridge, leg: LegId, hz: f32) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let heard = bridge.stats(leg).and_then(|s| s.dominant_hz);
-        if heard.is_some_and(|f| (f - hz).abs() < 25.0) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the phone heard {heard:?}, not {hz} Hz"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]

@@ -3,13 +3,14 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ccc_media::{Bridge, BridgeConfig, LegId, Source};
 use ccc_sip::call::{Call, CallAction, CallConfig, CallEvent, CallNotice};
 use ccc_sip::digest::{DigestChallenge, DigestInput};
 use ccc_sip::ids::SeqIds;
 use ccc_sip::{Header, Message, Method, Request, Response, Scheme, SipUri};
+use common::voice::{wait_heard, wait_hears, wait_media};
 use common::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -232,39 +233,6 @@ fn header(r: &Request, name: &str) -> Option<String> {
 
 fn near(v: &Value, hz: f64) -> bool {
     v.as_f64().is_some_and(|f| (f - hz).abs() < 25.0)
-}
-
-/// Polls `GET /emulator/v1/calls/{job}` every 50 ms until `pred` holds (10 s deadline).
-async fn wait_media(s: &Server, job: &str, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (st, body) = s.get_json(&format!("/emulator/v1/calls/{job}")).await;
-        if st == 200 && pred(&body) {
-            return body;
-        }
-        assert!(Instant::now() < deadline, "never {what}: {st} {body}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Polls `bridge`'s stats of `leg` every 50 ms until its dominant frequency is near `hz`.
-async fn wait_hears(bridge: &Bridge, leg: LegId, hz: f32) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let stats = bridge.stats(leg);
-        if stats
-            .as_ref()
-            .and_then(|s| s.dominant_hz)
-            .is_some_and(|f| (f - hz).abs() < 25.0)
-        {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the phone never heard {hz} Hz: {stats:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]
@@ -646,15 +614,10 @@ async fn a_monitoring_supervisor_auto_answers_and_hears_the_call() {
     let sl = sup.answer(&mut sc, &si, &sup_bridge, 1000.0).await;
     s.wait_state(SUP, "TALKING").await;
     // The supervisor hears the call (customer 440 Hz and agent 660 Hz mixed) …
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let heard = sup_bridge.stats(sl).and_then(|st| st.dominant_hz);
-        if heard.is_some_and(|f| (f - 440.0).abs() < 25.0 || (f - 660.0).abs() < 25.0) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the supervisor heard {heard:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_heard(&sup_bridge, sl, "the supervisor to hear the call", |f| {
+        (f - 440.0).abs() < 25.0 || (f - 660.0).abs() < 25.0
+    })
+    .await;
     // … and nobody hears the supervisor: the customer still hears only the agent.
     let media = wait_media(&s, &job, "a second of the supervisor's voice", |m| {
         m["agents"][SUP]["packetsReceived"].as_u64() > Some(50)

@@ -1,6 +1,8 @@
 //! Test harness: the server in-process on 127.0.0.1:0, an HTTP client, and condition waits (no fixed sleeps).
 #![allow(dead_code, unreachable_pub)]
 
+pub mod voice;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
