@@ -162,6 +162,10 @@ impl PhoneSite {
         let app = Router::new()
             .route("/phone.html", get(|| async { Html(PAGE) }))
             .route("/ours.html", get(|| async { Html(OURS_PAGE) }))
+            .route(
+                "/meter.js",
+                get(|| async { ([(header::CONTENT_TYPE, "text/javascript")], METER) }),
+            )
             .route("/sdk/{file}", get(sdk_file))
             .route(
                 "/jssip.js",
@@ -371,6 +375,39 @@ impl Phone {
     }
 }
 
+/// Both pages' measurement of the far side's audio: `new RemoteMeter()`, then `meter.measure(track, out)`
+/// puts into `out` the dominant frequency between 100 Hz and 4 kHz of `track` (an `AnalyserNode`, FFT
+/// 8192, the peak bin refined by parabolic interpolation) and its level (`frequency`, `peakDb`).
+const METER: &str = r#"
+function RemoteMeter() { this.track = null; this.ctx = null; this.analyser = null; }
+RemoteMeter.prototype.measure = function (track, out) {
+  if (!track) { return; }
+  if (track !== this.track) {
+    this.track = track;
+    this.ctx = this.ctx || new AudioContext({ sampleRate: 48000 });
+    this.ctx.resume();
+    this.analyser = this.ctx.createAnalyser();
+    this.analyser.fftSize = 8192;
+    this.analyser.smoothingTimeConstant = 0.2;
+    this.ctx.createMediaStreamSource(new MediaStream([track])).connect(this.analyser);
+  }
+  var a = this.analyser;
+  var bins = new Float32Array(a.frequencyBinCount);
+  a.getFloatFrequencyData(bins);
+  var hzPerBin = this.ctx.sampleRate / a.fftSize;
+  var best = -1, bestDb = -Infinity;
+  for (var i = Math.ceil(100 / hzPerBin); i < Math.floor(4000 / hzPerBin); i++) {
+    if (bins[i] > bestDb) { bestDb = bins[i]; best = i; }
+  }
+  if (best > 0 && isFinite(bestDb)) {
+    var l = bins[best - 1], c = bins[best], r = bins[best + 1], d = l - 2 * c + r;
+    var shift = d !== 0 ? 0.5 * (l - r) / d : 0;
+    out.frequency = (best + shift) * hzPerBin;
+    out.peakDb = bestDb;
+  }
+};
+"#;
+
 /// The test page. JsSIP's debug log goes to the console (`JsSIP:*` is off by default; enable with
 /// `localStorage.debug`).
 const PAGE: &str = r#"<!doctype html>
@@ -379,6 +416,7 @@ const PAGE: &str = r#"<!doctype html>
 <p id="status">loading</p>
 <audio id="remote" autoplay playsinline></audio>
 <script src="/jssip.js"></script>
+<script src="/meter.js"></script>
 <script>
 (function () {
   var AUDIO = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
@@ -388,7 +426,7 @@ const PAGE: &str = r#"<!doctype html>
     rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false }
   };
   var st = { registration: 'idle', call: 'idle', error: null, cause: null, direction: null, dtmf: '' };
-  var ua = null, session = null, analyser = null, audioCtx = null, track = null;
+  var ua = null, session = null, played = null, meter = new RemoteMeter();
 
   function show() {
     document.getElementById('status').textContent = JSON.stringify(st);
@@ -415,25 +453,14 @@ const PAGE: &str = r#"<!doctype html>
     return receivers.length ? receivers[0].track : null;
   }
 
-  // The received audio into an AnalyserNode. Chromium pulls a remote WebRTC track into WebAudio only
-  // while a media element plays it, hence the <audio> element too.
-  function ensureAnalyser() {
-    var t = remoteTrack();
-    if (!t) { return null; }
-    if (t !== track) {
-      track = t;
-      var stream = new MediaStream([t]);
-      var el = document.getElementById('remote');
-      el.srcObject = stream;
-      el.play().catch(function () {});
-      audioCtx = audioCtx || new AudioContext({ sampleRate: 48000 });
-      audioCtx.resume();
-      analyser = audioCtx.createAnalyser();
-      analyser.fftSize = 8192;
-      analyser.smoothingTimeConstant = 0.2;
-      audioCtx.createMediaStreamSource(stream).connect(analyser);
-    }
-    return analyser;
+  // Chromium pulls a remote WebRTC track into WebAudio only while a media element plays it, hence the
+  // <audio> element too.
+  function play(t) {
+    if (t === played) { return; }
+    played = t;
+    var el = document.getElementById('remote');
+    el.srcObject = new MediaStream([t]);
+    el.play().catch(function () {});
   }
 
   window.phone = {
@@ -496,23 +523,9 @@ const PAGE: &str = r#"<!doctype html>
           out[r.type] = (out[r.type] || []).concat([r.address + ':' + r.port]);
         }
       });
-      var a = ensureAnalyser();
-      if (a) {
-        var bins = new Float32Array(a.frequencyBinCount);
-        a.getFloatFrequencyData(bins);
-        var hzPerBin = audioCtx.sampleRate / a.fftSize;
-        var best = -1, bestDb = -Infinity;
-        for (var i = Math.ceil(100 / hzPerBin); i < Math.floor(4000 / hzPerBin); i++) {
-          if (bins[i] > bestDb) { bestDb = bins[i]; best = i; }
-        }
-        if (best > 0 && isFinite(bestDb)) {
-          // Parabolic interpolation around the peak bin.
-          var l = bins[best - 1], c = bins[best], r = bins[best + 1], d = l - 2 * c + r;
-          var shift = d !== 0 ? 0.5 * (l - r) / d : 0;
-          out.frequency = (best + shift) * hzPerBin;
-          out.peakDb = bestDb;
-        }
-      }
+      var t = remoteTrack();
+      if (t) { play(t); }
+      meter.measure(t, out);
       return out;
     }
   };
@@ -551,9 +564,10 @@ window.sipTrace = [];
 })();
 </script>
 <script src="/sdk/workbenchSdk.min.js"></script>
+<script src="/meter.js"></script>
 <script>
 (function () {
-  var st = null, phone = null, analyser = null, audioCtx = null, track = null;
+  var st = null, phone = null, meter = new RemoteMeter();
 
   function reset() {
     st = { registration: 'idle', call: 'idle', error: null, cause: null, direction: null, from: null,
@@ -583,22 +597,6 @@ window.sipTrace = [];
     };
   }
 
-  // The far party's audio into an AnalyserNode (the phone already plays it in its own element).
-  function ensureAnalyser() {
-    var stream = phone && phone.remoteStream();
-    var t = stream && stream.getAudioTracks()[0];
-    if (!t) { return null; }
-    if (t !== track) {
-      track = t;
-      audioCtx = audioCtx || new AudioContext({ sampleRate: 48000 });
-      audioCtx.resume();
-      analyser = audioCtx.createAnalyser();
-      analyser.fftSize = 8192;
-      analyser.smoothingTimeConstant = 0.2;
-      audioCtx.createMediaStreamSource(new MediaStream([t])).connect(analyser);
-    }
-    return analyser;
-  }
 
   window.phone = {
     register: function (uri, password, wsUrl, extra) {
@@ -644,22 +642,8 @@ window.sipTrace = [];
           if (r.type === 'outbound-rtp' && r.kind === 'audio') { out.packetsSent = r.packetsSent || 0; }
         });
       }
-      var a = ensureAnalyser();
-      if (a) {
-        var bins = new Float32Array(a.frequencyBinCount);
-        a.getFloatFrequencyData(bins);
-        var hzPerBin = audioCtx.sampleRate / a.fftSize;
-        var best = -1, bestDb = -Infinity;
-        for (var i = Math.ceil(100 / hzPerBin); i < Math.floor(4000 / hzPerBin); i++) {
-          if (bins[i] > bestDb) { bestDb = bins[i]; best = i; }
-        }
-        if (best > 0 && isFinite(bestDb)) {
-          var l = bins[best - 1], c = bins[best], r = bins[best + 1], d = l - 2 * c + r;
-          var shift = d !== 0 ? 0.5 * (l - r) / d : 0;
-          out.frequency = (best + shift) * hzPerBin;
-          out.peakDb = bestDb;
-        }
-      }
+      var stream = phone && phone.remoteStream();
+      meter.measure(stream && stream.getAudioTracks()[0], out);
       return out;
     }
   };
