@@ -1,6 +1,7 @@
 //! What the browser offers for calls: WebRTC, a secure context, microphone permission, and the audio
 //! devices (`navigator.mediaDevices.enumerateDevices()`). Feeds 设备检测, `isAvailBroswer` and
-//! `getAudioDeviceList`; the soft phone will use the devices chosen here. Reads the browser through
+//! `getAudioDeviceList`; the soft phone uses the devices chosen here, and `devicechange` tells the panel
+//! when a chosen one is unplugged ([`on_device_change`], [`gone`]). Reads the browser through
 //! `Reflect`, so it costs no web-sys bindings.
 
 use js_sys::{Array, Promise, Reflect};
@@ -105,4 +106,82 @@ pub fn device_list_json(inputs: &[AudioDevice], outputs: &[AudioDevice]) -> serd
             .collect::<Vec<_>>()
     };
     serde_json::json!({"audioInputs": list(inputs), "audioOutputs": list(outputs)})
+}
+
+/// A `devicechange` listener on `navigator.mediaDevices`; dropping it removes it.
+pub struct DeviceChangeListener {
+    media: JsValue,
+    closure: wasm_bindgen::closure::Closure<dyn FnMut(JsValue)>,
+}
+
+impl Drop for DeviceChangeListener {
+    fn drop(&mut self) {
+        let _ = call_sync(
+            &self.media,
+            "removeEventListener",
+            &"devicechange".into(),
+            self.closure.as_ref(),
+        );
+    }
+}
+
+fn call_sync(target: &JsValue, method: &str, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function = get(target, method).dyn_into()?;
+    f.call2(target, a, b)
+}
+
+/// Calls `on_change` whenever a microphone, speaker or headset comes or goes (`None` on a page without
+/// `navigator.mediaDevices`).
+pub fn on_device_change(on_change: impl FnMut(JsValue) + 'static) -> Option<DeviceChangeListener> {
+    let media = get(&web_sys::window()?.navigator(), "mediaDevices");
+    if !media.is_object() {
+        return None;
+    }
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(on_change);
+    call_sync(
+        &media,
+        "addEventListener",
+        &"devicechange".into(),
+        closure.as_ref(),
+    )
+    .ok()?;
+    Some(DeviceChangeListener { media, closure })
+}
+
+/// Which of the chosen devices (`input`, `output`; empty = the default, never gone) are not in the lists.
+pub fn gone(
+    input: &str,
+    output: &str,
+    inputs: &[AudioDevice],
+    outputs: &[AudioDevice],
+) -> (bool, bool) {
+    let missing = |id: &str, list: &[AudioDevice]| {
+        !id.is_empty() && id != "default" && !list.iter().any(|d| d.id == id)
+    };
+    (missing(input, inputs), missing(output, outputs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{gone, AudioDevice};
+
+    fn devices(ids: &[&str]) -> Vec<AudioDevice> {
+        ids.iter()
+            .map(|id| AudioDevice {
+                id: (*id).into(),
+                label: String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_chosen_device_missing_from_the_list_is_gone_the_default_never_is() {
+        let ins = devices(&["default", "mic-1"]);
+        let outs = devices(&["default", "spk-1"]);
+        assert_eq!(gone("mic-1", "spk-1", &ins, &outs), (false, false));
+        assert_eq!(gone("headset", "spk-1", &ins, &outs), (true, false));
+        assert_eq!(gone("", "headset", &ins, &outs), (false, true));
+        assert_eq!(gone("", "", &[], &[]), (false, false));
+        assert_eq!(gone("default", "default", &[], &[]), (false, false));
+    }
 }

@@ -71,6 +71,7 @@ impl WorkbenchCore {
         }
         let tabs = parsed.use_local_storage_to_call;
         let workbench = Workbench::new(parsed, Box::new(host), api);
+        workbench.watch_page();
         let storage_listener = tabs.then(|| other_tabs::listen(&workbench));
         let mut core = WorkbenchCore {
             workbench,

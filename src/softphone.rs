@@ -107,7 +107,12 @@ pub enum PhoneEvent {
     /// Registered with the SIP server.
     Registered,
     /// Registration refused or lost.
-    RegistrationFailed(String),
+    RegistrationFailed {
+        /// For logs and the host.
+        reason: String,
+        /// The registrar refused the credentials (401/403/407 after the digest answer): they are stale.
+        refused: bool,
+    },
     /// A call rings (not one answered automatically).
     Ringing {
         /// The call center's job, when the INVITE names it.
@@ -233,7 +238,8 @@ impl SoftPhone {
             move |reason| {
                 with(&close, |s| {
                     feed(s, UaInput::TransportDown);
-                    emit(s, PhoneEvent::RegistrationFailed(reason));
+                    let refused = false;
+                    emit(s, PhoneEvent::RegistrationFailed { reason, refused });
                 })
             },
         )?;
@@ -467,10 +473,22 @@ impl SoftPhone {
         self.state.borrow().legs.values().any(|l| l.peer.is_some())
     }
 
-    /// Unregisters; the socket closes when the phone is dropped.
+    /// Hangs up every call and unregisters; the socket closes when the phone is dropped.
     pub fn stop(&self) {
         self.hang_up_all();
+        self.shut_down();
+    }
+
+    /// Unregisters without hanging up: the calls' media close with the phone, and the call center keeps
+    /// the calls for a phone that registers again (a reload, another tab taking over).
+    pub fn shut_down(&self) {
+        self.state.borrow_mut().early_answer = None;
         feed(&self.state, UaInput::Unregister);
+    }
+
+    /// Refreshes the registration now (after sleep: a dead socket then shows as a failure).
+    pub fn refresh_registration(&self) {
+        feed(&self.state, UaInput::Register);
     }
 }
 
@@ -545,7 +563,14 @@ fn on_ua_event(state: &Rc<RefCell<State>>, event: UaEvent) {
                 Some(code) => format!("SIP registration refused: {code} {reason}"),
                 None => format!("SIP registration failed: {reason}"),
             };
-            emit(state, PhoneEvent::RegistrationFailed(text));
+            let refused = matches!(status, Some(401 | 403 | 407));
+            emit(
+                state,
+                PhoneEvent::RegistrationFailed {
+                    reason: text,
+                    refused,
+                },
+            );
         }
         UaEvent::Incoming {
             call,

@@ -13,6 +13,7 @@ pub mod devices;
 pub mod directory;
 pub mod intents;
 pub mod network;
+pub mod page_events;
 pub mod phone;
 pub mod sync;
 
@@ -141,6 +142,9 @@ pub(crate) struct Inner {
     pub(crate) after_call_timer: Option<Timeout>,
     pub(crate) answer_timer: Option<Timeout>,
     pub(crate) toast_timer: Option<Timeout>,
+    /// The lifecycle of the channels (push, poll, phone): what runs, what to retry.
+    pub(crate) life: panel_model::PanelModel,
+    /// The lifecycle's handles (socket, timers).
     pub(crate) sync: sync::Sync,
     /// `changeVolumeInCall` and `changeRingToneVolume`, in [0, 1]; applied by the audio edge.
     pub(crate) volumes: Volumes,
@@ -171,6 +175,8 @@ pub(crate) struct Inner {
     pub(crate) ice_servers: crate::softphone::peer::IceServers,
     /// The soft phone and its timers.
     pub(crate) phone: phone::PhoneSlot,
+    /// The page's lifecycle listeners (pagehide, visibility, network, devices).
+    pub(crate) page: Option<page_events::PageWatch>,
 }
 
 /// One mounted workbench.
@@ -189,10 +195,7 @@ impl Workbench {
         let inner = Inner {
             api,
             state: AgentState::new(config.rules.clone()),
-            device_id: format!(
-                "CCC-rs-{:012x}",
-                (js_sys::Math::random() * 2f64.powi(48)) as u64
-            ),
+            device_id: devices::tab_device_id(),
             login: None,
             skill_groups: Vec::new(),
             numbers: Vec::new(),
@@ -207,6 +210,11 @@ impl Workbench {
             after_call_timer: None,
             answer_timer: None,
             toast_timer: None,
+            life: panel_model::PanelModel::new(panel_model::Timing {
+                poll_with_push_ms: config.poll_with_ws_ms,
+                poll_without_push_ms: config.poll_without_ws_ms,
+                ..panel_model::Timing::default()
+            }),
             sync: sync::Sync::default(),
             volumes: Volumes::default(),
             agents: Rc::default(),
@@ -222,6 +230,7 @@ impl Workbench {
             access_point: "default".into(),
             ice_servers: Default::default(),
             phone: phone::PhoneSlot::default(),
+            page: None,
             config,
         };
         Rc::new_cyclic(|me| Workbench {
@@ -230,6 +239,12 @@ impl Workbench {
             listener: RefCell::new(None),
             me: me.clone(),
         })
+    }
+
+    /// Starts listening to what the page does (reload, sleep, network, devices) for the lifecycle.
+    pub fn watch_page(self: &Rc<Self>) {
+        let watch = page_events::watch(self);
+        self.inner.borrow_mut().page = watch;
     }
 
     pub(crate) fn rc(&self) -> Rc<Workbench> {
@@ -491,7 +506,10 @@ impl Workbench {
         };
         let export = self.inner.borrow().config.export_error_of_api;
         if export {
-            let code = report.code.as_str().unwrap_or("9007").to_owned();
+            let code = match &report.code {
+                Value::String(code) => code.clone(),
+                code => code.to_string(),
+            };
             let request_id = report.request_id.clone().unwrap_or_default();
             let msg = report.msg.as_str().unwrap_or_default().to_owned();
             self.toast(format!(

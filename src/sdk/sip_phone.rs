@@ -175,7 +175,7 @@ fn event_js(event: PhoneEvent) -> (&'static str, JsValue) {
     let job = |j: Option<String>| j.map_or(JsValue::NULL, JsValue::from);
     match event {
         PhoneEvent::Registered => ("registered", JsValue::NULL),
-        PhoneEvent::RegistrationFailed(reason) => ("registrationFailed", reason.into()),
+        PhoneEvent::RegistrationFailed { reason, .. } => ("registrationFailed", reason.into()),
         PhoneEvent::Ringing { job_id, from } => (
             "ringing",
             detail(&[("jobId", job(job_id)), ("from", from.into())]),

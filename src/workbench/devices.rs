@@ -1,11 +1,15 @@
 //! One agent, one device (`sdk-contract.md` §8.4): `register()` checks ListDevices before signing in and
 //! stops with 7001 (the other device's record) when another device holds the agent; `forceToPrepareSignIn()`
 //! takes the agent over (AddAgentDevice, then sign-in). A `Kicked` push means another device took over this
-//! panel's agent: 7007, and the panel is signed out.
+//! panel's agent: 7007, the panel is signed out and its phone and sockets stop.
+//!
+//! This browser tab is one device: its id is kept in `sessionStorage`, so a reload of the tab is the same
+//! device (no 7001 naming the agent's own previous page) and finds its call again.
 
 use agent_state::Event;
 use ccc_wire::devices::{AddAgentDeviceRequest, Device, ListDevicesRequest};
 use ccc_wire::Action;
+use panel_model::PanelEvent;
 use wasm_bindgen_futures::spawn_local;
 
 use super::{camel, Workbench};
@@ -18,6 +22,29 @@ pub fn other_device<'a>(devices: &'a [Device], mine: &str) -> Option<&'a Device>
             && d.device_id != mine
             && !d.device_state.eq_ignore_ascii_case("OFFLINE")
     })
+}
+
+/// The `sessionStorage` key of this tab's device id.
+const DEVICE_ID_KEY: &str = "workbenchSdkDeviceId";
+
+/// This tab's device id: the one kept in `sessionStorage`, or a new one (then kept).
+pub fn tab_device_id() -> String {
+    let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    if let Some(id) = storage
+        .as_ref()
+        .and_then(|s| s.get_item(DEVICE_ID_KEY).ok().flatten())
+        .filter(|id| id.starts_with("CCC-rs-"))
+    {
+        return id;
+    }
+    let id = format!(
+        "CCC-rs-{:012x}",
+        (js_sys::Math::random() * 2f64.powi(48)) as u64
+    );
+    if let Some(s) = storage {
+        let _ = s.set_item(DEVICE_ID_KEY, &id);
+    }
+    id
 }
 
 impl Workbench {
@@ -82,11 +109,15 @@ impl Workbench {
                 .api::<serde_json::Value>(Action::AddAgentDevice, &request)
                 .await
                 .is_some();
-            let data = if added { wb.sign_in(None).await } else { None };
+            let data = if added {
+                wb.finish_sign_in(None, true).await
+            } else {
+                None
+            };
             let ok = data.is_some();
             wb.dispatch(Event::OperationDone { data });
             if ok {
-                wb.start_sync();
+                wb.signed_in();
             }
         });
     }
@@ -97,13 +128,10 @@ impl Workbench {
         if by_device == self.inner.borrow().device_id {
             return; // our own takeover, echoed to all of the agent's sockets
         }
+        // After the socket's handler has returned: the lifecycle closes that socket.
         let wb = self.rc();
         spawn_local(async move {
-            wb.inner.borrow_mut().sync.stop();
-            wb.report(
-                7007,
-                format!("the agent signed in on another device ({by_device})"),
-            );
+            wb.life(PanelEvent::Kicked);
             wb.dispatch(Event::DeviceConflict);
         });
     }

@@ -14,6 +14,7 @@ use ccc_wire::action::{
 use ccc_wire::call_control::PickOutboundNumbersRequest;
 use ccc_wire::records::PickedNumber;
 use ccc_wire::Action;
+use panel_model::{plan_sign_in, Channel, PanelEvent, SignInPlan};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -120,7 +121,7 @@ impl Workbench {
                     let ok = data.is_some();
                     wb.dispatch(Event::OperationDone { data });
                     if ok {
-                        wb.start_sync();
+                        wb.signed_in();
                     }
                 }
             }
@@ -178,9 +179,48 @@ impl Workbench {
         if !self.device_free(&login.user_id).await {
             return Err(Conflict);
         }
-        self.start_phone(&login).await;
+        if self.wants_phone(&login) {
+            self.life(PanelEvent::PhoneStarting);
+            self.start_phone(&login).await;
+        }
         self.host().hook("onRegister", Some(camel(&login)));
-        Ok(self.sign_in(groups).await)
+        Ok(self.finish_sign_in(groups, false).await)
+    }
+
+    /// The last step of `register()` / `forceToPrepareSignIn()`: sign in, unless the call center has this
+    /// agent in a call (or wrapping one up) on this device — a reload — where its snapshot is taken as
+    /// it is and the panel comes back in the call. `taken_over`: this device has just taken the agent
+    /// over (AddAgentDevice), so the agent's call is this device's now.
+    pub(super) async fn finish_sign_in(
+        self: &Rc<Self>,
+        groups: Option<Vec<String>>,
+        taken_over: bool,
+    ) -> Option<StatusData> {
+        let request = self.poll_request();
+        let current = self
+            .api::<StatusData>(Action::PollUserStatus, &request)
+            .await
+            .flatten();
+        let mine = if taken_over {
+            current
+                .as_ref()
+                .map(|c| c.user_context.device_id.clone())
+                .unwrap_or_default()
+        } else {
+            self.inner.borrow().device_id.clone()
+        };
+        match plan_sign_in(current.as_ref().map(|c| &c.user_context), &mine) {
+            SignInPlan::Restore => current,
+            SignInPlan::SignIn => self.sign_in(groups).await,
+        }
+    }
+
+    /// The sign-in is done: the lifecycle runs the channels (and the phone, if this agent takes calls
+    /// on it).
+    pub(super) fn signed_in(&self) {
+        let login = self.inner.borrow().login.clone();
+        let phone = login.is_some_and(|l| self.wants_phone(&l));
+        self.life(PanelEvent::SignedIn { phone });
     }
 
     /// SignInGroup then (unless `isLoggedKeepBreak`) ReadyForService; the final snapshot.
@@ -233,11 +273,18 @@ impl Workbench {
         let wb = self.rc();
         spawn_local(async move {
             let login = wb.inner.borrow().login.clone();
-            if let Some(login) = login.filter(|_| wb.phone().is_none()) {
+            let phone_off = wb.inner.borrow().life.phone() == Channel::Off;
+            if let Some(login) = login.filter(|l| phone_off && wb.wants_phone(l)) {
+                // Registered before the agent is ready, so the first call finds the phone.
+                wb.life(PanelEvent::PhoneStarting);
                 wb.start_phone(&login).await;
             }
             let data = wb.sign_in(groups).await;
+            let ok = data.is_some();
             wb.dispatch(Event::OperationDone { data });
+            if ok {
+                wb.signed_in();
+            }
         });
     }
 
@@ -280,7 +327,7 @@ impl Workbench {
             return;
         }
         // Offline: the soft phone un-REGISTERs.
-        self.inner.borrow_mut().phone.stop();
+        self.life(PanelEvent::SignedOut);
         self.command("logOut", Action::SignOutGroup, self.agent_request(), None);
     }
 
@@ -607,13 +654,18 @@ impl Workbench {
     /// `unloadWorkbench()`: stops timers, polling and the push socket. The panel is removed by `sdk.rs`.
     pub fn unload(&self) {
         self.dispatch(Event::Unloaded);
-        let mut inner = self.inner.borrow_mut();
-        inner.unloaded = true;
-        inner.after_call_timer = None;
-        inner.answer_timer = None;
-        inner.toast_timer = None;
-        inner.sync.stop();
-        inner.phone.stop();
+        self.life(PanelEvent::Unloaded);
+        let timers = {
+            let mut inner = self.inner.borrow_mut();
+            inner.unloaded = true;
+            (
+                inner.after_call_timer.take(),
+                inner.answer_timer.take(),
+                inner.toast_timer.take(),
+                inner.page.take(),
+            )
+        };
+        drop(timers);
     }
 }
 

@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
+use panel_model::{ClosedBy, PanelEvent};
+
 use super::Workbench;
 use crate::softphone::peer::{MediaFailure, MediaOptions};
 use crate::softphone::{asset_url, PhoneEvent, SipAccount, SoftPhone};
@@ -32,19 +34,16 @@ pub struct PhoneSlot {
     waiting: Option<js_sys::Function>,
     stats_timer: Option<Interval>,
     save_timer: Option<Interval>,
-    /// A registration failure already reported (reported once per registration).
-    failed: bool,
 }
 
 impl PhoneSlot {
-    /// Closes the phone and stops its timers.
-    pub fn stop(&mut self) {
-        if let Some(phone) = self.phone.take() {
-            phone.stop();
+    /// Unregisters the phone (without hanging up: the call center keeps the calls for a phone that
+    /// registers again) and drops it with its timers. Takes the slot by value: called with no borrow of
+    /// the workbench held, since the phone may report events while it stops.
+    pub fn shut_down(self) {
+        if let Some(phone) = &self.phone {
+            phone.shut_down();
         }
-        self.waiting = None;
-        self.stats_timer = None;
-        self.save_timer = None;
     }
 }
 
@@ -54,19 +53,23 @@ impl Workbench {
         self.inner.borrow().phone.phone.clone()
     }
 
-    /// Starts the soft phone for `login` and waits (bounded) for its registration. A phone that cannot
-    /// start or register is reported (7002); signing in goes on, so the agent keeps the call controls.
+    /// Whether `login` takes calls on this browser's soft phone: the WebRTC device (`register(…, 0)`) in
+    /// the `ON_SITE` work mode; a desk phone or a mobile takes them otherwise.
+    pub(super) fn wants_phone(&self, login: &LoginDetails) -> bool {
+        self.inner.borrow().device_type == 0
+            && !matches!(login.work_mode.as_str(), "OFFICE_PHONE" | "OFF_SITE")
+    }
+
+    /// Starts the soft phone for `login` (replacing a running one) and waits (bounded) for its
+    /// registration. A phone that cannot start or register is reported (7002); signing in goes on, so the
+    /// agent keeps the call controls, and the lifecycle retries it.
     pub(super) async fn start_phone(self: &Rc<Self>, login: &LoginDetails) {
-        let (wanted, options) = {
-            let inner = self.inner.borrow();
-            let wanted = inner.device_type == 0
-                && !matches!(login.work_mode.as_str(), "OFFICE_PHONE" | "OFF_SITE");
-            (wanted, self.media_options())
-        };
-        self.inner.borrow_mut().phone.stop();
-        if !wanted {
+        let old = std::mem::take(&mut self.inner.borrow_mut().phone);
+        old.shut_down();
+        if !self.wants_phone(login) {
             return;
         }
+        let options = self.media_options();
         // The access point (TURN relay) the calls' media will use; see `access_points`.
         let requested = self.inner.borrow().access_point.clone();
         self.resolve_access_point(&requested, false).await;
@@ -116,7 +119,6 @@ impl Workbench {
             let mut inner = self.inner.borrow_mut();
             inner.phone.phone = Some(phone);
             inner.phone.waiting = resolver.borrow_mut().take();
-            inner.phone.failed = false;
         }
         let race = Promise::race(&js_sys::Array::of2(&registered, &timeout));
         let outcome = JsFuture::from(race).await.ok().and_then(|v| v.as_bool());
@@ -144,15 +146,18 @@ impl Workbench {
     fn on_phone_event(&self, event: PhoneEvent) {
         match event {
             PhoneEvent::Registered => {
-                self.inner.borrow_mut().phone.failed = false;
                 self.settle_wait(true);
+                self.life(PanelEvent::PhoneRegistered);
             }
-            PhoneEvent::RegistrationFailed(reason) => {
-                let first = !std::mem::replace(&mut self.inner.borrow_mut().phone.failed, true);
+            PhoneEvent::RegistrationFailed { reason, refused } => {
                 self.settle_wait(false);
-                if first {
-                    self.report(7002, reason);
-                }
+                let by = if refused {
+                    ClosedBy::Credentials
+                } else {
+                    ClosedBy::Network
+                };
+                web_sys::console::warn_1(&reason.into());
+                self.life(PanelEvent::PhoneLost { by });
             }
             PhoneEvent::Ringing { .. } => {}
             PhoneEvent::Connected { .. } => self.start_stats(),

@@ -1,83 +1,164 @@
-//! The two channels that keep the agent state current (`sdk-contract.md` §3.6): the push WebSocket at
-//! `AgentServerUrl`, and PollUserStatus every `pollFrequenceWithWS` ms while it is open, every
-//! `pollFrequenceWithoutWS` ms while it is not. Both feed [`Workbench::dispatch`]; the reducer discards stale
-//! poll answers.
+//! The I/O shell of the panel's lifecycle ([`panel_model::PanelModel`]): it feeds the model what happens
+//! to the channels that keep the agent reachable (`sdk-contract.md` §3.6) — the push WebSocket at
+//! `AgentServerUrl`, the PollUserStatus loop, the soft phone — and carries out the model's effects: open
+//! and close the socket, arm the poll and retry timers, fetch the login details again, start and stop
+//! the phone, report and tell the agent.
+//!
+//! Effects run only after the model's borrow has ended, and a handle being replaced is dropped outside
+//! every borrow (a socket's handlers may be the ones running now).
 
 use agent_state::{Event, Source};
-use ccc_wire::action::StatusData;
+use ccc_wire::action::{GetLoginDetailsRequest, LoginDetails, StatusData};
 use ccc_wire::push::PushMessage;
 use ccc_wire::{keys, Action};
 use gloo_timers::callback::Timeout;
+use panel_model::{Notice, PanelEffect, PanelEvent};
 use serde_json::{json, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::Workbench;
 use crate::errors::ErrorReport;
 
 /// Consecutive poll failures before `PollUserStatusErrorNotify` is reported.
 const POLL_FAILURES_REPORTED: u32 = 3;
-/// Delay before reconnecting a closed push socket.
-const RECONNECT_MS: u32 = 3000;
+/// Close code of a socket that failed without a close frame (RFC 6455 §7.1.5).
+const ABNORMAL_CLOSURE: u16 = 1006;
 
-/// Live resources of the sync channels.
+/// The handles the lifecycle owns.
 #[derive(Default)]
 pub struct Sync {
-    socket: Option<WebSocket>,
-    socket_open: bool,
-    handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+    socket: Option<PushSocket>,
     poll_timer: Option<Timeout>,
-    reconnect_timer: Option<Timeout>,
-    poll_failures: u32,
+    push_retry: Option<Timeout>,
+    phone_retry: Option<Timeout>,
 }
 
-impl Sync {
-    /// Closes the socket and cancels every timer.
-    pub fn stop(&mut self) {
-        if let Some(socket) = self.socket.take() {
-            socket.set_onmessage(None);
-            socket.set_onopen(None);
-            socket.set_onclose(None);
-            let _ = socket.close();
-        }
-        self.handlers.clear();
-        self.poll_timer = None;
-        self.reconnect_timer = None;
-        self.socket_open = false;
+/// The push socket and its handlers (dropped together, detached first).
+struct PushSocket {
+    socket: WebSocket,
+    open: bool,
+    _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+impl Drop for PushSocket {
+    fn drop(&mut self) {
+        self.socket.set_onmessage(None);
+        self.socket.set_onopen(None);
+        self.socket.set_onclose(None);
+        let _ = self.socket.close();
     }
+}
+
+/// Drops `handle` after the current JS task: a socket's handler may be running now.
+fn drop_later<T: 'static>(handle: T) {
+    spawn_local(async move { drop(handle) });
 }
 
 impl Workbench {
     /// Whether the agent-state socket is connected; `None` while there is none (not signed in yet).
     pub(crate) fn push_socket_state(&self) -> Option<bool> {
         let inner = self.inner.borrow();
-        inner.sync.socket.as_ref().map(|_| inner.sync.socket_open)
+        inner.sync.socket.as_ref().map(|s| s.open)
     }
 
-    /// Starts both channels (after a successful register).
-    pub(crate) fn start_sync(&self) {
-        self.connect_push();
-        self.schedule_poll();
-    }
-
-    fn schedule_poll(&self) {
-        let me = self.me.clone();
-        let mut inner = self.inner.borrow_mut();
-        if inner.unloaded {
-            return;
-        }
-        let every = if inner.sync.socket_open {
-            inner.config.poll_with_ws_ms
-        } else {
-            inner.config.poll_without_ws_ms
+    /// Feeds the lifecycle model, then carries out its effects.
+    pub(crate) fn life(&self, event: PanelEvent) {
+        let effects = {
+            let mut inner = self.inner.borrow_mut();
+            inner.life.apply(event, js_sys::Date::now() as u64)
         };
-        inner.sync.poll_timer = Some(Timeout::new(every, move || {
-            if let Some(wb) = me.upgrade() {
-                wb.poll_once();
+        for effect in effects {
+            self.run_life(effect);
+        }
+    }
+
+    fn run_life(&self, effect: PanelEffect) {
+        match effect {
+            PanelEffect::OpenPush => self.connect_push(),
+            PanelEffect::ClosePush => {
+                let (socket, retry) = {
+                    let mut inner = self.inner.borrow_mut();
+                    (inner.sync.socket.take(), inner.sync.push_retry.take())
+                };
+                drop_later((socket, retry));
             }
-        }));
+            PanelEffect::PollNow => {
+                let timer = self.inner.borrow_mut().sync.poll_timer.take();
+                drop(timer);
+                self.poll_once();
+            }
+            PanelEffect::SchedulePoll { after_ms } => {
+                let timer = self.timer(after_ms, PanelEvent::PollDue);
+                let old = self.inner.borrow_mut().sync.poll_timer.replace(timer);
+                drop(old);
+            }
+            PanelEffect::StopPolling => {
+                let timer = self.inner.borrow_mut().sync.poll_timer.take();
+                drop(timer);
+            }
+            PanelEffect::RetryPush { after_ms } => {
+                let timer = self.timer(after_ms, PanelEvent::PushRetryDue);
+                let old = self.inner.borrow_mut().sync.push_retry.replace(timer);
+                drop(old);
+            }
+            PanelEffect::RetryPhone { after_ms } => {
+                let timer = self.timer(after_ms, PanelEvent::PhoneRetryDue);
+                let old = self.inner.borrow_mut().sync.phone_retry.replace(timer);
+                drop(old);
+            }
+            PanelEffect::RefreshLogin => self.refresh_login(),
+            PanelEffect::StartPhone => {
+                let login = self.inner.borrow().login.clone();
+                if let Some(login) = login {
+                    let wb = self.rc();
+                    spawn_local(async move { wb.start_phone(&login).await });
+                }
+            }
+            PanelEffect::StopPhone => {
+                let (slot, retry) = {
+                    let mut inner = self.inner.borrow_mut();
+                    (
+                        std::mem::take(&mut inner.phone),
+                        inner.sync.phone_retry.take(),
+                    )
+                };
+                drop(retry);
+                slot.shut_down();
+            }
+            PanelEffect::CheckPhone => {
+                if let Some(phone) = self.phone() {
+                    phone.refresh_registration();
+                }
+            }
+            PanelEffect::UseDefaultDevice { input, output } => {
+                {
+                    let mut inner = self.inner.borrow_mut();
+                    if input {
+                        inner.audio_input.clear();
+                    }
+                    if output {
+                        inner.audio_output.clear();
+                    }
+                }
+                self.apply_phone_settings();
+                self.notify();
+            }
+            PanelEffect::Report { code, msg } => self.report(code, msg),
+            PanelEffect::Notice(notice) => self.toast(notice_text(&notice)),
+        }
+    }
+
+    /// A timer that feeds `event` to the model when it fires.
+    fn timer(&self, after_ms: u32, event: PanelEvent) -> Timeout {
+        let me = self.me.clone();
+        Timeout::new(after_ms, move || {
+            if let Some(wb) = me.upgrade() {
+                wb.life(event);
+            }
+        })
     }
 
     fn poll_once(&self) {
@@ -92,19 +173,15 @@ impl Workbench {
                 .await
             {
                 Ok(Some(data)) => {
-                    wb.inner.borrow_mut().sync.poll_failures = 0;
                     wb.dispatch(Event::Snapshot {
                         source: Source::Poll { sent_at },
                         data,
                     });
+                    wb.life(PanelEvent::PollAnswered);
                 }
                 Ok(None) | Err(_) => {
-                    let failures = {
-                        let mut inner = wb.inner.borrow_mut();
-                        inner.sync.poll_failures += 1;
-                        inner.sync.poll_failures
-                    };
-                    if failures == POLL_FAILURES_REPORTED {
+                    wb.life(PanelEvent::PollFailed);
+                    if wb.inner.borrow().life.poll_failures() == POLL_FAILURES_REPORTED {
                         wb.host().error(&ErrorReport {
                             code: json!("PollUserStatusErrorNotify"),
                             msg: json!("PollUserStatus failed repeatedly"),
@@ -114,11 +191,10 @@ impl Workbench {
                     }
                 }
             }
-            wb.schedule_poll();
         });
     }
 
-    fn poll_request(&self) -> ccc_wire::action::AgentRequest {
+    pub(super) fn poll_request(&self) -> ccc_wire::action::AgentRequest {
         let inner = self.inner.borrow();
         ccc_wire::action::AgentRequest {
             instance_id: inner.config.instance_id.clone(),
@@ -126,6 +202,31 @@ impl Workbench {
             device_id: Some(inner.device_id.clone()),
             ..Default::default()
         }
+    }
+
+    /// GetLoginDetails again: a restarted call center hands out a new push token and SIP password.
+    fn refresh_login(&self) {
+        let (api, request) = {
+            let inner = self.inner.borrow();
+            let request = GetLoginDetailsRequest {
+                instance_id: inner.config.instance_id.clone(),
+                user_id: None,
+            };
+            (inner.api.clone(), request)
+        };
+        let wb = self.rc();
+        spawn_local(async move {
+            let answer = api
+                .call::<LoginDetails>(Action::GetLoginDetails, &request)
+                .await;
+            match answer {
+                Ok(Some(login)) => {
+                    wb.inner.borrow_mut().login = Some(login);
+                    wb.life(PanelEvent::LoginRefreshed);
+                }
+                _ => wb.life(PanelEvent::LoginRefreshFailed),
+            }
+        });
     }
 
     fn connect_push(&self) {
@@ -136,12 +237,20 @@ impl Workbench {
             .as_ref()
             .map(|l| l.agent_server_url.clone())
             .unwrap_or_default();
-        if url.is_empty() || self.inner.borrow().unloaded {
+        if url.is_empty() {
             return;
         }
-        let Ok(socket) = WebSocket::new(&url) else {
-            self.report(9007, format!("cannot open the agent-state socket {url}"));
-            return;
+        let old = self.inner.borrow_mut().sync.socket.take();
+        drop_later(old);
+        let socket = match WebSocket::new(&url) {
+            Ok(socket) => socket,
+            Err(_) => {
+                self.report(9007, format!("cannot open the agent-state socket {url}"));
+                self.life(PanelEvent::PushClosed {
+                    code: ABNORMAL_CLOSURE,
+                });
+                return;
+            }
         };
         let on_message = {
             let me = self.me.clone();
@@ -169,39 +278,49 @@ impl Workbench {
         let on_open = {
             let me = self.me.clone();
             Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                if let Some(wb) = me.upgrade() {
-                    wb.inner.borrow_mut().sync.socket_open = true;
+                let Some(wb) = me.upgrade() else { return };
+                if let Some(s) = wb.inner.borrow_mut().sync.socket.as_mut() {
+                    s.open = true;
                 }
+                wb.life(PanelEvent::PushOpened);
             })
         };
         let on_close = {
             let me = self.me.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
                 let Some(wb) = me.upgrade() else { return };
-                let me = wb.me.clone();
-                let mut inner = wb.inner.borrow_mut();
-                inner.sync.socket_open = false;
-                if inner.unloaded {
-                    return;
+                let code = e
+                    .dyn_ref::<CloseEvent>()
+                    .map_or(ABNORMAL_CLOSURE, CloseEvent::code);
+                if let Some(s) = wb.inner.borrow_mut().sync.socket.as_mut() {
+                    s.open = false;
                 }
-                inner.sync.reconnect_timer = Some(Timeout::new(RECONNECT_MS, move || {
-                    if let Some(wb) = me.upgrade() {
-                        wb.connect_push();
-                    }
-                }));
+                wb.life(PanelEvent::PushClosed { code });
             })
         };
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        let mut inner = self.inner.borrow_mut();
-        if let Some(old) = inner.sync.socket.replace(socket) {
-            // Detach before the old handlers are dropped below.
-            old.set_onmessage(None);
-            old.set_onopen(None);
-            old.set_onclose(None);
-            let _ = old.close();
+        self.inner.borrow_mut().sync.socket = Some(PushSocket {
+            socket,
+            open: false,
+            _handlers: vec![on_message, on_open, on_close],
+        });
+    }
+}
+
+/// What the agent reads over the panel.
+fn notice_text(notice: &Notice) -> String {
+    match notice {
+        Notice::Reconnecting => "与呼叫中心的连接已中断,正在重新连接…".into(),
+        // Integer arithmetic: no float formatting in the wasm.
+        Notice::Reconnected { down_ms } => {
+            format!(
+                "已重新连接(中断 {}.{} 秒)",
+                down_ms / 1000,
+                down_ms % 1000 / 100
+            )
         }
-        inner.sync.handlers = vec![on_message, on_open, on_close];
+        Notice::DeviceFallback => "所选的音频设备已断开,已改用默认设备".into(),
     }
 }

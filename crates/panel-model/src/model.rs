@@ -154,7 +154,7 @@ impl PanelModel {
             return out;
         }
         match event {
-            PanelEvent::SignedIn { phone } => self.signed_in(phone, &mut out),
+            PanelEvent::SignedIn { phone } => self.signed_in(phone, now_ms, &mut out),
             PanelEvent::SignedOut => {
                 self.phone_wanted = false;
                 self.stop_phone(&mut out);
@@ -308,7 +308,7 @@ impl PanelModel {
         self.active && !self.hidden && !self.gone
     }
 
-    fn signed_in(&mut self, phone: bool, out: &mut Vec<PanelEffect>) {
+    fn signed_in(&mut self, phone: bool, now_ms: u64, out: &mut Vec<PanelEffect>) {
         self.active = true;
         self.hidden = false;
         self.phone_wanted = phone;
@@ -319,9 +319,17 @@ impl PanelModel {
         if !self.polling {
             self.schedule_poll(out);
         }
-        if phone && self.phone == Channel::Off {
-            self.phone = Channel::Connecting;
-            out.push(PanelEffect::StartPhone);
+        match self.phone {
+            Channel::Off if phone => {
+                self.phone = Channel::Connecting;
+                out.push(PanelEffect::StartPhone);
+            }
+            Channel::Retrying if phone => {
+                // It failed while registering (reported then).
+                let after_ms = self.timing.backoff.delay_ms(self.phone_failures, now_ms);
+                out.push(PanelEffect::RetryPhone { after_ms });
+            }
+            _ => {}
         }
         if !phone {
             self.stop_phone(out);
@@ -356,7 +364,7 @@ impl PanelModel {
     }
 
     fn phone_lost(&mut self, by: ClosedBy, now_ms: u64, out: &mut Vec<PanelEffect>) {
-        if !self.running() || !self.phone_wanted || self.phone == Channel::Off {
+        if self.hidden || !self.phone_wanted || self.phone == Channel::Off {
             return;
         }
         self.phone = Channel::Retrying;
@@ -364,6 +372,17 @@ impl PanelModel {
         if by == ClosedBy::Credentials {
             self.login_stale = true;
         }
+        self.report_phone_lost(by, out);
+        if !self.active {
+            // Still registering: the retry is armed once the sign-in is done.
+            return;
+        }
+        self.outage_began(now_ms, out);
+        let after_ms = self.timing.backoff.delay_ms(self.phone_failures, now_ms);
+        out.push(PanelEffect::RetryPhone { after_ms });
+    }
+
+    fn report_phone_lost(&mut self, by: ClosedBy, out: &mut Vec<PanelEffect>) {
         if !self.phone_reported {
             self.phone_reported = true;
             out.push(PanelEffect::Report {
@@ -377,9 +396,6 @@ impl PanelModel {
                 .into(),
             });
         }
-        self.outage_began(now_ms, out);
-        let after_ms = self.timing.backoff.delay_ms(self.phone_failures, now_ms);
-        out.push(PanelEffect::RetryPhone { after_ms });
     }
 
     fn resumed(&mut self, away_ms: u64, out: &mut Vec<PanelEffect>) {

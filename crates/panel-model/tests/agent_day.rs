@@ -538,3 +538,38 @@ fn a_refused_sip_password_fetches_fresh_login_details_before_registering_again()
         ],
     );
 }
+
+#[test]
+fn a_phone_that_fails_while_registering_is_reported_then_retried_once_signed_in() {
+    let mut m = PanelModel::new(timing());
+    run(
+        &mut m,
+        &[
+            (PhoneStarting, 0, &[]),
+            (
+                PhoneLost {
+                    by: ClosedBy::Network,
+                },
+                5,
+                &[report(
+                    7002,
+                    "the soft phone lost its connection; re-registering",
+                )],
+            ),
+            (
+                SignedIn { phone: true },
+                10,
+                &[
+                    OpenPush,
+                    SchedulePoll {
+                        after_ms: WITHOUT_PUSH,
+                    },
+                    RetryPhone { after_ms: 1_000 },
+                ],
+            ),
+            (PhoneRetryDue, 1_010, &[StartPhone]),
+            (PhoneRegistered, 1_020, &[]),
+        ],
+    );
+    assert_eq!(m.phone(), Channel::Up);
+}
