@@ -11,6 +11,7 @@ pub mod daemon;
 mod host_site;
 pub mod interop;
 pub mod kamailio;
+pub mod voice;
 
 pub use host_site::HostSite;
 
@@ -55,6 +56,8 @@ pub struct Server {
     pub base: String,
     http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    emulator: EmulatorConfig,
 }
 
 impl Server {
@@ -64,24 +67,66 @@ impl Server {
             .await
             .expect("bind 127.0.0.1:0");
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut server = Server {
+            base,
+            http: reqwest::Client::new(),
+            shutdown: None,
+            task: None,
+            emulator,
+        };
+        server.serve(listener);
+        server
+    }
+
+    fn serve(&mut self, listener: TcpListener) {
         let (tx, rx) = oneshot::channel::<()>();
         let options = ServerOptions {
             dist: dist(),
-            emulator,
+            emulator: self.emulator.clone(),
         };
-        tokio::spawn(async move {
+        self.shutdown = Some(tx);
+        self.task = Some(tokio::spawn(async move {
             let stop = async {
                 let _ = rx.await;
             };
             if let Err(e) = workbench_server::serve_until(listener, options, stop).await {
                 panic!("server failed: {e}");
             }
-        });
-        Server {
-            base,
-            http: reqwest::Client::new(),
-            shutdown: Some(tx),
+        }));
+    }
+
+    /// Restarts the server as an operator would: shuts it down (its WebSockets close as in a restart),
+    /// waits until it has stopped, and serves again on the same port with a fresh emulator (every agent
+    /// offline, new push tokens and SIP passwords).
+    pub async fn restart(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
         }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(DEADLINE, task)
+                .await
+                .expect("the server to stop")
+                .expect("the server task");
+        }
+        let addr = self.base.trim_start_matches("http://").to_owned();
+        let listener = eventually("the port to be free again", || {
+            let addr = addr.clone();
+            async move { TcpListener::bind(&addr).await.ok() }
+        })
+        .await;
+        self.serve(listener);
+    }
+
+    /// `POST /emulator/v1/agents/{user}/drop`: the network drops the agent's push and/or SIP sockets.
+    pub async fn drop_sockets(&self, user: &str, push: bool, sip: bool) -> Value {
+        let (status, body) = self
+            .post(
+                &format!("/emulator/v1/agents/{user}/drop"),
+                json!({"push": push, "sip": sip}),
+            )
+            .await;
+        assert_eq!(status, 200, "drop refused: {body}");
+        body
     }
 
     /// `POST` a JSON body to a control URL; returns the status and the JSON answer.

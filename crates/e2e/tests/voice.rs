@@ -14,26 +14,19 @@
 
 use serde_json::Value;
 use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
+use workbench_e2e::voice::{
+    audio_arrives, customer_heard_ms, customer_hears_agent_after, microphone, CRM_INBOUND,
+    CRM_STATS, TOLERANCE_HZ,
+};
 use workbench_e2e::{
     click, crm_signed_in, eventually, run_with, screenshot, wait_status, HostSite, Server, Session,
 };
 use workbench_server::EmulatorConfig;
 
-/// The agent's microphone tone.
-const AGENT_HZ: f64 = 660.0;
-/// How far a measured frequency may be from the tone.
-const TOLERANCE_HZ: f64 = 15.0;
-
 /// What `#call-quality` (the standalone page's `onGetStatsData` readout) shows: inbound packets, if the
 /// audio has a level and energy.
 const QUALITY: &str = "const q = document.getElementById('call-quality').dataset; \
      return {packets: +q.packetsReceived, level: +q.audioLevel, energy: +q.totalAudioEnergy};";
-
-fn microphone(dir: &TempDir) -> Vec<String> {
-    let wav = dir.0.join("agent-660.wav");
-    write_tone_wav(&wav, AGENT_HZ, 5);
-    media_args(&wav)
-}
 
 /// Opens a CRM page signed in as `agent` (with `extra` config script), rings it from `caller` and answers
 /// from the host's code; returns the site (keep it alive) and the job once the panel is talking (9).
@@ -57,35 +50,7 @@ async fn answered_in_a_crm(
 
 /// Waits until the customer leg of `job` has heard the agent's tone for over a second; returns the call.
 async fn customer_hears_the_agent(server: &Server, job: &str) -> Value {
-    eventually(
-        "the customer leg to hear the agent's 660 Hz",
-        || async move {
-            let call = server.call_media(job).await;
-            let customer = &call["customer"];
-            let hz = customer["dominantHz"].as_f64()?;
-            let heard = customer["heardMs"].as_u64()?;
-            ((hz - AGENT_HZ).abs() < TOLERANCE_HZ && heard > 1000).then_some(call)
-        },
-    )
-    .await
-}
-
-/// Waits until `read` (a script returning `{packets, level, energy}` of the page's inbound RTP, fed by
-/// `onGetStatsData`) shows audio with a level and energy, and then more packets a moment later: the far
-/// party's voice keeps arriving.
-async fn audio_arrives(browser: &fantoccini::Client, read: &str) {
-    let sample = || async {
-        let v = browser.execute(read, vec![]).await.ok()?;
-        let packets = v["packets"].as_f64()?;
-        let level = v["level"].as_f64()?;
-        let energy = v["energy"].as_f64()?;
-        (packets > 0.0 && level > 0.0 && energy > 0.0).then_some(packets)
-    };
-    let first = eventually("inbound RTP with audio at the agent", sample).await;
-    eventually("the inbound packet count to grow", || async {
-        sample().await.filter(|p| *p > first + 25.0)
-    })
-    .await;
+    customer_hears_agent_after(server, job, 0).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,21 +105,26 @@ async fn an_embedded_panel_answers_from_the_host_and_is_heard() {
         microphone(&dir),
         |Session { browser, server }| async move {
             // The CRM keeps the latest inbound-rtp report of onGetStatsData and answers from its own code.
-            let extra = "config.audioProcessing = false; \
-                 config.onGetStatsData = function (s) { \
-                   var r = (s.receiver || []).filter(function (x) { return x.type === 'inbound-rtp'; })[0]; \
-                   if (r) { window.inbound = {packets: r.packetsReceived, level: r.audioLevel || 0, \
-                                              energy: r.totalAudioEnergy || 0, callId: s.callId}; } };";
-            let (_crm, job) =
-                answered_in_a_crm(&browser, &server, "agent2@ccc-demo", extra, "13800000002").await;
+            let (_crm, job) = answered_in_a_crm(
+                &browser,
+                &server,
+                "agent2@ccc-demo",
+                CRM_STATS,
+                "13800000002",
+            )
+            .await;
 
             customer_hears_the_agent(&server, &job).await;
-            audio_arrives(&browser, "return window.inbound || {};").await;
+            audio_arrives(&browser, CRM_INBOUND).await;
             let call_id = browser
                 .execute("return window.inbound.callId;", vec![])
                 .await
                 .unwrap();
-            assert_eq!(call_id, Value::String(job.clone()), "onGetStatsData names the call");
+            assert_eq!(
+                call_id,
+                Value::String(job.clone()),
+                "onGetStatsData names the call"
+            );
 
             // Mute at the track: the customer stops hearing the tone while the call stays up.
             browser
@@ -241,17 +211,8 @@ async fn the_microphone_and_speaker_switch_during_a_call() {
                 (v.as_str()? != before).then_some(())
             })
             .await;
-            let heard_before = server.call_media(&job).await["customer"]["heardMs"]
-                .as_u64()
-                .unwrap_or(0);
-            eventually("the customer to keep hearing the agent", || async {
-                let call = server.call_media(&job).await;
-                let c = &call["customer"];
-                let hz = c["dominantHz"].as_f64()?;
-                ((hz - AGENT_HZ).abs() < TOLERANCE_HZ && c["heardMs"].as_u64()? > heard_before + 1000)
-                    .then_some(())
-            })
-            .await;
+            let heard_before = customer_heard_ms(&server, &job).await;
+            customer_hears_agent_after(&server, &job, heard_before).await;
             let log = workbench_e2e::hook_log(&browser).await;
             assert!(!log.iter().any(|(n, _)| n == "onErrorNotify"), "{log:?}");
         },

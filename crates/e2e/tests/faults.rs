@@ -1,0 +1,461 @@
+//! An agent's day, with its faults injected, in a real browser against the real server: the push socket
+//! dropped, the server restarted, the page reloaded (ready, and in a call), a second tab taking over, the
+//! tab frozen while a call arrives, a headset pulled mid-call. Each must end with the agent in the right
+//! state, with voice measured both ways where a call is up, and nothing left in the emulator.
+//!
+//! The faults come from the emulator's control API (`POST /emulator/v1/agents/{userId}/drop`), a server
+//! restart on the same port ([`Server::restart`]), WebDriver (reload, a second browser), Chrome DevTools
+//! (`Page.setWebLifecycleState`) and the page's own `navigator.mediaDevices`. Recovery times are printed
+//! (`cargo test -p workbench-e2e --test faults -- --nocapture`), not asserted: the waits have the
+//! harness's deadline, which the old behaviour (a 120 s poll, no reconnect) could not meet.
+//!
+//! Runs inside the loopback-only network namespace of `make test-e2e` (the calls carry WebRTC audio).
+
+use std::time::Instant;
+
+use fantoccini::Client;
+use serde_json::{json, Value};
+use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
+use workbench_e2e::voice::{
+    audio_arrives, customer_heard_ms, customer_hears, customer_hears_agent_after, microphone,
+    CRM_INBOUND, CRM_STATS,
+};
+use workbench_e2e::{
+    click, crm_signed_in, eventually, hook_log, run, run_agents, run_with, screenshot, wait_error,
+    wait_hook, wait_status, HostSite, Server, Session,
+};
+use workbench_server::EmulatorConfig;
+
+const AGENT: &str = "agent1@ccc-demo";
+
+/// A poll period far beyond the harness's deadline: only the lifecycle (poll at once and fast while the
+/// socket is down, reconnect) can bring news in time.
+const SLOW_POLL: &str = "config.pollFrequenceWithWS = 120000;";
+
+/// Hook names the page logged.
+async fn hooks(browser: &Client) -> Vec<String> {
+    hook_log(browser)
+        .await
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// `window.workbench.<method>()` on the page.
+async fn call_sdk(browser: &Client, method: &str) {
+    browser
+        .execute(&format!("window.workbench.{method}();"), vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{method}: {e}"));
+}
+
+/// Waits until the emulator has no call left and the agent is back to `state`.
+async fn nothing_left(server: &Server, user: &str, state: &str) {
+    eventually(&format!("no call left and {user} {state}"), || async {
+        let s = server.state().await;
+        let calls = s["calls"].as_array().map_or(0, Vec::len);
+        let agent = s["agents"]
+            .as_array()?
+            .iter()
+            .find(|a| a["userId"] == user)?
+            .clone();
+        (calls == 0 && agent["state"] == state).then_some(())
+    })
+    .await;
+}
+
+/// Rings the agent, answers from the host's code, and proves voice both ways; returns the job.
+async fn answer_with_voice(browser: &Client, server: &Server, caller: &str) -> String {
+    let job = server.ring(caller).await;
+    wait_status(browser, 6).await;
+    call_sdk(browser, "answer").await;
+    wait_status(browser, 9).await;
+    customer_hears_agent_after(server, &job, 0).await;
+    audio_arrives(browser, CRM_INBOUND).await;
+    job
+}
+
+fn since(started: Instant) -> u128 {
+    started.elapsed().as_millis()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_push_socket_is_polled_around_at_once_and_reconnected() {
+    run(
+        EmulatorConfig::default(),
+        |Session { browser, server }| async move {
+            let _crm = crm_signed_in(&browser, &server, AGENT, SLOW_POLL).await;
+            let dropped = server.drop_sockets(AGENT, true, false).await;
+            assert_eq!(dropped["push"], 1, "{dropped}");
+
+            let started = Instant::now();
+            let job = server.ring("13800000101").await;
+            wait_status(&browser, 6).await;
+            println!("push dropped → ringing shown: {} ms", since(started));
+            let error = wait_error(&browser, 5005).await;
+            assert_eq!(
+                error["errorMsgTip"], "当前WebScoket连接缓慢,请等待或刷新后重新上线",
+                "{error}"
+            );
+
+            // Dropped again while it rings: the customer's hang-up is still seen at once.
+            eventually("the push socket to be back", || async {
+                (server.drop_sockets(AGENT, true, false).await["push"] == 1).then_some(())
+            })
+            .await;
+            let started = Instant::now();
+            let (status, _) = server
+                .post(&format!("/emulator/v1/calls/{job}/hangup"), json!({}))
+                .await;
+            assert_eq!(status, 200);
+            eventually("the panel to leave the ringing call", || async {
+                let v = browser
+                    .execute(
+                        "return document.querySelector('.ccc-wb').dataset.status;",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                (v != "6").then_some(())
+            })
+            .await;
+            println!(
+                "push dropped → customer hang-up shown: {} ms",
+                since(started)
+            );
+            eventually("the push socket to be back again", || async {
+                (server.drop_sockets(AGENT, true, false).await["push"] == 1).then_some(())
+            })
+            .await;
+            nothing_left(&server, AGENT, "READY").await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_restart_is_survived_without_a_reload_and_calls_have_voice() {
+    let dir = TempDir::new("ccc-faults-restart");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session {
+             browser,
+             mut server,
+         }| async move {
+            let _crm = crm_signed_in(&browser, &server, AGENT, CRM_STATS).await;
+            let started = Instant::now();
+            server.restart().await;
+            wait_error(&browser, 5005).await;
+            // The restarted call center knows the agent as offline; the panel follows it.
+            wait_status(&browser, 1).await;
+            println!("server restarted → panel offline: {} ms", since(started));
+            // Fresh login details: the push socket and the phone (new token, new SIP password) are back.
+            eventually("the push socket to reconnect to the new server", || async {
+                (server.drop_sockets(AGENT, true, false).await["push"] == 1).then_some(())
+            })
+            .await;
+            println!("server restarted → push reconnected: {} ms", since(started));
+
+            call_sdk(&browser, "logIn").await;
+            wait_status(&browser, 3).await;
+            let job = answer_with_voice(&browser, &server, "13800000102").await;
+            println!(
+                "server restarted → a call with voice: {} ms",
+                since(started)
+            );
+            call_sdk(&browser, "hangUp").await;
+            eventually("the call to end", || async {
+                server.call_media(&job).await.is_null().then_some(())
+            })
+            .await;
+            nothing_left(&server, AGENT, "READY").await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_while_ready_is_the_same_device_and_takes_calls_with_voice() {
+    let dir = TempDir::new("ccc-faults-reload");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session { browser, server }| async move {
+            let _crm = crm_signed_in(&browser, &server, AGENT, CRM_STATS).await;
+            let device = browser
+                .execute("return window.workbench.getSoftPhoneDeviceId();", vec![])
+                .await
+                .unwrap();
+            let started = Instant::now();
+            browser.refresh().await.unwrap();
+            wait_status(&browser, 3).await;
+            println!("reload while ready → ready again: {} ms", since(started));
+            wait_hook(&browser, "onRegister").await;
+            let names = hooks(&browser).await;
+            assert!(
+                !hook_log(&browser)
+                    .await
+                    .iter()
+                    .any(|(n, p)| n == "onErrorNotify" && p.contains("7001")),
+                "no 7001 for the agent's own previous page: {names:?}"
+            );
+            let again = browser
+                .execute("return window.workbench.getSoftPhoneDeviceId();", vec![])
+                .await
+                .unwrap();
+            assert_eq!(again, device, "a reload of the tab is the same device");
+
+            let job = answer_with_voice(&browser, &server, "13800000103").await;
+            call_sdk(&browser, "hangUp").await;
+            eventually("the call to end", || async {
+                server.call_media(&job).await.is_null().then_some(())
+            })
+            .await;
+            nothing_left(&server, AGENT, "READY").await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_mid_call_comes_back_in_the_call_with_voice() {
+    let dir = TempDir::new("ccc-faults-reload-call");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session { browser, server }| async move {
+            let _crm = crm_signed_in(&browser, &server, AGENT, CRM_STATS).await;
+            let job = answer_with_voice(&browser, &server, "13800000104").await;
+
+            let started = Instant::now();
+            browser.refresh().await.unwrap();
+            wait_status(&browser, 9).await;
+            println!("reload mid-call → in the call again: {} ms", since(started));
+            let established = wait_hook(&browser, "onCallEstablish").await;
+            assert_eq!(
+                established["callContext"]["jobId"], job,
+                "the restored call: {established}"
+            );
+            assert!(
+                !hooks(&browser).await.iter().any(|n| n == "onCallRelease"),
+                "the call was never released"
+            );
+            // Voice again, both ways, on the reloaded page's phone.
+            let heard = customer_heard_ms(&server, &job).await;
+            customer_hears_agent_after(&server, &job, heard).await;
+            audio_arrives(&browser, CRM_INBOUND).await;
+            println!("reload mid-call → voice both ways: {} ms", since(started));
+            screenshot(&browser, ".ccc-wb", "faults-reload-mid-call").await;
+
+            call_sdk(&browser, "hangUp").await;
+            eventually("the call to end", || async {
+                server.call_media(&job).await.is_null().then_some(())
+            })
+            .await;
+            nothing_left(&server, AGENT, "READY").await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_tab_takes_over_stops_the_first_tabs_phone_and_gets_the_next_call() {
+    let dir = TempDir::new("ccc-faults-tabs");
+    let (first, second) = (dir.0.join("first-660.wav"), dir.0.join("second-880.wav"));
+    write_tone_wav(&first, 660.0, 5);
+    write_tone_wav(&second, 880.0, 5);
+    run_agents(
+        EmulatorConfig::default(),
+        vec![media_args(&first), media_args(&second)],
+        |server, browsers| async move {
+            let (tab1, tab2) = (&browsers[0], &browsers[1]);
+            let _crm = crm_signed_in(tab1, &server, AGENT, CRM_STATS).await;
+
+            let crm2 = HostSite::start_with(&server.base, AGENT, CRM_STATS).await;
+            tab2.goto(&format!("{}/crm.html", crm2.base)).await.unwrap();
+            wait_error(tab2, 7001).await;
+            let started = Instant::now();
+            click(tab2, r#"button[data-action="forceToPrepareSignIn"]"#).await;
+            wait_status(tab2, 3).await;
+            wait_error(tab1, 7007).await;
+            wait_status(tab1, 1).await;
+            println!("takeover → second tab ready: {} ms", since(started));
+
+            // The next call rings the second tab only, and carries its voice (880 Hz), not the first's.
+            let job = server.ring("13800000105").await;
+            wait_status(tab2, 6).await;
+            call_sdk(tab2, "answer").await;
+            wait_status(tab2, 9).await;
+            customer_hears(&server, &job, 880.0, 0).await;
+            audio_arrives(tab2, CRM_INBOUND).await;
+            let tab1_status = tab1
+                .execute(
+                    "return document.querySelector('.ccc-wb').dataset.status;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(tab1_status, "1", "the kicked tab stays signed out");
+            assert_eq!(
+                tab1.execute("return window.inbound || null;", vec![])
+                    .await
+                    .unwrap(),
+                Value::Null,
+                "the kicked tab's phone never took a call"
+            );
+            call_sdk(tab2, "hangUp").await;
+            nothing_left(&server, AGENT, "READY").await;
+        },
+    )
+    .await;
+}
+
+/// Chrome DevTools `Page.setWebLifecycleState` through ChromeDriver: freezes the tab as a background tab
+/// or a sleeping laptop would (no timers, no socket events), or makes it active again.
+#[derive(Debug)]
+struct Lifecycle(&'static str);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Lifecycle {
+    fn endpoint(
+        &self,
+        base_url: &reqwest::Url,
+        session_id: Option<&str>,
+    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &reqwest::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({"cmd": "Page.setWebLifecycleState", "params": {"state": self.0}});
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_that_arrives_while_the_tab_is_frozen_and_its_sockets_die_rings_on_resume() {
+    let dir = TempDir::new("ccc-faults-freeze");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session { browser, server }| async move {
+            let _crm = crm_signed_in(
+                &browser,
+                &server,
+                AGENT,
+                &format!("{CRM_STATS} {SLOW_POLL}"),
+            )
+            .await;
+            browser
+                .issue_cmd(Lifecycle("frozen"))
+                .await
+                .expect("freeze the tab");
+            // While it sleeps the network changes: both sockets die, and a customer calls.
+            server.drop_sockets(AGENT, true, true).await;
+            let job = server.ring("13800000106").await;
+            let started = Instant::now();
+            browser
+                .issue_cmd(Lifecycle("active"))
+                .await
+                .expect("resume the tab");
+            wait_status(&browser, 6).await;
+            println!("resumed → ringing shown: {} ms", since(started));
+            call_sdk(&browser, "answer").await;
+            wait_status(&browser, 9).await;
+            customer_hears_agent_after(&server, &job, 0).await;
+            audio_arrives(&browser, CRM_INBOUND).await;
+            println!("resumed → answered with voice: {} ms", since(started));
+            call_sdk(&browser, "hangUp").await;
+            nothing_left(&server, AGENT, "READY").await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_headset_pulled_mid_call_falls_back_to_the_default_microphone_and_keeps_the_call() {
+    let dir = TempDir::new("ccc-faults-headset");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session { browser, server }| async move {
+            // The CRM keeps the id of the track the soft phone sends.
+            let extra = format!(
+                "{CRM_STATS} var stats = config.onGetStatsData; config.onGetStatsData = function (s) {{ \
+                   stats(s); var m = (s.sender || []).filter(function (x) {{ return x.type === 'media-source'; }})[0]; \
+                   if (m) {{ window.sending = m.trackIdentifier; }} }};"
+            );
+            let _crm = crm_signed_in(&browser, &server, AGENT, &extra).await;
+            let job = answer_with_voice(&browser, &server, "13800000107").await;
+            let sending = || async {
+                let v = browser.execute("return window.sending;", vec![]).await.ok()?;
+                v.as_str().map(str::to_owned)
+            };
+
+            // The agent picks a headset (one of Chromium's fake microphones) …
+            browser
+                .execute(
+                    "window.workbench.getAudioDeviceList(function (d) { window.devices = d; });",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let headset = eventually("the device list", || async {
+                let v = browser.execute("return window.devices;", vec![]).await.ok()?;
+                let inputs = v["audioInputs"].as_array()?;
+                (inputs.len() > 1).then(|| inputs.last().unwrap()["deviceId"].clone())
+            })
+            .await;
+            let before = eventually("the sending track", sending).await;
+            browser
+                .execute("window.workbench.setAudioInputDevice(arguments[0]);", vec![headset.clone()])
+                .await
+                .unwrap();
+            let on_headset = eventually("the headset's track to be sent", || async {
+                sending().await.filter(|t| *t != before)
+            })
+            .await;
+
+            // … and pulls it out: it vanishes from the browser's list, which says `devicechange`.
+            let started = Instant::now();
+            browser
+                .execute(
+                    "const md = navigator.mediaDevices, gone = arguments[0], list = md.enumerateDevices.bind(md); \
+                     md.enumerateDevices = () => list().then(l => l.filter(d => d.deviceId !== gone)); \
+                     md.dispatchEvent(new Event('devicechange'));",
+                    vec![headset],
+                )
+                .await
+                .unwrap();
+            let error = wait_error(&browser, 8002).await;
+            assert!(
+                error["errorMsg"].as_str().unwrap_or_default().contains("microphone"),
+                "{error}"
+            );
+            eventually("the panel to tell the agent", || async {
+                let text = browser
+                    .execute(
+                        "const t = document.querySelector('.ccc-toast'); return t && t.textContent;",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                text.as_str()?.contains("默认设备").then_some(())
+            })
+            .await;
+            eventually("the default microphone's track to be sent", || async {
+                sending().await.filter(|t| *t != on_headset)
+            })
+            .await;
+            let heard = customer_heard_ms(&server, &job).await;
+            customer_hears_agent_after(&server, &job, heard).await;
+            println!("headset pulled → voice on the default microphone: {} ms", since(started));
+            wait_status(&browser, 9).await;
+            call_sdk(&browser, "hangUp").await;
+            nothing_left(&server, AGENT, "READY").await;
+        },
+    )
+    .await;
+}
