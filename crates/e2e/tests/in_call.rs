@@ -202,6 +202,18 @@ async fn calling_a_colleague_who_is_not_free_reports_8003() {
                 error["requestId"].as_str().is_some_and(|r| !r.is_empty()),
                 "{error}"
             );
+            // `exportErrorOfApi` (on in the CRM page): the toast names the code the host received.
+            eventually("the API error toast", || async {
+                let text = browser
+                    .execute(
+                        "const t = document.querySelector('.ccc-toast'); return t && t.textContent;",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                text.as_str()?.contains("ErrorCode: 8003").then_some(())
+            })
+            .await;
             wait_status(&browser, 3).await;
         },
     )
