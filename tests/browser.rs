@@ -343,3 +343,38 @@ async fn check_network_reports_9007_when_the_api_cannot_be_reached() {
     wait_until("9007", || seen.length() == 1).await;
     assert_eq!(seen.get(0).as_f64(), Some(9007.0));
 }
+
+#[wasm_bindgen_test]
+async fn this_tab_is_one_device_across_mounts_and_a_foreign_stored_id_is_replaced() {
+    let storage = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    container("wb-device-1");
+    let mut first =
+        WorkbenchCore::new(js(r#"{dom: "wb-device-1", instanceId: "ccc-demo"}"#)).unwrap();
+    let id = first.get_soft_phone_device_id();
+    assert_eq!(
+        storage.get_item("workbenchSdkDeviceId").unwrap().as_deref(),
+        Some(id.as_str()),
+        "kept in sessionStorage"
+    );
+    first.unload_workbench();
+    // A reload of the tab mounts again: the same device, so no 7001 against itself.
+    container("wb-device-2");
+    let mut again =
+        WorkbenchCore::new(js(r#"{dom: "wb-device-2", instanceId: "ccc-demo"}"#)).unwrap();
+    assert_eq!(again.get_soft_phone_device_id(), id);
+    again.unload_workbench();
+
+    storage
+        .set_item("workbenchSdkDeviceId", "not ours")
+        .unwrap();
+    container("wb-device-3");
+    let mut fresh =
+        WorkbenchCore::new(js(r#"{dom: "wb-device-3", instanceId: "ccc-demo"}"#)).unwrap();
+    let new_id = fresh.get_soft_phone_device_id();
+    assert!(new_id.starts_with("CCC-rs-") && new_id != id, "{new_id}");
+    fresh.unload_workbench();
+}
