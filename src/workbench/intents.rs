@@ -72,6 +72,14 @@ impl Workbench {
         true
     }
 
+    /// GetLoginDetails for the signed-in RAM identity's agent.
+    pub(super) fn login_request(&self) -> GetLoginDetailsRequest {
+        GetLoginDetailsRequest {
+            instance_id: self.inner.borrow().config.instance_id.clone(),
+            user_id: None,
+        }
+    }
+
     pub(super) fn agent_request(&self) -> AgentRequest {
         let inner = self.inner.borrow();
         AgentRequest {
@@ -135,10 +143,7 @@ impl Workbench {
         groups: Option<Vec<String>>,
     ) -> Result<Option<StatusData>, Conflict> {
         let instance_id = self.inner.borrow().config.instance_id.clone();
-        let request = GetLoginDetailsRequest {
-            instance_id: instance_id.clone(),
-            user_id: None,
-        };
+        let request = self.login_request();
         let Some(Some(login)) = self
             .api::<LoginDetails>(Action::GetLoginDetails, &request)
             .await

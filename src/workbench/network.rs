@@ -2,7 +2,7 @@
 //! and, when the agent is signed in, the agent-state socket. A problem is reported as 9007 with what
 //! failed; success shows the measured round trip over the panel.
 
-use ccc_wire::action::{GetLoginDetailsRequest, LoginDetails};
+use ccc_wire::action::LoginDetails;
 use ccc_wire::Action;
 use wasm_bindgen_futures::spawn_local;
 
@@ -11,14 +11,7 @@ use super::Workbench;
 impl Workbench {
     /// `checkNetwork()`.
     pub fn check_network(&self) {
-        let (api, request) = {
-            let inner = self.inner.borrow();
-            let request = GetLoginDetailsRequest {
-                instance_id: inner.config.instance_id.clone(),
-                user_id: None,
-            };
-            (inner.api.clone(), request)
-        };
+        let (api, request) = (self.inner.borrow().api.clone(), self.login_request());
         let wb = self.rc();
         spawn_local(async move {
             let started = js_sys::Date::now();

@@ -8,7 +8,7 @@
 //! every borrow (a socket's handlers may be the ones running now).
 
 use agent_state::{Event, Source};
-use ccc_wire::action::{GetLoginDetailsRequest, LoginDetails, StatusData};
+use ccc_wire::action::{LoginDetails, StatusData};
 use ccc_wire::push::PushMessage;
 use ccc_wire::{keys, Action};
 use gloo_timers::callback::Timeout;
@@ -206,14 +206,7 @@ impl Workbench {
 
     /// GetLoginDetails again: a restarted call center hands out a new push token and SIP password.
     fn refresh_login(&self) {
-        let (api, request) = {
-            let inner = self.inner.borrow();
-            let request = GetLoginDetailsRequest {
-                instance_id: inner.config.instance_id.clone(),
-                user_id: None,
-            };
-            (inner.api.clone(), request)
-        };
+        let (api, request) = (self.inner.borrow().api.clone(), self.login_request());
         let wb = self.rc();
         spawn_local(async move {
             let answer = api

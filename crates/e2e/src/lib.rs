@@ -513,6 +513,26 @@ pub async fn screenshot(browser: &Client, selector: &str, name: &str) -> PathBuf
     path
 }
 
+/// The text of the toast over the panel (`.ccc-toast`), if one shows.
+pub async fn toast_text(browser: &Client) -> Option<String> {
+    let v = browser
+        .execute(
+            "const t = document.querySelector('.ccc-toast'); return t && t.textContent;",
+            vec![],
+        )
+        .await
+        .ok()?;
+    v.as_str().map(str::to_owned)
+}
+
+/// Waits until the panel's toast contains `part`.
+pub async fn wait_toast(browser: &Client, part: &str) {
+    eventually(&format!("a toast with {part}"), || async {
+        toast_text(browser).await.filter(|t| t.contains(part))
+    })
+    .await;
+}
+
 /// Waits until the host page logged hook (or callback) `name`; returns its first payload as JSON (`null` when
 /// it had none).
 pub async fn wait_hook(browser: &Client, name: &str) -> Value {

@@ -31,6 +31,14 @@ pub fn microphone(dir: &TempDir) -> Vec<String> {
     media_args(&wav)
 }
 
+/// Chromium flags for two browsers whose microphones play 660 Hz and 880 Hz (the files live in `dir`).
+pub fn two_microphones(dir: &TempDir) -> Vec<Vec<String>> {
+    let (a, b) = (dir.0.join("a-660.wav"), dir.0.join("b-880.wav"));
+    write_tone_wav(&a, 660.0, 5);
+    write_tone_wav(&b, 880.0, 5);
+    vec![media_args(&a), media_args(&b)]
+}
+
 /// How many ms of loud audio the customer leg of `job` has heard so far (0 when not measured yet).
 pub async fn customer_heard_ms(server: &Server, job: &str) -> u64 {
     server.call_media(job).await["customer"]["heardMs"]

@@ -15,14 +15,14 @@ use std::time::Instant;
 
 use fantoccini::Client;
 use serde_json::{json, Value};
-use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
+use workbench_e2e::interop::TempDir;
 use workbench_e2e::voice::{
     audio_arrives, customer_heard_ms, customer_hears, customer_hears_agent_after, microphone,
-    CRM_INBOUND, CRM_STATS,
+    two_microphones, CRM_INBOUND, CRM_STATS,
 };
 use workbench_e2e::{
     click, crm_signed_in, eventually, hook_log, run, run_agents, run_with, screenshot, wait_error,
-    wait_hook, wait_status, HostSite, Server, Session,
+    wait_hook, wait_status, wait_toast, HostSite, Server, Session,
 };
 use workbench_server::EmulatorConfig;
 
@@ -62,6 +62,16 @@ async fn nothing_left(server: &Server, user: &str, state: &str) {
         (calls == 0 && agent["state"] == state).then_some(())
     })
     .await;
+}
+
+/// Hangs up from the host's code and waits until the call is gone and the agent is ready again.
+async fn hang_up_and_clear(browser: &Client, server: &Server, job: &str) {
+    call_sdk(browser, "hangUp").await;
+    eventually("the call to end", || async {
+        server.call_media(job).await.is_null().then_some(())
+    })
+    .await;
+    nothing_left(server, AGENT, "READY").await;
 }
 
 /// Rings the agent, answers from the host's code, and proves voice both ways; returns the job.
@@ -164,12 +174,7 @@ async fn a_server_restart_is_survived_without_a_reload_and_calls_have_voice() {
                 "server restarted → a call with voice: {} ms",
                 since(started)
             );
-            call_sdk(&browser, "hangUp").await;
-            eventually("the call to end", || async {
-                server.call_media(&job).await.is_null().then_some(())
-            })
-            .await;
-            nothing_left(&server, AGENT, "READY").await;
+            hang_up_and_clear(&browser, &server, &job).await;
         },
     )
     .await;
@@ -207,12 +212,7 @@ async fn a_reload_while_ready_is_the_same_device_and_takes_calls_with_voice() {
             assert_eq!(again, device, "a reload of the tab is the same device");
 
             let job = answer_with_voice(&browser, &server, "13800000103").await;
-            call_sdk(&browser, "hangUp").await;
-            eventually("the call to end", || async {
-                server.call_media(&job).await.is_null().then_some(())
-            })
-            .await;
-            nothing_left(&server, AGENT, "READY").await;
+            hang_up_and_clear(&browser, &server, &job).await;
         },
     )
     .await;
@@ -248,12 +248,7 @@ async fn a_reload_mid_call_comes_back_in_the_call_with_voice() {
             println!("reload mid-call → voice both ways: {} ms", since(started));
             screenshot(&browser, ".ccc-wb", "faults-reload-mid-call").await;
 
-            call_sdk(&browser, "hangUp").await;
-            eventually("the call to end", || async {
-                server.call_media(&job).await.is_null().then_some(())
-            })
-            .await;
-            nothing_left(&server, AGENT, "READY").await;
+            hang_up_and_clear(&browser, &server, &job).await;
         },
     )
     .await;
@@ -262,12 +257,9 @@ async fn a_reload_mid_call_comes_back_in_the_call_with_voice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_tab_takes_over_stops_the_first_tabs_phone_and_gets_the_next_call() {
     let dir = TempDir::new("ccc-faults-tabs");
-    let (first, second) = (dir.0.join("first-660.wav"), dir.0.join("second-880.wav"));
-    write_tone_wav(&first, 660.0, 5);
-    write_tone_wav(&second, 880.0, 5);
     run_agents(
         EmulatorConfig::default(),
-        vec![media_args(&first), media_args(&second)],
+        two_microphones(&dir),
         |server, browsers| async move {
             let (tab1, tab2) = (&browsers[0], &browsers[1]);
             let _crm = crm_signed_in(tab1, &server, AGENT, CRM_STATS).await;
@@ -304,8 +296,7 @@ async fn a_second_tab_takes_over_stops_the_first_tabs_phone_and_gets_the_next_ca
                 Value::Null,
                 "the kicked tab's phone never took a call"
             );
-            call_sdk(tab2, "hangUp").await;
-            nothing_left(&server, AGENT, "READY").await;
+            hang_up_and_clear(tab2, &server, &job).await;
         },
     )
     .await;
@@ -367,8 +358,7 @@ async fn a_call_that_arrives_while_the_tab_is_frozen_and_its_sockets_die_rings_o
             customer_hears_agent_after(&server, &job, 0).await;
             audio_arrives(&browser, CRM_INBOUND).await;
             println!("resumed → answered with voice: {} ms", since(started));
-            call_sdk(&browser, "hangUp").await;
-            nothing_left(&server, AGENT, "READY").await;
+            hang_up_and_clear(&browser, &server, &job).await;
         },
     )
     .await;
@@ -434,17 +424,7 @@ async fn a_headset_pulled_mid_call_falls_back_to_the_default_microphone_and_keep
                 error["errorMsg"].as_str().unwrap_or_default().contains("microphone"),
                 "{error}"
             );
-            eventually("the panel to tell the agent", || async {
-                let text = browser
-                    .execute(
-                        "const t = document.querySelector('.ccc-toast'); return t && t.textContent;",
-                        vec![],
-                    )
-                    .await
-                    .ok()?;
-                text.as_str()?.contains("默认设备").then_some(())
-            })
-            .await;
+            wait_toast(&browser, "默认设备").await;
             eventually("the default microphone's track to be sent", || async {
                 sending().await.filter(|t| *t != on_headset)
             })
@@ -453,8 +433,7 @@ async fn a_headset_pulled_mid_call_falls_back_to_the_default_microphone_and_keep
             customer_hears_agent_after(&server, &job, heard).await;
             println!("headset pulled → voice on the default microphone: {} ms", since(started));
             wait_status(&browser, 9).await;
-            call_sdk(&browser, "hangUp").await;
-            nothing_left(&server, AGENT, "READY").await;
+            hang_up_and_clear(&browser, &server, &job).await;
         },
     )
     .await;

@@ -203,17 +203,7 @@ async fn calling_a_colleague_who_is_not_free_reports_8003() {
                 "{error}"
             );
             // `exportErrorOfApi` (on in the CRM page): the toast names the code the host received.
-            eventually("the API error toast", || async {
-                let text = browser
-                    .execute(
-                        "const t = document.querySelector('.ccc-toast'); return t && t.textContent;",
-                        vec![],
-                    )
-                    .await
-                    .ok()?;
-                text.as_str()?.contains("ErrorCode: 8003").then_some(())
-            })
-            .await;
+            workbench_e2e::wait_toast(&browser, "ErrorCode: 8003").await;
             wait_status(&browser, 3).await;
         },
     )

@@ -13,10 +13,10 @@
 //! Runs inside the loopback-only network namespace of `make test-e2e` (WebRTC candidates on 127.0.0.1).
 
 use serde_json::Value;
-use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
+use workbench_e2e::interop::TempDir;
 use workbench_e2e::voice::{
-    audio_arrives, customer_heard_ms, customer_hears_agent_after, microphone, CRM_INBOUND,
-    CRM_STATS, TOLERANCE_HZ,
+    audio_arrives, customer_heard_ms, customer_hears_agent_after, microphone, two_microphones,
+    CRM_INBOUND, CRM_STATS, TOLERANCE_HZ,
 };
 use workbench_e2e::{
     click, crm_signed_in, eventually, run_with, screenshot, wait_status, HostSite, Server, Session,
@@ -292,12 +292,9 @@ async fn a_failing_answer_call_does_not_stop_the_sip_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_agents_in_two_browsers_hear_each_other_on_an_internal_call() {
     let dir = TempDir::new("ccc-voice-internal");
-    let (a, b) = (dir.0.join("a-660.wav"), dir.0.join("b-880.wav"));
-    write_tone_wav(&a, 660.0, 5);
-    write_tone_wav(&b, 880.0, 5);
     workbench_e2e::run_agents(
         EmulatorConfig::default(),
-        vec![media_args(&a), media_args(&b)],
+        two_microphones(&dir),
         |server, browsers| async move {
             let [first, second] = &browsers[..] else {
                 panic!("two browsers")
