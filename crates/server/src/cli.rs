@@ -72,6 +72,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILE.toml")]
     pub emulator_config: Option<PathBuf>,
 
+    /// Seconds a call waits for an agent whose soft-phone leg was lost without a hang-up (its SIP WebSocket
+    /// closed, or the phone un-REGISTERed) to register again and take the call back; then the call is
+    /// released as if the agent had hung up. Overrides agent_leg_grace_ms of --emulator-config (default 60).
+    #[arg(long, value_name = "SECS")]
+    pub agent_leg_grace_secs: Option<u64>,
+
     /// TOML file with the upstream (real CCC OpenAPI) settings and secrets; it must be readable by its owner
     /// only (chmod 600), or the server refuses to start. See UPSTREAM MODE below (`--help`) for the keys.
     #[arg(long, value_name = "FILE.toml")]
@@ -81,10 +87,13 @@ pub struct Cli {
 impl Cli {
     /// The server options these flags describe (reads the emulator config file, if any).
     pub fn options(&self) -> Result<ServerOptions, ConfigError> {
-        let emulator = match &self.emulator_config {
+        let mut emulator = match &self.emulator_config {
             Some(path) => EmulatorConfig::from_toml_file(path)?,
             None => EmulatorConfig::default(),
         };
+        if let Some(secs) = self.agent_leg_grace_secs {
+            emulator.agent_leg_grace = std::time::Duration::from_secs(secs);
+        }
         Ok(ServerOptions {
             dist: self.dist.clone(),
             emulator,
@@ -122,6 +131,20 @@ mod tests {
         ]);
         assert_eq!((cli.port, cli.dist.to_str()), (0, Some("x")));
         assert!(Cli::try_parse_from(["workbench-server", "--emulator-config"]).is_err());
+        let grace = |args: &[&str]| {
+            Cli::parse_from(args)
+                .options()
+                .unwrap()
+                .emulator
+                .agent_leg_grace
+        };
+        assert_eq!(grace(&["workbench-server"]), crate::DEFAULT_AGENT_LEG_GRACE);
+        assert_eq!(
+            grace(&["workbench-server", "--agent-leg-grace-secs", "5"]),
+            std::time::Duration::from_secs(5)
+        );
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("--agent-leg-grace-secs"), "{help}");
     }
 
     #[test]

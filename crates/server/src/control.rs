@@ -3,7 +3,7 @@
 //!
 //! - `GET  /emulator/v1/health` → `{"ok":true}`
 //! - `GET  /emulator/v1/state` → agents and live calls (per channel: state, call type, flags and the DTMF digits
-//!   it received)
+//!   it received); an agent whose soft phone is registered shows its Contact as `sipContact`
 //! - `POST /emulator/v1/inbound-calls` `{"caller","skillGroupId"?}` → `{"jobId","userId"}`
 //! - `GET  /emulator/v1/calls/{jobId}` → `{"jobId","state","customer","agents"}`: the live call's state
 //!   (`ringing` / `dialing` / `talking`) and its media: the simulated customer's `LegStats` (`null` until the SIP
@@ -16,6 +16,12 @@
 //! - `POST /emulator/v1/agents/{userId}/device` `{"deviceId","deviceType"?}` → "another device signed in": that
 //!   device is registered for the agent (even during a call) and the agent's push sockets get `Kicked`;
 //!   answers `{"userId","deviceId","kickedDeviceId"}`
+//! - `POST /emulator/v1/agents/{userId}/drop` `{"push"?: bool, "sip"?: bool}` (each `false` when left out; an
+//!   empty body means both `true`) → "the network dropped the agent": its agent-state push sockets are
+//!   closed by the server with close code 1012 (service restart, with a reason: reconnect with the same
+//!   token) and/or its SIP WebSockets just end (no close frame; its binding goes, a call leg on them is lost
+//!   and waits `agent_leg_grace` for the phone to register again); answers
+//!   `{"push": <push sockets closed>, "sip": <SIP sockets closed>}`
 //!
 //! Errors are `{"error": "<message>"}` with 400 or 404.
 
@@ -84,6 +90,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/emulator/v1/calls/{job_id}/ivr-return", post(ivr_return))
         .route("/emulator/v1/numbers/{number}", put(number))
         .route("/emulator/v1/agents/{user_id}/device", post(device))
+        .route("/emulator/v1/agents/{user_id}/drop", post(drop_sockets))
 }
 
 fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ControlError> {
@@ -201,6 +208,58 @@ async fn device(
     })))
 }
 
+/// Body of `POST /emulator/v1/agents/{userId}/drop` (absent or empty: both `true`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DropRequest {
+    #[serde(default)]
+    push: bool,
+    #[serde(default)]
+    sip: bool,
+}
+
+/// `POST /emulator/v1/agents/{userId}/drop`: closes the agent's push sockets (1012) and/or SIP WebSockets as a
+/// network failure would; 404 for an unknown agent, 400 for a body that is not `{"push"?: bool, "sip"?:
+/// bool}`.
+async fn drop_sockets(
+    State(app): State<AppState>,
+    Path(user_id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ControlError> {
+    let req = if bytes.iter().all(u8::is_ascii_whitespace) {
+        DropRequest {
+            push: true,
+            sip: true,
+        }
+    } else {
+        let bad = |e: &dyn std::fmt::Display| {
+            ControlError::BadRequest(format!(
+                "the body must be {{\"push\": true|false, \"sip\": true|false}} (each optional) or empty: {e}"
+            ))
+        };
+        // An object only (serde would also take `[true, true]` for the struct).
+        match serde_json::from_slice::<Value>(&bytes).map_err(|e| bad(&e))? {
+            object @ Value::Object(_) => serde_json::from_value(object).map_err(|e| bad(&e))?,
+            _ => return Err(bad(&"not a JSON object")),
+        }
+    };
+    app.hub
+        .read(|emu| emu.agent(&user_id).map(|_| ()))
+        .map_err(|e| ControlError::NotFound(e.message))?;
+    let push = if req.push {
+        app.hub.drop_push(&user_id)
+    } else {
+        0
+    };
+    let sip = if req.sip {
+        app.sip.drop_agent(&user_id).await
+    } else {
+        0
+    };
+    tracing::info!(user = %user_id, push, sip, "control: sockets dropped");
+    Ok(Json(json!({"push": push, "sip": sip})))
+}
+
 async fn number(
     State(app): State<AppState>,
     Path(number): Path<String>,
@@ -239,6 +298,9 @@ struct AgentView {
     /// The registered device (ListDevices), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     device_id: Option<String>,
+    /// The soft phone's live SIP binding (its registered Contact), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sip_contact: Option<String>,
     context_id: u64,
 }
 
@@ -291,7 +353,12 @@ struct ChannelView {
 }
 
 async fn state(State(app): State<AppState>) -> Json<StateView> {
-    Json(app.hub.read(view))
+    let mut bindings = app.sip.bindings().await;
+    let mut state = app.hub.read(view);
+    for agent in &mut state.agents {
+        agent.sip_contact = bindings.remove(&agent.user_id);
+    }
+    Json(state)
 }
 
 fn view(emu: &Emulator) -> StateView {
@@ -312,6 +379,7 @@ fn view(emu: &Emulator) -> StateView {
             signed_skill_groups: a.signed_groups.clone(),
             job_id: Some(a.job_id.clone()).filter(|j| !j.is_empty()),
             device_id: a.registration.as_ref().map(|r| r.device_id.clone()),
+            sip_contact: None,
             context_id: a.context_id,
         })
         .collect();

@@ -1,15 +1,22 @@
-//! [`Hub`]: the one shared [`Emulator`] behind a mutex, the per-agent push channels, and the timer runner.
+//! [`Hub`]: the one shared [`Emulator`] behind a mutex, the per-agent push channels and open push sockets,
+//! and the timer runner.
 //!
 //! Every mutation goes through [`Hub::run`]: the closure runs under the lock, then `Kicked` goes to the agents
 //! whose device was replaced and the snapshots of the agents it changed are broadcast (still under the lock, so pushes keep the order of the changes) and the timers it
 //! armed are spawned; when the SIP service watches, the calls' [`CallsView`] is republished if it changed. The lock is a `std` mutex and is never held across an `.await`.
+//!
+//! Every open agent-state push socket holds a [`PushLease`]: [`Hub::drop_push`] (the control API's fault
+//! injection) and [`Hub::close_all_push`] (server shutdown) close them through it. The SIP service reports
+//! the agents' soft-phone legs lost and back with [`Hub::agent_leg_lost`] / [`Hub::agent_leg_back`] (the
+//! grace rule is the emulator's, see `emulator::phone_legs`).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ccc_wire::action::StatusData;
 use ccc_wire::push::PushMessage;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::emulator::data::EmulatorConfig;
 use crate::emulator::timers::Timer;
@@ -30,6 +37,64 @@ struct Inner {
     pushes: HashMap<String, broadcast::Sender<PushMessage>>,
     /// The live calls as the SIP side reads them, updated after every operation once someone watches.
     calls: watch::Sender<CallsView>,
+    /// Open push sockets by lease id: whose, and how to close it.
+    sockets: Mutex<HashMap<u64, (String, oneshot::Sender<PushClose>)>>,
+    socket_seq: AtomicU64,
+}
+
+/// The close frame the server sends when it closes an agent-state push socket itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PushClose {
+    pub(crate) code: u16,
+    pub(crate) reason: &'static str,
+}
+
+/// Close code of a push socket the server closes (the control API's drop, a shutdown): 1012 "service
+/// restart" (RFC 6455 §7.4.1 registry), i.e. "reconnect with the same token". An unknown token is 4401
+/// instead ("fetch GetLoginDetails again").
+pub(crate) const PUSH_CLOSE_CODE: u16 = 1012;
+
+impl PushClose {
+    /// `POST /emulator/v1/agents/{userId}/drop`.
+    pub(crate) const DROPPED: PushClose = PushClose {
+        code: PUSH_CLOSE_CODE,
+        reason: "dropped by the emulator (fault injection): reconnect",
+    };
+    /// The server is shutting down.
+    pub(crate) const SHUTDOWN: PushClose = PushClose {
+        code: PUSH_CLOSE_CODE,
+        reason: "server restart: reconnect",
+    };
+}
+
+/// An open push socket's registration with the hub. `close` resolves when the server wants the socket
+/// closed, with the frame to send; dropping the lease unregisters the socket.
+pub(crate) struct PushLease {
+    inner: Arc<Inner>,
+    id: u64,
+    pub(crate) close: oneshot::Receiver<PushClose>,
+}
+
+impl Drop for PushLease {
+    fn drop(&mut self) {
+        self.inner.sockets().remove(&self.id);
+    }
+}
+
+/// A push subscription: the agent, its current snapshot, every later push, and the socket's lease.
+pub(crate) struct Subscription {
+    pub(crate) user: String,
+    pub(crate) snapshot: StatusData,
+    pub(crate) pushes: broadcast::Receiver<PushMessage>,
+    pub(crate) lease: PushLease,
+}
+
+impl Inner {
+    fn sockets(&self) -> MutexGuard<'_, HashMap<u64, (String, oneshot::Sender<PushClose>)>> {
+        self.sockets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 impl Hub {
@@ -45,6 +110,8 @@ impl Hub {
                 emulator: Mutex::new(Emulator::new(config)),
                 pushes,
                 calls: watch::Sender::new(CallsView::default()),
+                sockets: Mutex::new(HashMap::new()),
+                socket_seq: AtomicU64::new(1),
             }),
         }
     }
@@ -105,16 +172,69 @@ impl Hub {
         });
     }
 
-    /// Subscribes to the pushes of the agent whose token is `token`: its current snapshot and every later one.
-    pub(crate) fn subscribe(
-        &self,
-        token: &str,
-    ) -> Option<(String, StatusData, broadcast::Receiver<PushMessage>)> {
+    /// Subscribes a push socket to the pushes of the agent whose token is `token`: its current snapshot and
+    /// every later one, and the socket's lease (see [`Hub::drop_push`]).
+    pub(crate) fn subscribe(&self, token: &str) -> Option<Subscription> {
         let emulator = self.lock();
         let user = emulator.agent_by_token(token)?.user_id.clone();
-        let rx = self.inner.pushes.get(&user)?.subscribe();
+        let pushes = self.inner.pushes.get(&user)?.subscribe();
         let snapshot = emulator.snapshot(&user).ok()?;
-        Some((user, snapshot, rx))
+        drop(emulator);
+        let (tx, close) = oneshot::channel();
+        let id = self.inner.socket_seq.fetch_add(1, Ordering::Relaxed);
+        self.inner.sockets().insert(id, (user.clone(), tx));
+        Some(Subscription {
+            user,
+            snapshot,
+            pushes,
+            lease: PushLease {
+                inner: self.inner.clone(),
+                id,
+                close,
+            },
+        })
+    }
+
+    /// Closes every open push socket of agent `user_id` (close frame [`PushClose::DROPPED`]); returns how
+    /// many were open.
+    pub(crate) fn drop_push(&self, user_id: &str) -> usize {
+        self.close_push(Some(user_id), PushClose::DROPPED)
+    }
+
+    /// Closes every open push socket (close frame [`PushClose::SHUTDOWN`]); returns how many were open.
+    pub(crate) fn close_all_push(&self) -> usize {
+        self.close_push(None, PushClose::SHUTDOWN)
+    }
+
+    fn close_push(&self, user_id: Option<&str>, frame: PushClose) -> usize {
+        let closing: Vec<oneshot::Sender<PushClose>> = {
+            let mut sockets = self.inner.sockets();
+            let ids: Vec<u64> = sockets
+                .iter()
+                .filter(|(_, (u, _))| user_id.is_none_or(|want| u == want))
+                .map(|(id, _)| *id)
+                .collect();
+            ids.iter()
+                .filter_map(|id| sockets.remove(id))
+                .map(|(_, tx)| tx)
+                .collect()
+        };
+        closing
+            .into_iter()
+            .map(|tx| tx.send(frame))
+            .filter(Result::is_ok)
+            .count()
+    }
+
+    /// The SIP side lost agent `user_id`'s answered soft-phone leg in `job_id` without a hang-up (its
+    /// WebSocket closed, or the phone un-REGISTERed): the call waits for it, see `emulator::phone_legs`.
+    pub(crate) fn agent_leg_lost(&self, user_id: &str, job_id: &str) {
+        self.run(|emu| emu.agent_leg_lost(user_id, job_id));
+    }
+
+    /// Agent `user_id` has an answered soft-phone leg in `job_id` again (a no-op unless it was lost).
+    pub(crate) fn agent_leg_back(&self, user_id: &str, job_id: &str) {
+        self.run(|emu| emu.agent_leg_back(user_id, job_id));
     }
 
     /// Watches the live calls (the SIP side's view of them): the current value, then every change.

@@ -50,8 +50,8 @@ use tower_http::trace::TraceLayer;
 
 pub use emulator::data::{
     AccessPointConfig, AgentConfig, Answer, EmulatorConfig, NumberBehaviour, OpenApiCredentials,
-    OutboundNumberConfig, SkillGroupConfig, Timers, TurnUser, DEMO_ACCESS_KEY_ID,
-    DEMO_ACCESS_KEY_SECRET,
+    OutboundNumberConfig, SkillGroupConfig, Timers, TurnUser, DEFAULT_AGENT_LEG_GRACE,
+    DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET,
 };
 pub use error::{ConfigError, ServeError};
 pub use identity::{USER_COOKIE, USER_HEADER};
@@ -161,7 +161,9 @@ pub async fn serve_until(
     serve_with(listener, options, None, shutdown).await
 }
 
-/// Serves on `listener` until `shutdown` completes; with `upstream`, in upstream mode.
+/// Serves on `listener` until `shutdown` completes; with `upstream`, in upstream mode. On shutdown the
+/// server closes its WebSockets as a restart would: agent-state push sockets with close code 1012 (service
+/// restart), SIP WebSockets by ending them.
 pub async fn serve_with(
     listener: TcpListener,
     options: ServerOptions,
@@ -172,7 +174,15 @@ pub async fn serve_with(
         Some(up) => AppState::with_upstream(options, up)?,
         None => AppState::new(options)?,
     };
+    let (hub, sip) = (state.hub.clone(), state.sip.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let shutdown = async move {
+        shutdown.await;
+        // WebSockets live as long as their peers want: close them as a restart would.
+        let push = hub.close_all_push();
+        sip.close_all();
+        tracing::info!(push, "closed the WebSockets for the shutdown");
+    };
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;

@@ -2,7 +2,14 @@
 //!
 //! On connect the agent's current snapshot is pushed, then one [`PushMessage::UserStatus`] per change of that
 //! agent, in order. A subscriber that falls behind gets a fresh snapshot instead of the missed ones (clients
-//! order snapshots by `ContextId`). An unknown token is accepted and then closed with code 4401 and a reason.
+//! order snapshots by `ContextId`).
+//!
+//! Close codes the server sends:
+//! - 4401 with a reason: an unknown or missing token (the socket is accepted, then closed). Tokens are random
+//!   per server run, so after a restart an old `AgentServerUrl` gets 4401: fetch GetLoginDetails again.
+//! - 1012 ("service restart") with a reason: the server closed a good socket itself — the control API's
+//!   `POST /emulator/v1/agents/{userId}/drop`, or the server shutting down. Reconnect (the same token works
+//!   while the server runs).
 
 use std::collections::HashMap;
 
@@ -12,7 +19,7 @@ use axum::response::Response;
 use ccc_wire::push::PushMessage;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::hub::Hub;
+use crate::hub::{Hub, Subscription};
 use crate::AppState;
 
 /// Close code for an unknown or missing token.
@@ -29,7 +36,13 @@ pub(crate) async fn handle(
 }
 
 async fn serve(mut socket: WebSocket, hub: Hub, token: String) {
-    let Some((user, snapshot, mut rx)) = hub.subscribe(&token) else {
+    let Some(Subscription {
+        user,
+        snapshot,
+        mut pushes,
+        mut lease,
+    }) = hub.subscribe(&token)
+    else {
         tracing::info!("agent-events: unknown token, closing");
         let frame = CloseFrame {
             code: UNKNOWN_TOKEN,
@@ -47,7 +60,7 @@ async fn serve(mut socket: WebSocket, hub: Hub, token: String) {
     }
     loop {
         tokio::select! {
-            pushed = rx.recv() => {
+            pushed = pushes.recv() => {
                 let message = match pushed {
                     Ok(m) => m,
                     Err(RecvError::Lagged(_)) => match hub.snapshot(&user) {
@@ -59,6 +72,17 @@ async fn serve(mut socket: WebSocket, hub: Hub, token: String) {
                 if send(&mut socket, &message).await.is_err() {
                     break;
                 }
+            }
+            close = &mut lease.close => {
+                if let Ok(close) = close {
+                    tracing::info!(%user, code = close.code, "agent-events: closed by the server");
+                    let frame = CloseFrame {
+                        code: close.code,
+                        reason: close.reason.into(),
+                    };
+                    let _ = socket.send(Message::Close(Some(frame))).await;
+                }
+                break;
             }
             incoming = socket.recv() => match incoming {
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,

@@ -53,7 +53,32 @@ pub struct EmulatorConfig {
     /// The static TURN user GetTurnCredentials hands out (the emulator's own rule: the real service issues
     /// short-lived credentials; the TURN server must know this user).
     pub turn: TurnUser,
+    /// How long a call waits for an agent whose soft-phone leg was lost (its SIP WebSocket closed, or the
+    /// phone un-REGISTERed, with no BYE) to get a leg back (register again and take the new INVITE). After
+    /// that the call is released as if the agent had hung up. Only legs the SIP side had count: an agent
+    /// without a soft phone is never released by this. TOML key `agent_leg_grace_ms` (milliseconds);
+    /// default 60 s; CLI `--agent-leg-grace-secs`.
+    #[serde(rename = "agent_leg_grace_ms", with = "millis")]
+    pub agent_leg_grace: Duration,
 }
+
+/// A [`Duration`] as whole milliseconds (TOML/JSON integers).
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+}
+
+/// The default [`EmulatorConfig::agent_leg_grace`].
+pub const DEFAULT_AGENT_LEG_GRACE: Duration = Duration::from_secs(60);
 
 /// One TURN access point of GetTurnServerList.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -304,6 +329,7 @@ impl Default for EmulatorConfig {
             customer_tone_hz: 440.0,
             access_points: Vec::new(),
             turn: TurnUser::default(),
+            agent_leg_grace: DEFAULT_AGENT_LEG_GRACE,
         }
     }
 }
@@ -467,6 +493,9 @@ mod tests {
         let c = EmulatorConfig::from_toml_str("[timers]\nringing_timeout_ms = 5\n").unwrap();
         assert_eq!(c.timers.ringing_timeout_ms, 5);
         assert_eq!(c.timers.outbound_answer_delay_ms, 1_000);
+        assert_eq!(c.agent_leg_grace, DEFAULT_AGENT_LEG_GRACE);
+        let c = EmulatorConfig::from_toml_str("agent_leg_grace_ms = 1500\n").unwrap();
+        assert_eq!(c.agent_leg_grace, Duration::from_millis(1500));
         assert_eq!(c.agents.len(), 4);
         assert!(EmulatorConfig::from_toml_str("instance = \"x\"\n").is_err());
         let bad = "[[skill_groups]]\nid = \"g@x\"\nname = \"g\"\nmembers = [\"nobody@x\"]\n";

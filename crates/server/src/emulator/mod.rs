@@ -15,9 +15,12 @@
 //! - [`ivr`]: the customer in an IVR flow (LaunchSurvey, LaunchAuthentication).
 //! - [`devices`]: the agent's registered device (ListDevices, AddAgentDevice, kicking), ResetAgentState.
 //! - [`history`]: participants of a call and the records of ended calls (CDRs, the agent report).
+//! - [`phone_legs`]: an agent's soft-phone leg lost without a hang-up, and the grace before the call is
+//!   released for it.
 //! - [`directory`]: number locations and caller-number picking.
 //! - [`timers`]: the delayed events (ringing timeout, the far end answering or failing, a supervisor's leg
-//!   connecting, a conference party answering, the customer leaving an IVR flow).
+//!   connecting, a conference party answering, the customer leaving an IVR flow, the grace of a lost
+//!   soft-phone leg).
 
 pub(crate) mod call_control;
 pub(crate) mod calls;
@@ -27,6 +30,7 @@ pub(crate) mod devices;
 pub(crate) mod directory;
 pub(crate) mod history;
 pub(crate) mod ivr;
+pub(crate) mod phone_legs;
 pub(crate) mod state;
 pub(crate) mod supervision;
 pub(crate) mod timers;
@@ -65,6 +69,11 @@ pub(crate) struct Emulator {
     device_seq: u64,
     /// Tells one IVR visit from the next (stale IVR timers do nothing).
     ivr_seq: u64,
+    /// Soft-phone legs lost without a hang-up, by (user, job), with the loss's sequence number (see
+    /// [`phone_legs`]).
+    lost_legs: BTreeMap<(String, String), u64>,
+    /// Tells one loss from the next (a stale grace timer does nothing).
+    lost_leg_seq: u64,
 }
 
 impl Emulator {
@@ -84,6 +93,8 @@ impl Emulator {
             kicks: Vec::new(),
             device_seq: 0,
             ivr_seq: 0,
+            lost_legs: BTreeMap::new(),
+            lost_leg_seq: 0,
         }
     }
 

@@ -41,6 +41,13 @@ pub(crate) enum Timer {
         seq: u64,
         after: Duration,
     },
+    /// Agent `user_id`'s soft-phone leg in `job_id`, lost (loss `seq`), is not back: the agent hangs up.
+    AgentLegGrace {
+        job_id: String,
+        user_id: String,
+        seq: u64,
+        after: Duration,
+    },
 }
 
 impl Timer {
@@ -51,7 +58,8 @@ impl Timer {
             | Timer::FarEnd { after, .. }
             | Timer::SupervisorConnect { after, .. }
             | Timer::ConferenceParty { after, .. }
-            | Timer::IvrEnd { after, .. } => *after,
+            | Timer::IvrEnd { after, .. }
+            | Timer::AgentLegGrace { after, .. } => *after,
         }
     }
 }
@@ -74,6 +82,12 @@ impl Emulator {
                 ..
             } => self.conference_party(job_id, channel_id, *answer),
             Timer::IvrEnd { job_id, seq, .. } => self.ivr_end(job_id, *seq),
+            Timer::AgentLegGrace {
+                job_id,
+                user_id,
+                seq,
+                ..
+            } => self.agent_leg_grace_over(job_id, user_id, *seq),
         }
     }
 }

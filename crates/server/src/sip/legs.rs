@@ -73,6 +73,8 @@ pub(crate) struct Leg {
     pub(crate) media: Option<LegId>,
     /// The emulator decided to end this leg (BYE / CANCEL sent or pending).
     pub(crate) ending: bool,
+    /// The phone answered (200 OK): a leg lost after this is reported to the hub (the call's grace).
+    pub(crate) answered: bool,
     txs: HashMap<TransactionKey, ClientTransaction>,
 }
 
@@ -117,6 +119,7 @@ impl Leg {
             call,
             media: Some(media),
             ending: false,
+            answered: false,
             txs: HashMap::new(),
         };
         // WORKAROUND (ccc-sip: `Call::outgoing*` uses the Request-URI as To): the INVITE goes to the registered

@@ -22,10 +22,23 @@
 //!   per customer leg and a music source for hold; who hears whom is [`media::hear_matrix`].
 //! - `GET /emulator/v1/calls/{jobId}` shows the call's state and its legs' media statistics.
 //!
-//! The emulator's own decisions: one binding per agent (the newest wins) tied to its WebSocket; each agent is
-//! invited at most once per call (again only after its WebSocket was lost); un-registering does not end
-//! calls in progress; an INVITE from the phone is refused 403 (calls are placed with MakeCall); a re-INVITE
-//! from the phone is not answered yet (no renegotiation in the bridge).
+//! - Recovery: an agent whose SIP leg was *lost* — its WebSocket closed, or the phone un-REGISTERed (the
+//!   emulator then ends that leg with a BYE) — while it is still in the call gets a fresh INVITE on its next
+//!   binding (`X-CCC-JobId` of the same job; `answer-after=0` unless the call is still offered to it), and
+//!   the new leg is bridged like the old one. The emulator's call goes on meanwhile; if no new leg is
+//!   answered within [`crate::EmulatorConfig::agent_leg_grace`] the call is released as if the agent had
+//!   hung up (only for legs that had been answered; see `crate::emulator::phone_legs`). A BYE from the phone
+//!   is a hang-up: released at once, never invited again into that call.
+//! - `POST /emulator/v1/agents/{userId}/drop` closes the agent's SIP WebSockets as a network failure would
+//!   (no close frame; see [`Sip::drop_agent`]); `GET /emulator/v1/state` shows each agent's live binding
+//!   (`sipContact`).
+//!
+//! The emulator's own decisions: one binding per agent (the newest wins: a second tab takes the agent's next
+//! INVITEs) tied to its WebSocket; an agent is invited into a call while it has no SIP leg there, except
+//! after its leg there was over (hung up, declined, failed — see [`service`]); un-registering ends the
+//! agent's legs on that connection but not the calls (they wait for the phone as above); an INVITE from the
+//! phone is refused 403 (calls are placed with MakeCall); a re-INVITE from the phone is not answered yet (no
+//! renegotiation in the bridge); the server shutting down closes every SIP WebSocket.
 //!
 //! # Layout
 //! - [`endpoint`]: the WebSocket upgrade and frame loop.
@@ -46,6 +59,7 @@ pub(crate) mod registrar;
 pub(crate) mod service;
 pub(crate) mod view;
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{mpsc, oneshot};
@@ -78,6 +92,38 @@ impl Sip {
             .input
             .get_or_init(|| service::spawn(self.hub.clone(), self.tone_hz));
         let _ = tx.send(input);
+    }
+
+    /// Closes every SIP WebSocket of agent `user_id` as a network failure would (the socket just ends; the
+    /// service runs its normal closed path: binding gone, legs lost); how many there were (0 when the
+    /// service never started).
+    pub(crate) async fn drop_agent(&self, user_id: &str) -> usize {
+        let Some(tx) = self.input.get() else {
+            return 0;
+        };
+        let (reply, answer) = oneshot::channel();
+        let _ = tx.send(Input::Drop {
+            user_id: user_id.to_owned(),
+            reply,
+        });
+        answer.await.unwrap_or_default()
+    }
+
+    /// Closes every SIP WebSocket (the server shuts down).
+    pub(crate) fn close_all(&self) {
+        if let Some(tx) = self.input.get() {
+            let _ = tx.send(Input::CloseAll);
+        }
+    }
+
+    /// The live bindings: user id → registered Contact (empty when the service never started).
+    pub(crate) async fn bindings(&self) -> BTreeMap<String, String> {
+        let Some(tx) = self.input.get() else {
+            return BTreeMap::new();
+        };
+        let (reply, answer) = oneshot::channel();
+        let _ = tx.send(Input::Bindings { reply });
+        answer.await.unwrap_or_default()
     }
 
     /// The media of call `job_id` (empty when the service never started).

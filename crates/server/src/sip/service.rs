@@ -2,10 +2,23 @@
 //! the WebSocket connections ([`Input`]) and by the emulator's calls ([`CallsView`], a `watch` channel the
 //! hub updates after every operation).
 //!
-//! It reconciles, level-triggered: every agent leg of a live call whose agent has a live binding gets one
-//! INVITE (once per agent and call); a SIP leg whose agent left the call is ended (CANCEL / BYE); every
-//! customer leg has a simulated customer on the bridge; the hear matrix of [`super::media`] is applied to
-//! the bridge after every change.
+//! It reconciles, level-triggered: every agent leg of a live call whose agent has a live binding but no SIP
+//! leg gets an INVITE on the agent's newest binding; a SIP leg whose agent left the call is ended (CANCEL /
+//! BYE); every customer leg has a simulated customer on the bridge; the hear matrix of [`super::media`] is
+//! applied to the bridge after every change.
+//!
+//! How an agent's SIP leg ends decides whether it is invited again into the same call:
+//! - *Lost* — its WebSocket closed (the network, a reload, the control API's drop: [`Input::Drop`]) or the
+//!   phone un-REGISTERed (the emulator then ends the leg with a BYE / CANCEL: the device said it is gone).
+//!   The agent is still in the call, so its next binding gets a fresh INVITE (auto-answer when the agent is
+//!   no longer offered the call: TALKING, held, consulting…), and the new leg takes the old one's place in
+//!   the hear matrix. A lost leg that had been answered is reported to the hub ([`Hub::agent_leg_lost`];
+//!   [`Hub::agent_leg_back`] once a new leg is answered): the emulator releases the call if the phone is not
+//!   back within its grace.
+//! - *Over* — the phone hung up (BYE: ReleaseCall), declined, or the INVITE failed: never invited again
+//!   while the agent stays in that call (it may be invited again after it left and came back, e.g. a
+//!   transfer back to it).
+//! - *Ended by the emulator* — the agent left the call: nothing to remember.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr};
@@ -36,6 +49,18 @@ pub(crate) enum Input {
     Frame { conn: u64, text: String },
     /// The WebSocket closed.
     Closed { conn: u64 },
+    /// Close agent `user_id`'s WebSocket connections as a network failure would (the control API's fault
+    /// injection): each takes the normal closed path (binding gone, legs lost). Replies how many there were.
+    Drop {
+        user_id: String,
+        reply: oneshot::Sender<usize>,
+    },
+    /// Close every WebSocket connection (the server shuts down).
+    CloseAll,
+    /// The live bindings: user id → registered Contact.
+    Bindings {
+        reply: oneshot::Sender<BTreeMap<String, String>>,
+    },
     /// A transaction timer of the leg whose Call-ID is `call_id` fired.
     TxTimer {
         call_id: String,
@@ -72,10 +97,14 @@ struct Service {
     inputs: mpsc::WeakUnboundedSender<Input>,
     conns: HashMap<u64, mpsc::UnboundedSender<String>>,
     nonces: HashMap<u64, Vec<String>>,
+    /// The agent that last registered (or un-registered) on each connection.
+    owners: HashMap<u64, String>,
+    /// One binding per agent: the newest REGISTER wins.
     bindings: HashMap<String, Binding>,
     legs: Vec<Leg>,
-    /// (user, job) pairs already invited: never twice.
-    invited: HashSet<(String, String)>,
+    /// (user, job) pairs whose SIP leg is over (see the module docs): not invited again while the agent
+    /// stays in that call.
+    done: HashSet<(String, String)>,
     jobs: HashMap<String, JobMedia>,
     view: CallsView,
     ids: TokenIds,
@@ -94,9 +123,10 @@ pub(crate) fn spawn(hub: Hub, tone_hz: f32) -> mpsc::UnboundedSender<Input> {
         inputs: tx.downgrade(),
         conns: HashMap::new(),
         nonces: HashMap::new(),
+        owners: HashMap::new(),
         bindings: HashMap::new(),
         legs: Vec::new(),
-        invited: HashSet::new(),
+        done: HashSet::new(),
         jobs: HashMap::new(),
         view: CallsView::default(),
         ids: TokenIds,
@@ -144,6 +174,29 @@ impl Service {
                 self.conns.insert(conn, out);
             }
             Input::Closed { conn } => self.closed(conn).await,
+            Input::Drop { user_id, reply } => {
+                let conns = self.conns_of(&user_id);
+                for &conn in &conns {
+                    tracing::info!(conn, user = %user_id, "sip: connection dropped (control API)");
+                    self.forget(conn);
+                }
+                self.reconcile().await;
+                let _ = reply.send(conns.len());
+            }
+            Input::CloseAll => {
+                // Dropping the senders ends every connection's task; nothing is invited any more.
+                self.conns.clear();
+            }
+            Input::Bindings { reply } => {
+                let now = Instant::now();
+                let bindings = self
+                    .bindings
+                    .iter()
+                    .filter(|(_, b)| b.live(now))
+                    .map(|(u, b)| (u.clone(), b.contact.uri.to_string()))
+                    .collect();
+                let _ = reply.send(bindings);
+            }
             Input::Frame { conn, text } => self.frame(conn, &text).await,
             Input::TxTimer {
                 call_id,
@@ -187,10 +240,46 @@ impl Service {
         }
     }
 
+    /// The connections of agent `user_id`: registered by it, holding its binding, or carrying its legs.
+    fn conns_of(&self, user_id: &str) -> Vec<u64> {
+        let mut conns: Vec<u64> = self
+            .owners
+            .iter()
+            .filter(|(_, u)| *u == user_id)
+            .map(|(c, _)| *c)
+            .chain(self.bindings.get(user_id).map(|b| b.conn))
+            .chain(
+                self.legs
+                    .iter()
+                    .filter(|l| l.user_id == user_id)
+                    .map(|l| l.conn),
+            )
+            .filter(|c| self.conns.contains_key(c))
+            .collect();
+        conns.sort_unstable();
+        conns.dedup();
+        conns
+    }
+
+    /// Connection `conn` closed: [`Service::forget`] it, then another binding of the agent (a second tab)
+    /// takes its calls at once.
     async fn closed(&mut self, conn: u64) {
-        self.conns.remove(&conn);
+        if self.forget(conn) {
+            self.reconcile().await;
+        }
+    }
+
+    /// Connection `conn` is gone (the socket closed, or [`Input::Drop`]): its bindings go, its legs are lost
+    /// (reported to the hub when answered). Dropping its sender ends the connection's task (if still
+    /// running). Whether it was known.
+    fn forget(&mut self, conn: u64) -> bool {
+        if self.conns.remove(&conn).is_none() {
+            return false;
+        }
         self.nonces.remove(&conn);
+        self.owners.remove(&conn);
         self.bindings.retain(|_, b| b.conn != conn);
+        let mut lost = Vec::new();
         let mut i = 0;
         while i < self.legs.len() {
             if self.legs[i].conn != conn {
@@ -203,9 +292,40 @@ impl Service {
                 self.bridge.remove(m);
             }
             // The phone may come back (a reload): it is invited again into a call it is still in.
-            self.invited.remove(&(leg.user_id, leg.job_id));
+            if leg.answered && !leg.ending && !leg.terminated() {
+                lost.push((leg.user_id, leg.job_id));
+            }
         }
-        self.apply_hears();
+        for (user, job) in lost {
+            tracing::info!(%user, %job, "sip: agent leg lost with its connection");
+            self.hub.agent_leg_lost(&user, &job);
+        }
+        true
+    }
+
+    /// Agent `user_id` un-registered on `conn`: its legs there end (BYE / CANCEL) and are lost, not over.
+    async fn unregistered(&mut self, conn: u64, user_id: &str) {
+        let call_ids: Vec<String> = self
+            .legs
+            .iter()
+            .filter(|l| l.conn == conn && l.user_id == user_id && !l.ending && !l.terminated())
+            .map(|l| l.call.call_id().to_owned())
+            .collect();
+        for call_id in call_ids {
+            let Some(i) = self.leg_by_call_id(&call_id) else {
+                continue;
+            };
+            if let Some(m) = self.legs[i].media.take() {
+                self.bridge.remove(m);
+            }
+            let (answered, job) = (self.legs[i].answered, self.legs[i].job_id.clone());
+            let effects = self.legs[i].hang_up(&mut self.ids);
+            self.effects(&call_id, effects).await;
+            if answered {
+                tracing::info!(user = %user_id, %job, "sip: agent leg lost (un-REGISTER)");
+                self.hub.agent_leg_lost(user_id, &job);
+            }
+        }
     }
 
     async fn frame(&mut self, conn: u64, text: &str) {
@@ -240,7 +360,9 @@ impl Service {
 
     async fn request(&mut self, conn: u64, r: Request) {
         if r.method == Method::Register {
-            self.register(conn, &r);
+            if let Some(user) = self.register(conn, &r) {
+                self.unregistered(conn, &user).await;
+            }
             self.reconcile().await;
             return;
         }
@@ -272,7 +394,8 @@ impl Service {
         ccc_sip::ids::IdGenerator::tag(&mut self.ids)
     }
 
-    fn register(&mut self, conn: u64, r: &Request) {
+    /// Answers a REGISTER; returns the agent that un-registered, if one did.
+    fn register(&mut self, conn: u64, r: &Request) -> Option<String> {
         let accounts: Vec<(String, Account)> = self.hub.read(|emu| {
             emu.agents()
                 .iter()
@@ -304,16 +427,21 @@ impl Service {
         );
         self.send(conn, Message::Response(response).to_string());
         match outcome {
-            Outcome::None => {}
+            Outcome::None => None,
             Outcome::Registered { user_id, binding } => {
-                tracing::info!(%user_id, "sip: registered");
+                tracing::info!(%user_id, conn, "sip: registered");
+                self.owners.insert(conn, user_id.clone());
+                // One binding per agent: the newest wins (a second tab takes the agent's next INVITEs).
                 self.bindings.insert(user_id, *binding);
+                None
             }
             Outcome::Unregistered { user_id } => {
-                tracing::info!(%user_id, "sip: unregistered");
+                tracing::info!(%user_id, conn, "sip: unregistered");
+                self.owners.insert(conn, user_id.clone());
                 if self.bindings.get(&user_id).is_some_and(|b| b.conn == conn) {
                     self.bindings.remove(&user_id);
                 }
+                Some(user_id)
             }
         }
     }
@@ -347,10 +475,13 @@ impl Service {
                 Effect::Notice(n) => self.notice(call_id, &user, &job, n).await,
             }
         }
-        // A leg whose SIP call is over leaves the bridge.
+        // A leg whose SIP call is over leaves the bridge. Unless the emulator ended it, it is over for good.
         if let Some(i) = self.leg_by_call_id(call_id) {
             if self.legs[i].terminated() {
                 let leg = self.legs.remove(i);
+                if !leg.ending {
+                    self.done.insert((leg.user_id.clone(), leg.job_id.clone()));
+                }
                 if let Some(m) = leg.media {
                     self.bridge.remove(m);
                 }
@@ -375,6 +506,11 @@ impl Service {
                     }
                 }
                 if !ending {
+                    if let Some(i) = self.leg_by_call_id(call_id) {
+                        self.legs[i].answered = true;
+                    }
+                    // A phone that lost its leg has one again: the call's grace ends.
+                    self.hub.agent_leg_back(user, job);
                     // Answering on the phone is AnswerCall (a no-op when the API answered first).
                     self.hub.run(|emu| {
                         let ringing = emu
@@ -469,7 +605,12 @@ impl Service {
                 }
             }
         }
-        self.invited.retain(|(_, job)| live.contains(job.as_str()));
+        // An agent that left a call may be invited again if it comes back.
+        self.done.retain(|(user, job)| {
+            view.calls
+                .iter()
+                .any(|c| c.job_id == *job && c.agents.iter().any(|a| a.user_id == *user))
+        });
         // Legs whose agent left the call end.
         let ended: Vec<String> = self
             .legs
@@ -492,12 +633,12 @@ impl Service {
             let effects = self.legs[i].hang_up(&mut self.ids);
             self.effects(&call_id, effects).await;
         }
-        // New legs for registered agents.
+        // New legs for registered agents that have none (never had one, or lost it).
         let now = Instant::now();
         for call in &view.calls {
             for agent in &call.agents {
                 let pair = (agent.user_id.clone(), call.job_id.clone());
-                if self.invited.contains(&pair) {
+                if self.done.contains(&pair) || self.has_leg(&agent.user_id, &call.job_id) {
                     continue;
                 }
                 let Some(binding) = self
@@ -508,7 +649,6 @@ impl Service {
                 else {
                     continue;
                 };
-                self.invited.insert(pair);
                 let (media, sdp) = match self.bridge.offer().await {
                     Ok(o) => o,
                     Err(e) => {
@@ -531,6 +671,13 @@ impl Service {
             }
         }
         self.apply_hears();
+    }
+
+    /// Whether agent `user_id` has a SIP leg in `job_id` that the emulator is not ending.
+    fn has_leg(&self, user_id: &str, job_id: &str) -> bool {
+        self.legs
+            .iter()
+            .any(|l| l.user_id == user_id && l.job_id == job_id && !l.ending)
     }
 
     /// Applies the hear matrix of every live call to the bridge.

@@ -1,6 +1,7 @@
 //! Test harness: the server in-process on 127.0.0.1:0, an HTTP client, and condition waits (no fixed sleeps).
 #![allow(dead_code, unreachable_pub)]
 
+pub mod phone;
 pub mod voice;
 
 use std::net::SocketAddr;
@@ -20,7 +21,8 @@ pub struct Server {
     pub addr: SocketAddr,
     pub base: String,
     pub http: reqwest::Client,
-    _stop: oneshot::Sender<()>,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 /// Starts a server with the default demo data and fast timers.
@@ -39,10 +41,19 @@ pub fn fast_config() -> EmulatorConfig {
 
 pub async fn start_with(emulator: EmulatorConfig, dist: PathBuf) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    start_on(listener, emulator, dist)
+}
+
+/// Serves on `listener` (e.g. a port a stopped server used: a restart).
+pub fn start_on(
+    listener: tokio::net::TcpListener,
+    emulator: EmulatorConfig,
+    dist: PathBuf,
+) -> Server {
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let options = ServerOptions { dist, emulator };
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         workbench_server::serve_until(listener, options, async {
             let _ = stopped.await;
         })
@@ -53,7 +64,8 @@ pub async fn start_with(emulator: EmulatorConfig, dist: PathBuf) -> Server {
         addr,
         base: format!("http://{addr}"),
         http: reqwest::Client::new(),
-        _stop: stop,
+        stop,
+        task,
     }
 }
 
@@ -66,7 +78,7 @@ pub async fn start_proxy(upstream: UpstreamConfig) -> Server {
         dist: PathBuf::from("/nonexistent/dist"),
         emulator: EmulatorConfig::default(),
     };
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         workbench_server::serve_with(listener, options, Some(upstream), async {
             let _ = stopped.await;
         })
@@ -77,7 +89,8 @@ pub async fn start_proxy(upstream: UpstreamConfig) -> Server {
         addr,
         base: format!("http://{addr}"),
         http: reqwest::Client::new(),
-        _stop: stop,
+        stop,
+        task,
     }
 }
 
@@ -94,6 +107,16 @@ pub fn api_url(base: &str, action: &str) -> String {
 }
 
 impl Server {
+    /// Shuts the server down and waits (up to 10 s) until it stopped serving (its port is free again).
+    pub async fn stop(self) {
+        let Server { stop, task, .. } = self;
+        let _ = stop.send(());
+        tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .expect("the server to stop within 10 s")
+            .expect("the server task to end cleanly");
+    }
+
     /// POSTs `request=<params>` as the SDK does; returns (HTTP status, envelope).
     pub async fn api(&self, action: &str, params: Value) -> (u16, Value) {
         self.api_with(action, params, None).await

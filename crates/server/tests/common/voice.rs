@@ -48,3 +48,8 @@ pub async fn wait_hears(bridge: &Bridge, leg: LegId, hz: f32) {
     })
     .await
 }
+
+/// Whether JSON number `v` is `hz` (±25 Hz): a `dominantHz` of `GET /emulator/v1/calls/{job}`.
+pub fn near(v: &Value, hz: f64) -> bool {
+    v.as_f64().is_some_and(|f| (f - hz).abs() < 25.0)
+}
