@@ -136,6 +136,9 @@ pub enum PhoneEvent {
     MediaFailed(MediaFailure),
     /// The ringtone could not start without a user gesture (autoplay policy).
     RingtoneBlocked,
+    /// The microphone in use went away (its track ended: a headset unplugged); the calls went on with
+    /// the default microphone.
+    InputLost,
 }
 
 /// One SIP call's side of things.
@@ -308,6 +311,7 @@ impl SoftPhone {
             let result = Peer::offer(&options).await;
             with(&weak, |s| match result {
                 Ok((peer, sdp)) => {
+                    watch_input(s, &peer);
                     let before = s.borrow().ua.newest_call();
                     let input = UaInput::Call {
                         target,
@@ -707,6 +711,7 @@ fn answer_call(state: &Rc<RefCell<State>>, call: CallRef) {
         let result = Peer::answer(&offer, &options).await;
         with(&weak, |s| match result {
             Ok((peer, sdp)) => {
+                watch_input(s, &peer);
                 let still_there = match s.borrow_mut().legs.get_mut(&call) {
                     Some(leg) => {
                         leg.peer = Some(Rc::new(peer));
@@ -726,6 +731,30 @@ fn answer_call(state: &Rc<RefCell<State>>, call: CallRef) {
                 feed(s, UaInput::Reject { call, status });
                 emit(s, PhoneEvent::MediaFailed(failure));
             }
+        });
+    });
+}
+
+/// When `peer`'s microphone goes away, every call goes on with the default microphone.
+fn watch_input(state: &Rc<RefCell<State>>, peer: &Peer) {
+    let weak = Rc::downgrade(state);
+    peer.watch_input(move || {
+        let weak = weak.clone();
+        // After the track's own event handler has returned.
+        spawn_local(async move {
+            let Some(s) = weak.upgrade() else { return };
+            let (peers, processing) = {
+                let mut st = s.borrow_mut();
+                st.options.input.clear();
+                let peers: Vec<_> = st.legs.values().filter_map(|l| l.peer.clone()).collect();
+                (peers, st.options.processing)
+            };
+            for peer in peers {
+                if let Err(failure) = peer.set_input("", processing).await {
+                    emit(&s, PhoneEvent::MediaFailed(failure));
+                }
+            }
+            emit(&s, PhoneEvent::InputLost);
         });
     });
 }

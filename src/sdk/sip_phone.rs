@@ -6,7 +6,7 @@
 //! const phone = await WorkbenchSdk.createSipPhone({
 //!   url: 'wss://pbx.example.com:8089/ws', user: '1001', password: 'secret', // domain: defaults to the URL's host
 //!   onEvent(name, detail) { console.log(name, detail); }, // registered, registrationFailed, ringing,
-//! });                                                      // connected, ended, mediaFailed, ringtoneBlocked
+//! });                                   // connected, ended, mediaFailed, ringtoneBlocked, microphoneLost
 //! phone.call('1002'); phone.answer(); phone.hangUp(); phone.mute(true); phone.sendDtmf('12#');
 //! ```
 //!
@@ -190,5 +190,6 @@ fn event_js(event: PhoneEvent) -> (&'static str, JsValue) {
         }
         PhoneEvent::MediaFailed(MediaFailure::Peer(m)) => ("mediaFailed", m.into()),
         PhoneEvent::RingtoneBlocked => ("ringtoneBlocked", JsValue::NULL),
+        PhoneEvent::InputLost => ("microphoneLost", JsValue::NULL),
     }
 }

@@ -129,6 +129,8 @@ pub struct Peer {
     mic: RefCell<MediaStream>,
     speaker: HtmlAudioElement,
     _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
+    /// Called when the microphone's track ends by itself (the device was unplugged).
+    on_input_ended: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
 impl Peer {
@@ -159,6 +161,7 @@ impl Peer {
             mic: RefCell::new(mic),
             speaker,
             _on_track: on_track,
+            on_input_ended: RefCell::new(None),
         };
         if !options.output.is_empty() {
             // An unknown speaker leaves the default in place; the call goes on.
@@ -305,9 +308,29 @@ impl Peer {
                 .map_err(peer_err)?;
         }
         let old = self.mic.replace(mic);
+        detach_ended(&old);
         stop(&old);
         self.set_muted(muted);
+        self.attach_ended();
         Ok(())
+    }
+
+    /// Calls `on_ended` when the microphone's track ends without being stopped by us: its device was
+    /// unplugged (a headset pulled, the default device gone).
+    pub fn watch_input(&self, on_ended: impl FnMut() + 'static) {
+        *self.on_input_ended.borrow_mut() = Some(Closure::new(on_ended));
+        self.attach_ended();
+    }
+
+    fn attach_ended(&self) {
+        let handler = self.on_input_ended.borrow();
+        let Some(handler) = handler.as_ref() else {
+            return;
+        };
+        for track in self.mic.borrow().get_audio_tracks().iter() {
+            let track: MediaStreamTrack = track.unchecked_into();
+            track.set_onended(Some(handler.as_ref().unchecked_ref()));
+        }
     }
 
     /// `{sender: [...], receiver: [...]}`: the sender's and receiver's `getStats()` reports as JSON
@@ -345,6 +368,7 @@ impl Peer {
     /// Ends the leg: closes the connection, releases the microphone, silences the speaker.
     pub fn close(&self) {
         self.pc.close();
+        detach_ended(&self.mic.borrow());
         stop(&self.mic.borrow());
         self.speaker.set_src_object(None);
     }
@@ -374,6 +398,14 @@ async fn reports(promise: Promise) -> Vec<String> {
         }
     }
     out
+}
+
+/// Takes the `ended` handler off `stream`'s tracks (before we stop them ourselves).
+fn detach_ended(stream: &MediaStream) {
+    for track in stream.get_audio_tracks().iter() {
+        let track: MediaStreamTrack = track.unchecked_into();
+        track.set_onended(None);
+    }
 }
 
 /// Stops every track of `stream`.

@@ -171,6 +171,10 @@ impl Workbench {
             }
             PhoneEvent::MediaFailed(MediaFailure::Microphone(reason)) => self.report(8001, reason),
             PhoneEvent::MediaFailed(MediaFailure::Peer(reason)) => self.report(9003, reason),
+            PhoneEvent::InputLost => self.life(PanelEvent::DeviceLost {
+                input: true,
+                output: false,
+            }),
             PhoneEvent::RingtoneBlocked => {
                 self.toast("浏览器阻止了来电铃声自动播放:请点击页面任意位置以允许声音".into())
             }

@@ -364,6 +364,67 @@ async fn a_call_that_arrives_while_the_tab_is_frozen_and_its_sockets_die_rings_o
     .await;
 }
 
+/// CRM config script: [`CRM_STATS`], plus the id of the track the soft phone sends (`window.sending`) and
+/// every microphone stream the page opened (`window.mics`).
+fn tracking_extra() -> String {
+    format!(
+        "{CRM_STATS} var stats = config.onGetStatsData; config.onGetStatsData = function (s) {{ \
+           stats(s); var m = (s.sender || []).filter(function (x) {{ return x.type === 'media-source'; }})[0]; \
+           if (m) {{ window.sending = m.trackIdentifier; }} }}; \
+         window.mics = []; var md = navigator.mediaDevices, gum = md.getUserMedia.bind(md); \
+         md.getUserMedia = function (c) {{ return gum(c).then(function (s) {{ window.mics.push(s); return s; }}); }};"
+    )
+}
+
+/// The id of the microphone track the soft phone sends, as `onGetStatsData` last reported it.
+async fn sending_track(browser: &Client) -> Option<String> {
+    let v = browser
+        .execute("return window.sending;", vec![])
+        .await
+        .ok()?;
+    v.as_str().map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_microphone_unplugged_mid_call_is_reopened_and_the_call_goes_on() {
+    let dir = TempDir::new("ccc-faults-default-mic");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session { browser, server }| async move {
+            let _crm = crm_signed_in(&browser, &server, AGENT, &tracking_extra()).await;
+            let job = answer_with_voice(&browser, &server, "13800000108").await;
+            let before = eventually("the sending track", || sending_track(&browser)).await;
+
+            // The device behind the default microphone goes away: its track ends by itself.
+            let started = Instant::now();
+            browser
+                .execute(
+                    "const t = window.mics[window.mics.length - 1].getAudioTracks()[0]; \
+                     t.stop(); t.dispatchEvent(new Event('ended'));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            wait_error(&browser, 8002).await;
+            wait_toast(&browser, "默认设备").await;
+            eventually("a new microphone track to be sent", || async {
+                sending_track(&browser).await.filter(|t| *t != before)
+            })
+            .await;
+            let heard = customer_heard_ms(&server, &job).await;
+            customer_hears_agent_after(&server, &job, heard).await;
+            println!(
+                "default microphone lost → voice again: {} ms",
+                since(started)
+            );
+            wait_status(&browser, 9).await;
+            hang_up_and_clear(&browser, &server, &job).await;
+        },
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_headset_pulled_mid_call_falls_back_to_the_default_microphone_and_keeps_the_call() {
     let dir = TempDir::new("ccc-faults-headset");
@@ -371,18 +432,9 @@ async fn a_headset_pulled_mid_call_falls_back_to_the_default_microphone_and_keep
         EmulatorConfig::default(),
         microphone(&dir),
         |Session { browser, server }| async move {
-            // The CRM keeps the id of the track the soft phone sends.
-            let extra = format!(
-                "{CRM_STATS} var stats = config.onGetStatsData; config.onGetStatsData = function (s) {{ \
-                   stats(s); var m = (s.sender || []).filter(function (x) {{ return x.type === 'media-source'; }})[0]; \
-                   if (m) {{ window.sending = m.trackIdentifier; }} }};"
-            );
-            let _crm = crm_signed_in(&browser, &server, AGENT, &extra).await;
+            let _crm = crm_signed_in(&browser, &server, AGENT, &tracking_extra()).await;
             let job = answer_with_voice(&browser, &server, "13800000107").await;
-            let sending = || async {
-                let v = browser.execute("return window.sending;", vec![]).await.ok()?;
-                v.as_str().map(str::to_owned)
-            };
+            let sending = || sending_track(&browser);
 
             // The agent picks a headset (one of Chromium's fake microphones) …
             browser
