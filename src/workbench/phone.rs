@@ -123,16 +123,17 @@ impl Workbench {
         let race = Promise::race(&js_sys::Array::of2(&registered, &timeout));
         let outcome = JsFuture::from(race).await.ok().and_then(|v| v.as_bool());
         self.inner.borrow_mut().phone.waiting = None;
-        match outcome {
-            Some(true) => {}
-            Some(false) => {} // reported by the event
-            None => self.report(
-                7002,
-                format!(
-                    "the soft phone did not register with {} in time",
-                    account.ws_url
-                ),
-            ),
+        if outcome.is_none() {
+            // No answer at all (a socket open to a silent server): lost like a dropped one, so the
+            // lifecycle reports it (7002) and tries again; a late success still counts.
+            let reason = format!(
+                "the soft phone did not register with {} in time",
+                account.ws_url
+            );
+            web_sys::console::warn_1(&reason.into());
+            self.life(PanelEvent::PhoneLost {
+                by: ClosedBy::Network,
+            });
         }
     }
 

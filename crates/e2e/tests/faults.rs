@@ -302,12 +302,11 @@ async fn a_second_tab_takes_over_stops_the_first_tabs_phone_and_gets_the_next_ca
     .await;
 }
 
-/// Chrome DevTools `Page.setWebLifecycleState` through ChromeDriver: freezes the tab as a background tab
-/// or a sleeping laptop would (no timers, no socket events), or makes it active again.
+/// A Chrome DevTools command through ChromeDriver (`goog/cdp/execute`).
 #[derive(Debug)]
-struct Lifecycle(&'static str);
+struct Cdp(&'static str, Value);
 
-impl fantoccini::wd::WebDriverCompatibleCommand for Lifecycle {
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     fn endpoint(
         &self,
         base_url: &reqwest::Url,
@@ -320,9 +319,24 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Lifecycle {
     }
 
     fn method_and_body(&self, _: &reqwest::Url) -> (axum::http::Method, Option<String>) {
-        let body = json!({"cmd": "Page.setWebLifecycleState", "params": {"state": self.0}});
+        let body = json!({"cmd": self.0, "params": self.1});
         (axum::http::Method::POST, Some(body.to_string()))
     }
+}
+
+/// Freezes the tab as a background tab or a sleeping laptop would (no timers, no socket events), or
+/// makes it active again (`Page.setWebLifecycleState`).
+fn lifecycle(state: &str) -> Cdp {
+    Cdp("Page.setWebLifecycleState", json!({ "state": state }))
+}
+
+/// Takes the browser's network away or gives it back (`Network.emulateNetworkConditions`: requests fail
+/// and `navigator.onLine` follows; the `offline`/`online` events are the test's to fire).
+fn network(online: bool) -> Cdp {
+    Cdp(
+        "Network.emulateNetworkConditions",
+        json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -340,7 +354,7 @@ async fn a_call_that_arrives_while_the_tab_is_frozen_and_its_sockets_die_rings_o
             )
             .await;
             browser
-                .issue_cmd(Lifecycle("frozen"))
+                .issue_cmd(lifecycle("frozen"))
                 .await
                 .expect("freeze the tab");
             // While it sleeps the network changes: both sockets die, and a customer calls.
@@ -348,7 +362,7 @@ async fn a_call_that_arrives_while_the_tab_is_frozen_and_its_sockets_die_rings_o
             let job = server.ring("13800000106").await;
             let started = Instant::now();
             browser
-                .issue_cmd(Lifecycle("active"))
+                .issue_cmd(lifecycle("active"))
                 .await
                 .expect("resume the tab");
             wait_status(&browser, 6).await;
@@ -358,6 +372,66 @@ async fn a_call_that_arrives_while_the_tab_is_frozen_and_its_sockets_die_rings_o
             customer_hears_agent_after(&server, &job, 0).await;
             audio_arrives(&browser, CRM_INBOUND).await;
             println!("resumed → answered with voice: {} ms", since(started));
+            hang_up_and_clear(&browser, &server, &job).await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_network_going_away_is_reported_and_its_return_reconnects_and_shows_the_call() {
+    let dir = TempDir::new("ccc-faults-network");
+    run_with(
+        EmulatorConfig::default(),
+        microphone(&dir),
+        |Session { browser, server }| async move {
+            let _crm = crm_signed_in(
+                &browser,
+                &server,
+                AGENT,
+                &format!("{CRM_STATS} {SLOW_POLL}"),
+            )
+            .await;
+            browser
+                .issue_cmd(Cdp("Network.enable", json!({})))
+                .await
+                .expect("DevTools network domain");
+            browser
+                .issue_cmd(network(false))
+                .await
+                .expect("take the network away");
+            let online = browser
+                .execute("return navigator.onLine;", vec![])
+                .await
+                .unwrap();
+            assert_eq!(online, Value::Bool(false), "the page sees the network gone");
+            // DevTools takes the network away but does not fire the events a real change fires.
+            browser
+                .execute("window.dispatchEvent(new Event('offline'));", vec![])
+                .await
+                .unwrap();
+            let error = wait_error(&browser, 9007).await;
+            assert_eq!(error["errorMsgTip"], "网络连接失败", "{error}");
+            wait_toast(&browser, "正在重新连接").await;
+            // The laptop moved to another network: the old connections are dead, and a customer calls.
+            server.drop_sockets(AGENT, true, true).await;
+            let job = server.ring("13800000109").await;
+            let started = Instant::now();
+            browser
+                .issue_cmd(network(true))
+                .await
+                .expect("give the network back");
+            browser
+                .execute("window.dispatchEvent(new Event('online'));", vec![])
+                .await
+                .unwrap();
+            wait_status(&browser, 6).await;
+            println!("network back → ringing shown: {} ms", since(started));
+            call_sdk(&browser, "answer").await;
+            wait_status(&browser, 9).await;
+            customer_hears_agent_after(&server, &job, 0).await;
+            audio_arrives(&browser, CRM_INBOUND).await;
+            println!("network back → answered with voice: {} ms", since(started));
             hang_up_and_clear(&browser, &server, &job).await;
         },
     )

@@ -573,3 +573,20 @@ fn a_phone_that_fails_while_registering_is_reported_then_retried_once_signed_in(
     );
     assert_eq!(m.phone(), Channel::Up);
 }
+
+#[test]
+fn a_registration_that_answers_late_still_counts_and_the_armed_retry_does_nothing() {
+    let mut m = ready();
+    m.apply(
+        PhoneLost {
+            by: ClosedBy::Network,
+        },
+        0,
+    );
+    assert_eq!(
+        m.apply(PhoneRegistered, 500),
+        [Notice(Notice::Reconnected { down_ms: 500 })]
+    );
+    assert_eq!(m.apply(PhoneRetryDue, 1_000), []);
+    assert_eq!(m.phone(), Channel::Up);
+}
