@@ -164,9 +164,46 @@ pub(crate) fn push_origin(headers: &HeaderMap) -> String {
         .map(str::trim)
         .or_else(|| header_value(header::HOST.as_str()))
         .unwrap_or("127.0.0.1");
+    // Only the authority: an SDK configured with `host/openapi` as its endpoint sends that as its Host.
+    let host = host.split(['/', '?', '#']).next().unwrap_or(host);
     let tls = headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|p| p.eq_ignore_ascii_case("https"));
     format!("{}://{host}", if tls { "wss" } else { "ws" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_origin;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_push_origin_is_the_hosts_authority_only() {
+        assert_eq!(
+            push_origin(&headers(&[("host", "127.0.0.1:8080")])),
+            "ws://127.0.0.1:8080"
+        );
+        // An SDK pointed at `host/openapi` sends that as its Host.
+        assert_eq!(
+            push_origin(&headers(&[("host", "127.0.0.1:8080/openapi")])),
+            "ws://127.0.0.1:8080"
+        );
+        assert_eq!(
+            push_origin(&headers(&[
+                ("host", "10.0.0.1"),
+                ("x-forwarded-host", "crm.example:443, inner"),
+                ("x-forwarded-proto", "https"),
+            ])),
+            "wss://crm.example:443"
+        );
+    }
 }

@@ -140,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         Router::new()
             .route(API_PATH, any(api::handle))
             .route(DEMO_HOST_API_PATH, any(api::handle))
+            .route("/", any(openapi_face::root))
             .route(OPENAPI_PATH, any(openapi_face::handle))
             .route("/openapi", any(openapi_face::handle))
             .route("/emulator/ws/agent-events", get(push::handle))

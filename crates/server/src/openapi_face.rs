@@ -1,5 +1,6 @@
-//! The emulator's "OpenAPI face": `POST|GET /openapi/` accepts requests signed the way the real CCC endpoint
-//! wants them — V3 (`Authorization: ACS3-HMAC-SHA256 …` + `x-acs-*` headers) or V1 (`Signature` and the
+//! The emulator's "OpenAPI face": `POST|GET /openapi/` — and the root, `POST /` (or a request to `/` that
+//! names its action), where the official SDKs send every call — accepts requests signed the way the real
+//! CCC endpoint wants them — V3 (`Authorization: ACS3-HMAC-SHA256 …` + `x-acs-*` headers) or V1 (`Signature` and the
 //! common parameters in the query, action parameters in query or form body) — verifies them with
 //! `ccc-sign` (15-minute timestamp window, nonce reuse, wrong key → `SignatureDoesNotMatch`), then runs the
 //! same emulated actions as `/data/api.json`. Credentials: [`crate::EmulatorConfig::openapi`] (demo pair
@@ -103,6 +104,39 @@ fn gateway_response(
         Json(body),
     )
         .into_response()
+}
+
+/// Largest request body the root accepts for the API (the size axum's `Bytes` extractor allows elsewhere).
+const ROOT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Whether a request to `/` is an OpenAPI call rather than a page view: what the official SDKs send
+/// (they always call the endpoint's root) — any POST, or a request naming its action (`x-acs-action`, or
+/// `Action` in the query for V1 GETs).
+fn is_api_call(method: &Method, uri: &Uri, headers: &HeaderMap) -> bool {
+    method == Method::POST
+        || headers.contains_key("x-acs-action")
+        || parse_query(uri.query().unwrap_or(""))
+            .iter()
+            .any(|(k, _)| k == "Action")
+}
+
+/// `/`: the standalone page, or a signed OpenAPI request (see [`is_api_call`]), answered as at
+/// [`OPENAPI_PATH`].
+pub(crate) async fn root(State(app): State<AppState>, request: axum::extract::Request) -> Response {
+    if !is_api_call(request.method(), request.uri(), request.headers()) {
+        return crate::static_files::handle(State(app), request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, ROOT_BODY_LIMIT).await {
+        Ok(bytes) => handle(State(app), parts.method, parts.uri, parts.headers, bytes).await,
+        Err(_) => gateway_response(
+            &request_id(),
+            &parts.headers,
+            413,
+            "RequestEntityTooLarge",
+            "The request body exceeds 2 MiB.",
+        ),
+    }
 }
 
 /// The handler of [`OPENAPI_PATH`].

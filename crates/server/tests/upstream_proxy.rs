@@ -40,9 +40,14 @@ fn jwt_identity() -> String {
 
 /// An emulator and a proxy to its OpenAPI face.
 async fn chain(signature: &str) -> (Server, Server) {
+    chain_at(signature, "/openapi/").await
+}
+
+/// An emulator and a proxy to its OpenAPI face at `path` (`/` is where the official SDKs call).
+async fn chain_at(signature: &str, path: &str) -> (Server, Server) {
     let emulator = start().await;
     let proxy = start_proxy(config(
-        &format!("{}/openapi/", emulator.base),
+        &format!("{}{path}", emulator.base),
         signature,
         &jwt_identity(),
         "",
@@ -77,7 +82,11 @@ fn bearer(sub: &str) -> Vec<(&'static str, String)> {
 }
 
 async fn full_flow(signature: &str) {
-    let (emulator, proxy) = chain(signature).await;
+    full_flow_at(signature, "/openapi/").await;
+}
+
+async fn full_flow_at(signature: &str, path: &str) {
+    let (emulator, proxy) = chain_at(signature, path).await;
     let me = bearer(A1);
     // lowerCamel keys; UserId/InstanceId from the browser are overwritten.
     let (st, env) = call(
@@ -89,6 +98,11 @@ async fn full_flow(signature: &str) {
     .await;
     assert_eq!((st, env["Code"].as_str()), (200, Some("OK")), "{env}");
     assert_eq!(env["Data"]["UserId"], A1, "{env}");
+    let push = env["Data"]["AgentServerUrl"].as_str().unwrap_or_default();
+    assert!(
+        push.starts_with(&format!("ws://{}/emulator/ws/", emulator.addr)),
+        "the push socket at the emulator's own origin: {push}"
+    );
     // Integers come back typed at the face; the array is passed as a JSON string.
     let (st, env) = call(
         &proxy,
@@ -137,6 +151,28 @@ async fn full_flow(signature: &str) {
 #[tokio::test]
 async fn v3_chain_to_the_verifying_emulator() {
     full_flow("v3").await;
+}
+
+#[tokio::test]
+async fn v3_and_v1_at_the_root_where_the_official_sdks_call() {
+    full_flow_at("v3", "/").await;
+    full_flow_at("v1", "/").await;
+}
+
+#[tokio::test]
+async fn the_root_is_still_the_page_for_a_browser() {
+    let server = start().await;
+    let resp = server
+        .http
+        .get(format!("{}/", server.base))
+        .send()
+        .await
+        .unwrap();
+    let text = resp.text().await.unwrap();
+    assert!(
+        !text.contains("SignatureDoesNotMatch") && !text.contains("MissingParameter"),
+        "GET / is a page view, not an API call: {text}"
+    );
 }
 
 #[tokio::test]
