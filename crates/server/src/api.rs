@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,10 +25,25 @@ pub(crate) async fn handle(
     method: Method,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
-    envelope_response(request_id(), answer(&app, &method, &query, &headers, &body))
+    let rid = request_id();
+    // Buffered here, not by an extractor, so that an oversized request gets the CCC envelope too.
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        let err = ApiError {
+            http_status: 413,
+            code: "RequestTooLarge".into(),
+            message: format!("The request exceeds {MAX_BODY_BYTES} bytes."),
+            params: Vec::new(),
+            request_id: String::new(),
+        };
+        return envelope_response(rid, Err(err));
+    };
+    envelope_response(rid, answer(&app, &method, &query, &headers, &body))
 }
+
+/// Largest request body the emulator's API reads (axum's default limit, which it had before).
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// The CCC envelope of `result`, with the HTTP status it names.
 pub(crate) fn envelope_response(rid: String, result: Result<Value, ApiError>) -> Response {

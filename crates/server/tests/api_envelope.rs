@@ -61,6 +61,19 @@ async fn unknown_unsupported_and_malformed_requests() {
     let env: Value = resp.json().await.unwrap();
     assert_error(st, &env, 400, "InvalidParameter");
 
+    // Too large (3 MB): the CCC envelope, as every other refusal.
+    let resp = s
+        .http
+        .post(api_url(&s.base, "PollUserStatus"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("request={}", "x".repeat(3_000_000)))
+        .send()
+        .await
+        .unwrap();
+    let st = resp.status().as_u16();
+    let env: Value = resp.json().await.unwrap();
+    assert_error(st, &env, 413, "RequestTooLarge");
+
     // Wrong instance; missing instance; missing required field.
     let (st, env) = s
         .api("PollUserStatus", json!({"InstanceId": "other"}))
