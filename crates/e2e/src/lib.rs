@@ -513,6 +513,62 @@ pub async fn screenshot(browser: &Client, selector: &str, name: &str) -> PathBuf
     path
 }
 
+/// A WebDriver command the client has no method for: `POST /session/{id}/<path>` with a JSON body (e.g.
+/// `cookie`, or ChromeDriver's `goog/cdp/execute` for Chrome DevTools).
+#[derive(Debug)]
+pub struct SessionPost {
+    /// The path below the session.
+    pub path: &'static str,
+    /// The JSON body.
+    pub body: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
+    fn endpoint(
+        &self,
+        base_url: &reqwest::Url,
+        session_id: Option<&str>,
+    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
+        base_url.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _: &reqwest::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::POST, Some(self.body.to_string()))
+    }
+}
+
+/// A Chrome DevTools command through ChromeDriver.
+pub fn cdp(cmd: &str, params: Value) -> SessionPost {
+    SessionPost {
+        path: "goog/cdp/execute",
+        body: json!({ "cmd": cmd, "params": params }),
+    }
+}
+
+/// The browser's audio devices as `getAudioDeviceList` answers them, once it lists more than one
+/// microphone (Chromium's fake devices).
+pub async fn audio_device_list(browser: &Client) -> Value {
+    browser
+        .execute(
+            "window.workbench.getAudioDeviceList(function (d) { window.devices = d; });",
+            vec![],
+        )
+        .await
+        .expect("getAudioDeviceList");
+    eventually("the device list", || async {
+        let v = browser
+            .execute("return window.devices;", vec![])
+            .await
+            .ok()?;
+        (v["audioInputs"].as_array()?.len() > 1).then_some(v)
+    })
+    .await
+}
+
 /// The text of the toast over the panel (`.ccc-toast`), if one shows.
 pub async fn toast_text(browser: &Client) -> Option<String> {
     let v = browser

@@ -21,8 +21,9 @@ use workbench_e2e::voice::{
     two_microphones, CRM_INBOUND, CRM_STATS,
 };
 use workbench_e2e::{
-    click, crm_signed_in, eventually, hook_log, run, run_agents, run_with, screenshot, wait_error,
-    wait_hook, wait_status, wait_toast, HostSite, Server, Session,
+    audio_device_list, cdp, click, crm_signed_in, eventually, hook_log, run, run_agents, run_with,
+    screenshot, wait_error, wait_hook, wait_status, wait_toast, HostSite, Server, Session,
+    SessionPost,
 };
 use workbench_server::EmulatorConfig;
 
@@ -302,38 +303,16 @@ async fn a_second_tab_takes_over_stops_the_first_tabs_phone_and_gets_the_next_ca
     .await;
 }
 
-/// A Chrome DevTools command through ChromeDriver (`goog/cdp/execute`).
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &reqwest::Url,
-        session_id: Option<&str>,
-    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &reqwest::Url) -> (axum::http::Method, Option<String>) {
-        let body = json!({"cmd": self.0, "params": self.1});
-        (axum::http::Method::POST, Some(body.to_string()))
-    }
-}
-
 /// Freezes the tab as a background tab or a sleeping laptop would (no timers, no socket events), or
 /// makes it active again (`Page.setWebLifecycleState`).
-fn lifecycle(state: &str) -> Cdp {
-    Cdp("Page.setWebLifecycleState", json!({ "state": state }))
+fn lifecycle(state: &str) -> SessionPost {
+    cdp("Page.setWebLifecycleState", json!({ "state": state }))
 }
 
 /// Takes the browser's network away or gives it back (`Network.emulateNetworkConditions`: requests fail
 /// and `navigator.onLine` follows; the `offline`/`online` events are the test's to fire).
-fn network(online: bool) -> Cdp {
-    Cdp(
+fn network(online: bool) -> SessionPost {
+    cdp(
         "Network.emulateNetworkConditions",
         json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
     )
@@ -393,7 +372,7 @@ async fn the_network_going_away_is_reported_and_its_return_reconnects_and_shows_
             )
             .await;
             browser
-                .issue_cmd(Cdp("Network.enable", json!({})))
+                .issue_cmd(cdp("Network.enable", json!({})))
                 .await
                 .expect("DevTools network domain");
             browser
@@ -511,19 +490,8 @@ async fn a_headset_pulled_mid_call_falls_back_to_the_default_microphone_and_keep
             let sending = || sending_track(&browser);
 
             // The agent picks a headset (one of Chromium's fake microphones) …
-            browser
-                .execute(
-                    "window.workbench.getAudioDeviceList(function (d) { window.devices = d; });",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            let headset = eventually("the device list", || async {
-                let v = browser.execute("return window.devices;", vec![]).await.ok()?;
-                let inputs = v["audioInputs"].as_array()?;
-                (inputs.len() > 1).then(|| inputs.last().unwrap()["deviceId"].clone())
-            })
-            .await;
+            let devices = audio_device_list(&browser).await;
+            let headset = devices["audioInputs"].as_array().unwrap().last().unwrap()["deviceId"].clone();
             let before = eventually("the sending track", sending).await;
             browser
                 .execute("window.workbench.setAudioInputDevice(arguments[0]);", vec![headset.clone()])

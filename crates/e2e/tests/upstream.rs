@@ -70,27 +70,10 @@ async fn start_other_site() -> Running {
 
 /// WebDriver "Add Cookie" for the current page's host, without a `domain` (a host-only cookie; fantoccini's
 /// `add_cookie` sends `domain: null`, which ChromeDriver refuses, and an IP address cannot be a cookie domain).
-#[derive(Debug)]
-struct AddHostCookie {
-    name: &'static str,
-    value: String,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for AddHostCookie {
-    fn endpoint(
-        &self,
-        base_url: &reqwest::Url,
-        session_id: Option<&str>,
-    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
-        base_url.join(&format!(
-            "session/{}/cookie",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &reqwest::Url) -> (axum::http::Method, Option<String>) {
-        let body = json!({"cookie": {"name": self.name, "value": self.value, "path": "/"}});
-        (axum::http::Method::POST, Some(body.to_string()))
+fn add_host_cookie(name: &str, value: String) -> workbench_e2e::SessionPost {
+    workbench_e2e::SessionPost {
+        path: "cookie",
+        body: json!({"cookie": {"name": name, "value": value, "path": "/"}}),
     }
 }
 
@@ -150,10 +133,7 @@ async fn a_crm_calls_through_the_signing_proxy_to_the_verifying_emulator() {
                 .await
                 .unwrap();
             browser
-                .issue_cmd(AddHostCookie {
-                    name: "ccc_token",
-                    value: token,
-                })
+                .issue_cmd(add_host_cookie("ccc_token", token))
                 .await
                 .expect("add the token cookie");
 

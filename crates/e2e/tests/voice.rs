@@ -177,18 +177,7 @@ async fn the_microphone_and_speaker_switch_during_a_call() {
             .await;
 
             // Another microphone and another speaker from the browser's own list (Chromium's fake devices).
-            browser
-                .execute(
-                    "window.workbench.getAudioDeviceList(function (d) { window.devices = d; });",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            let devices = eventually("the device list", || async {
-                let v = browser.execute("return window.devices;", vec![]).await.ok()?;
-                (v["audioInputs"].as_array()?.len() > 1).then_some(v)
-            })
-            .await;
+            let devices = workbench_e2e::audio_device_list(&browser).await;
             let input = devices["audioInputs"].as_array().unwrap().last().unwrap()["deviceId"].clone();
             let output = devices["audioOutputs"].as_array().and_then(|o| o.last().cloned());
             browser
