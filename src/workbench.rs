@@ -353,7 +353,8 @@ impl Workbench {
             }
             let effects = inner.state.apply(event);
             if inner.state.status() != before {
-                inner.since_ms = js_sys::Date::now();
+                let now = js_sys::Date::now();
+                inner.since_ms = restored_call_since(&inner.state, before, now).unwrap_or(now);
             }
             (effects, work_mode_change(&mut inner))
         };
@@ -579,6 +580,21 @@ fn sdk_code_of(action: Action, code: &str) -> Option<u32> {
         Action::LaunchAuthentication => Some(5006),
         _ => None,
     }
+}
+
+/// When a call restored by `register()` (a reload mid-call) went into its state: the agent leg's
+/// `Timestamp`, so the call's timer goes on from there instead of from the reload.
+fn restored_call_since(state: &AgentState, before: Status, now: f64) -> Option<f64> {
+    if !matches!(before, Status::Registering | Status::Unregistered) || !state.status().in_call() {
+        return None;
+    }
+    let snapshot = state.snapshot()?;
+    let leg = snapshot
+        .call_context
+        .as_ref()?
+        .channel_of(&snapshot.user_context.user_id)?;
+    let at = leg.timestamp as f64;
+    (at > 0.0 && at <= now).then_some(at)
 }
 
 /// The agent's new work mode when the latest applied snapshot changed it (the first one known only records

@@ -86,6 +86,20 @@ async fn answer_with_voice(browser: &Client, server: &Server, caller: &str) -> S
     job
 }
 
+/// The call card's timer (`MM:SS`) in seconds.
+async fn call_timer_seconds(browser: &Client) -> u64 {
+    let text = browser
+        .execute(
+            "const t = document.querySelector('.ccc-timer.big'); return t && t.textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let text = text.as_str().unwrap_or_default();
+    let (m, sec) = text.split_once(':').unwrap_or(("0", "0"));
+    m.trim().parse::<u64>().unwrap_or(0) * 60 + sec.trim().parse::<u64>().unwrap_or(0)
+}
+
 fn since(started: Instant) -> u128 {
     started.elapsed().as_millis()
 }
@@ -227,11 +241,20 @@ async fn a_reload_mid_call_comes_back_in_the_call_with_voice() {
         microphone(&dir),
         |Session { browser, server }| async move {
             let _crm = crm_signed_in(&browser, &server, AGENT, CRM_STATS).await;
+            let answered = Instant::now();
             let job = answer_with_voice(&browser, &server, "13800000104").await;
+            // A call that has lasted a few seconds before the reload.
+            customer_hears_agent_after(&server, &job, 3000).await;
 
             let started = Instant::now();
             browser.refresh().await.unwrap();
             wait_status(&browser, 9).await;
+            let timer = call_timer_seconds(&browser).await;
+            let lasted = answered.elapsed().as_secs();
+            assert!(
+                lasted >= 3 && timer + 1 >= lasted,
+                "the call's timer goes on from the call, not from the reload: {timer} s shown, {lasted} s lasted"
+            );
             println!("reload mid-call → in the call again: {} ms", since(started));
             let established = wait_hook(&browser, "onCallEstablish").await;
             assert_eq!(
