@@ -184,10 +184,7 @@ impl Workbench {
         if !self.device_free(&login.user_id).await {
             return Err(Conflict);
         }
-        if self.wants_phone(&login) {
-            self.life(PanelEvent::PhoneStarting);
-            self.start_phone(&login).await;
-        }
+        self.start_phone(&login).await;
         self.host().hook("onRegister", Some(camel(&login)));
         Ok(self.finish_sign_in(groups, false).await)
     }
@@ -279,9 +276,8 @@ impl Workbench {
         spawn_local(async move {
             let login = wb.inner.borrow().login.clone();
             let phone_off = wb.inner.borrow().life.phone() == Channel::Off;
-            if let Some(login) = login.filter(|l| phone_off && wb.wants_phone(l)) {
+            if let Some(login) = login.filter(|_| phone_off) {
                 // Registered before the agent is ready, so the first call finds the phone.
-                wb.life(PanelEvent::PhoneStarting);
                 wb.start_phone(&login).await;
             }
             let data = wb.sign_in(groups).await;

@@ -69,6 +69,9 @@ impl Workbench {
         if !self.wants_phone(login) {
             return;
         }
+        // The sign-in flows start it themselves (they wait for its registration): the lifecycle learns of
+        // it here, whoever started it.
+        self.life(PanelEvent::PhoneStarting);
         let options = self.media_options();
         // The access point (TURN relay) the calls' media will use; see `access_points`.
         let requested = self.inner.borrow().access_point.clone();
