@@ -15,12 +15,12 @@ use wasm_bindgen_futures::spawn_local;
 use super::{camel, Workbench};
 use crate::errors::ErrorReport;
 
-/// The device, other than `mine`, that holds the agent now, if any.
-pub fn other_device<'a>(devices: &'a [Device], mine: &str) -> Option<&'a Device> {
+/// The device, other than `mine`, that holds the agent at `now_ms`, if any. ListDevices lists the agent's
+/// registrations; one holds the agent until its `Expires` (epoch ms; 0 when the call center leaves it
+/// out, which counts as registered). Only documented keys decide: `DeviceId` and `Expires`.
+pub fn other_device<'a>(devices: &'a [Device], mine: &str, now_ms: i64) -> Option<&'a Device> {
     devices.iter().find(|d| {
-        !d.device_id.is_empty()
-            && d.device_id != mine
-            && !d.device_state.eq_ignore_ascii_case("OFFLINE")
+        !d.device_id.is_empty() && d.device_id != mine && (d.expires == 0 || d.expires > now_ms)
     })
 }
 
@@ -66,12 +66,28 @@ impl Workbench {
             .await
             .ok()
             .flatten();
-        let Some(other) = devices.as_deref().and_then(|d| other_device(d, &mine)) else {
+        let now_ms = js_sys::Date::now() as i64;
+        let Some(other) = devices
+            .as_deref()
+            .and_then(|d| other_device(d, &mine, now_ms))
+        else {
             return true;
         };
+        // The contract's 7001 record has the agent's `userState` too; ListDevices does not carry it, the
+        // agent's state (one per agent, whichever device holds it) is PollUserStatus's.
+        let mut msg = camel(other);
+        let state = api
+            .call::<ccc_wire::action::StatusData>(Action::PollUserStatus, &self.poll_request())
+            .await
+            .ok()
+            .flatten()
+            .map(|s| s.user_context.user_state.to_string());
+        if let (Some(record), Some(state)) = (msg.as_object_mut(), state) {
+            record.insert("userState".into(), state.into());
+        }
         let report = ErrorReport {
             code: 7001.into(),
-            msg: camel(other),
+            msg,
             tip: crate::errors::tip(7001).to_owned(),
             request_id: None,
         };
@@ -141,25 +157,38 @@ impl Workbench {
 mod tests {
     use super::*;
 
-    fn device(id: &str, state: &str) -> Device {
+    const NOW: i64 = 1_700_000_000_000;
+
+    /// A ListDevices item as the official model has it: no state, just the registration and its expiry.
+    fn device(id: &str, expires: i64) -> Device {
         Device {
             device_id: id.into(),
-            device_state: state.into(),
+            expires,
             ..Device::default()
         }
     }
 
     #[test]
-    fn only_another_online_device_is_a_conflict() {
+    fn only_another_unexpired_registration_is_a_conflict() {
         let devices = [
-            device("mine", "ONLINE"),
-            device("", "ONLINE"),
-            device("old", "OFFLINE"),
+            device("mine", NOW + 60_000),
+            device("", NOW + 60_000),
+            device("old", NOW - 1),
+            device("at-the-edge", NOW),
         ];
-        assert!(other_device(&devices, "mine").is_none());
-        let devices = [device("mine", "ONLINE"), device("desk", "ONLINE")];
+        assert!(other_device(&devices, "mine", NOW).is_none());
+        let devices = [device("mine", NOW + 60_000), device("desk", NOW + 60_000)];
         assert_eq!(
-            other_device(&devices, "mine").map(|d| d.device_id.as_str()),
+            other_device(&devices, "mine", NOW).map(|d| d.device_id.as_str()),
+            Some("desk")
+        );
+    }
+
+    #[test]
+    fn a_registration_without_expiry_holds_the_agent() {
+        let devices = [device("desk", 0)];
+        assert_eq!(
+            other_device(&devices, "mine", NOW).map(|d| d.device_id.as_str()),
             Some("desk")
         );
     }

@@ -2,7 +2,10 @@
 //!
 //! Ordering rules, all here so they can be tested without a browser:
 //! - A poll answer is applied only if nothing newer arrived after its request was sent (the epoch did not move)
-//!   and its `ContextId` is not older than the newest applied one: a stale poll never rolls the state back.
+//!   and it is not older than the newest applied snapshot: a stale poll never rolls the state back.
+//! - "Older" is read from what CCC's answers carry: `ContextId` where the answer has one (PollUserStatus, most
+//!   call-control answers), else `UserContext.Heartbeat` (epoch ms); an answer with neither — the flat
+//!   SignInGroup/ReadyForService/TakeBreak family — is ordered by request order alone (the epoch).
 //! - While register/logIn runs, snapshots are held back, so the intermediate `Warm-up` break never reaches the
 //!   host: `register()` goes -1 → 0 → 3 with `onLogIn`, `onReady` (sdk-contract §7.3).
 //! - On a status change the state is updated first, then `onHangUp`/`onCallRelease` for a call that ended, then
@@ -28,6 +31,8 @@ pub struct AgentState {
     in_operation: bool,
     epoch: u64,
     context_id: u64,
+    /// `UserContext.Heartbeat` of the newest applied snapshot (epoch ms; 0 when none carried it).
+    heartbeat: i64,
     /// The connected status of the current call before hold/consultation, to name the hang-up.
     talk_status: Option<Status>,
     acw_timer: u64,
@@ -46,6 +51,7 @@ impl AgentState {
             in_operation: false,
             epoch: 0,
             context_id: 0,
+            heartbeat: 0,
             talk_status: None,
             acw_timer: 0,
             acw_armed: false,
@@ -147,7 +153,7 @@ impl AgentState {
         } else {
             self.epoch += 1;
         }
-        if data.context_id != 0 && data.context_id < self.context_id {
+        if self.is_older(&data) {
             return Vec::new();
         }
         if self.in_operation {
@@ -157,8 +163,18 @@ impl AgentState {
         self.accept(data)
     }
 
+    /// Whether `data` is older than the newest applied snapshot, by the first ordering key both carry.
+    fn is_older(&self, data: &StatusData) -> bool {
+        if data.context_id != 0 && self.context_id != 0 {
+            return data.context_id < self.context_id;
+        }
+        let heartbeat = data.user_context.heartbeat;
+        heartbeat != 0 && heartbeat < self.heartbeat
+    }
+
     fn accept(&mut self, data: StatusData) -> Vec<Effect> {
         self.context_id = self.context_id.max(data.context_id);
+        self.heartbeat = self.heartbeat.max(data.user_context.heartbeat);
         let user_id = data.user_context.user_id.clone();
         let mut new = status_of(&user_id, &data).unwrap_or(self.status);
         if new == Status::Conference

@@ -778,3 +778,59 @@ fn another_device_leaves_this_panel_signed_out_and_a_stale_snapshot_does_not_und
         "a poll sent before the conflict does not roll it back"
     );
 }
+
+/// A snapshot as the official models describe the flat and the heartbeat-only answers: no `ContextId`, only
+/// `UserContext.Heartbeat` (epoch ms).
+fn beat(state: UserState, heartbeat: i64) -> StatusData {
+    let mut data = snap(state, None, 0);
+    data.user_context.heartbeat = heartbeat;
+    data
+}
+
+#[test]
+fn without_context_ids_snapshots_are_ordered_by_heartbeat() {
+    let mut state = AgentState::new(Rules::default());
+    state.apply(push(beat(UserState::Break, 2_000)));
+    state.apply(push(beat(UserState::Ready, 1_000)));
+    assert_eq!(state.status(), Status::Break, "an older heartbeat is stale");
+    let sent_at = state.epoch();
+    state.apply(Event::Snapshot {
+        source: Source::Poll { sent_at },
+        data: beat(UserState::Ready, 1_500),
+    });
+    assert_eq!(state.status(), Status::Break, "a poll with an older heartbeat too");
+    state.apply(Event::Snapshot {
+        source: Source::Poll { sent_at },
+        data: beat(UserState::Ready, 2_000),
+    });
+    assert_eq!(state.status(), Status::Ready, "the same heartbeat is not older");
+}
+
+#[test]
+fn answers_without_any_ordering_key_apply_in_request_order() {
+    // The flat answers (SignInGroup, ReadyForService, TakeBreak, …) carry neither ContextId nor Heartbeat.
+    let mut state = AgentState::new(Rules::default());
+    state.apply(push(snap(UserState::Ready, None, 40)));
+    let poll_sent = state.epoch();
+    state.apply(Event::OperationStarted);
+    // TakeBreak's answer: applied, although it has no ContextId to compare with 40.
+    state.apply(Event::OperationDone {
+        data: Some(beat(UserState::Break, 0)),
+    });
+    assert_eq!(state.status(), Status::Break);
+    // The poll sent before the operation answers late, with an older snapshot: ignored by request order.
+    state.apply(Event::Snapshot {
+        source: Source::Poll {
+            sent_at: poll_sent,
+        },
+        data: snap(UserState::Ready, None, 41),
+    });
+    assert_eq!(state.status(), Status::Break);
+    // A poll sent after it applies.
+    let sent_at = state.epoch();
+    state.apply(Event::Snapshot {
+        source: Source::Poll { sent_at },
+        data: snap(UserState::Ready, None, 42),
+    });
+    assert_eq!(state.status(), Status::Ready);
+}

@@ -26,6 +26,10 @@ async fn another_device_gives_7001_then_force_to_prepare_sign_in_takes_over() {
                 error["errorMsg"]["deviceId"], "e2e-agent1@ccc-demo",
                 "the other device's record: {error}"
             );
+            assert_eq!(
+                error["errorMsg"]["userState"], "READY",
+                "the agent's state, from PollUserStatus (ListDevices has none): {error}"
+            );
             assert_eq!(error["errorMsgTip"], "已有设备注册,软电话未初始化");
             let names: Vec<String> = hook_log(&browser)
                 .await

@@ -5,8 +5,7 @@
 //! [`crate::push::PushMessage::Kicked`].
 //!
 //! ListDevices answers with a bare array of [`Device`]; AddAgentDevice with [`AddAgentDeviceData`];
-//! ResetAgentState ([`ResetAgentStateRequest`]) with the flat `UserContext` plus `ContextId`, like
-//! SignOutGroup.
+//! ResetAgentState ([`ResetAgentStateRequest`]) with the flat `UserContext`, like SignOutGroup.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +25,9 @@ pub struct ListDevicesRequest {
     pub user_id: Option<String>,
 }
 
-/// An item of ListDevices (its `Data` is the array itself): one registered device of the agent. The 7001
-/// `errorMsg` is this record with lowerCamel keys.
+/// An item of ListDevices (its `Data` is the array itself): one registered device of the agent, with exactly
+/// the keys of the official model. The 7001 `errorMsg` is this record with lowerCamel keys plus the agent's
+/// `userState`, which the panel takes from PollUserStatus (ListDevices does not carry it).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Device {
@@ -39,8 +39,6 @@ pub struct Device {
     pub device_id: String,
     /// [`DEVICE_TYPE_WEBRTC`] or [`DEVICE_TYPE_SIP_PHONE`].
     pub device_type: String,
-    /// `ONLINE` while registered.
-    pub device_state: String,
     /// Epoch ms the registration expires.
     pub expires: i64,
     /// The agent's extension.
@@ -49,8 +47,6 @@ pub struct Device {
     pub instance_id: String,
     /// The agent.
     pub user_id: String,
-    /// The agent's state (the 7001 payload's `userState`).
-    pub user_state: String,
 }
 
 /// Request of AddAgentDevice: registers `DeviceId` as the agent's device, replacing (kicking) any other. The

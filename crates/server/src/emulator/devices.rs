@@ -47,12 +47,10 @@ impl Emulator {
                 ),
                 device_id: r.device_id.clone(),
                 device_type: r.device_type.clone(),
-                device_state: "ONLINE".into(),
                 expires: r.registered_ms + REGISTRATION_TTL_MS,
                 extension: a.extension.clone(),
                 instance_id: self.config.instance_id.clone(),
                 user_id: a.user_id.clone(),
-                user_state: a.state.to_string(),
             })
             .collect())
     }
@@ -189,10 +187,7 @@ mod tests {
         emu.sign_in(A1, "dev-1", vec![]).unwrap();
         let listed = emu.devices(A1).unwrap();
         assert_eq!(listed.len(), 1);
-        assert_eq!(
-            (listed[0].device_id.as_str(), listed[0].user_state.as_str()),
-            ("dev-1", "BREAK")
-        );
+        assert_eq!(listed[0].device_id, "dev-1");
         assert!(emu.take_kicks().is_empty());
         let same = emu.register_device(A1, "dev-1", None, false).unwrap();
         assert_eq!(same.kicked_device_id, "");
