@@ -4,7 +4,8 @@
 #   scripts/setup.sh build   -> wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen), the C libraries
 #                               the emulator's media links (libopus)
 #   scripts/setup.sh test    -> the above + chromium, chromedriver, wasm-bindgen-test-runner, iproute2 (for the
-#                               loopback-only network namespace), and the SIP peers (scripts/setup-peers.sh)
+#                               loopback-only network namespace), the SIP peers (scripts/setup-peers.sh), and
+#                               Alibaba Cloud's official Python SDK in a venv (the emulator's model test)
 #
 # Tools live outside the clone (~/.cargo/bin, ~/.cache/ccc-workbench) so a fresh clone
 # on the same machine reuses them. Versions are the ones known to work here
@@ -16,6 +17,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="${CCC_TOOLS_DIR:-$HOME/.cache/ccc-workbench}"
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+# The official CCC SDK whose response models crates/server/tests/official_sdk.rs checks the emulator against.
+CCC_SDK_VERSION=2.35.0
+TEA_OPENAPI_VERSION=0.4.6
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
@@ -99,6 +103,26 @@ ensure_chromium() {
   fi
 }
 
+ensure_official_sdk() {
+  # A venv of its own (outside the clone), with Debian's python3; python3-venv provides ensurepip.
+  local venv="$tools/official-sdk"
+  if ! "$venv/bin/python" -c "
+import importlib.metadata as m, sys
+sys.exit(m.version('alibabacloud-ccc20200701') != '$CCC_SDK_VERSION' or
+         m.version('alibabacloud-tea-openapi') != '$TEA_OPENAPI_VERSION')" 2>/dev/null; then
+    say "installing the official CCC Python SDK $CCC_SDK_VERSION (venv in $venv)"
+    local py=/usr/bin/python3
+    [ -x "$py" ] || py="$(command -v python3)" || { apt_install python3; py=/usr/bin/python3; }
+    if ! "$py" -m venv --help >/dev/null 2>&1 || ! "$py" -c "import ensurepip" 2>/dev/null; then
+      apt_install python3-venv
+    fi
+    rm -rf "$venv"
+    "$py" -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      "alibabacloud-ccc20200701==$CCC_SDK_VERSION" "alibabacloud-tea-openapi==$TEA_OPENAPI_VERSION"
+  fi
+}
+
 ensure_target
 ensure_native_libs
 ensure_wasm_opt
@@ -107,6 +131,7 @@ ensure_trunk
 if [ "$what" = test ]; then
   ensure_chromium
   ensure_netns_tools
+  ensure_official_sdk
   "$root/scripts/setup-peers.sh"
 fi
 say "tools ready"

@@ -81,6 +81,17 @@ class Emulator:
             return self.raw
 
         self.client.call_api = capture
+        # Which of the SDK's signers ran: `do_request` signs V3, `do_rpcrequest` V1. Every call must use the
+        # one asked for, so a silent fallback cannot pass for the other version.
+        self.signers = set()
+        for signer in ("do_request", "do_rpcrequest"):
+            original = getattr(self.client, signer)
+
+            def counted(*args, _original=original, _signer=signer):
+                self.signers.add(_signer)
+                return _original(*args)
+
+            setattr(self.client, signer, counted)
         self.results = []
         self.documented = models.documented(WORKBENCH_ACTIONS)
 
@@ -255,7 +266,7 @@ def read_allowlist(path):
     return allowed
 
 
-def verdict(results, allowed, signature):
+def verdict(results, allowed, signature, signers):
     """The failures: SDK errors, unknown keys, wrong types, missing keys not allowed, stale allow-list lines,
     actions never called."""
     failures = []
@@ -276,6 +287,9 @@ def verdict(results, allowed, signature):
             else:
                 failures.append(f"{action}: missing key {p} (not in the allow-list)")
     failures += [f"never called: {a}" for a in WORKBENCH_ACTIONS if a not in called]
+    expected = {"v3": {"do_request"}, "v1": {"do_rpcrequest"}}[signature]
+    if signers != expected:
+        failures.append(f"the SDK signed with {sorted(signers)}, not {sorted(expected)}")
     failures += [f"allow-list line matches nothing: {a} {p}" for (a, p) in allowed if (a, p) not in used]
     return [f"[{signature}] {f}" for f in failures]
 
@@ -287,7 +301,7 @@ def main():
     try:
         scenario(e)
     finally:
-        failures = verdict(e.results, allowed, signature)
+        failures = verdict(e.results, allowed, signature, e.signers)
         for f in failures:
             print(f)
         print(f"[{signature}] {len(e.results)} calls of {len({r['action'] for r in e.results})} actions "
