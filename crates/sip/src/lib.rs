@@ -20,24 +20,24 @@
 //! 1. **Grammar**: [`Message`] parsing and printing (RFC 3261 §7, §20, §25), typed [`Header`]s, [`Uri`],
 //!    and [`digest`] authentication. Parsing never panics; malformed input is a [`ParseError`] with a
 //!    byte offset.
-//! 2. **Transactions** (this release): [`transaction`] — the RFC 3261 §17 client and server state
+//! 2. **Transactions**: [`transaction`] — the RFC 3261 §17 client and server state
 //!    machines for a reliable transport (timers A/E/G do not exist, B/F/H are 64·T1, D/I/J/K are zero),
 //!    fed [`Event`]s (a received message, a response from the TU, a timer expiry, a transport error)
 //!    and answering [`Action`]s (send, arm a timer, deliver to the TU, terminated with a reason); the
 //!    §17.1.3 / §17.2.3 matching rules as pure functions; [`builders`] for responses, the ACK of a
 //!    non-2xx and CANCEL.
-//! 3. **Dialogs and registration** (this release): [`dialog`] (§12: early / confirmed / terminated,
+//! 3. **Dialogs and registration**: [`dialog`] (§12: early / confirmed / terminated,
 //!    tags, CSeq in both directions, remote target, route set — reversed for the UAC — and the
 //!    in-dialog requests and the ACK for a 2xx), [`register`] (a sans-I/O REGISTER machine: RFC 5626
 //!    Contact, digest answers with nonce counts, 423, refresh timer, un-REGISTER). Identifiers come from
 //!    an injected [`ids::IdGenerator`].
-//! 4. **Calls** (this release): [`call`] — a sans-I/O INVITE machine above the transactions, joined
+//! 4. **Calls**: [`call`] — a sans-I/O INVITE machine above the transactions, joined
 //!    to a [`dialog::Dialog`]: callee (180 with our tag, 200 with the SDP answer, the ACK awaited for
 //!    64·T1 then BYE, 486 / 603, CANCEL → 200 + 487) and caller (INVITE with the offer, early dialog,
 //!    ACK for the 2xx, one Digest answer to 401 / 407, CANCEL while ringing), BYE both ways, INFO DTMF
 //!    (`application/dtmf-relay`) both ways, a received re-INVITE (hold) answered with the user's SDP,
 //!    OPTIONS answered 200 — emitting notices the panel folds into its state.
-//! 5. **The user agent driver** (this release): [`ua`] — [`ua::UserAgent`] owns the client and server
+//! 5. **The user agent driver**: [`ua`] — [`ua::UserAgent`] owns the client and server
 //!    transactions, the registration, the calls and the timers; it is fed [`ua::UaInput`]s (one
 //!    WebSocket frame, a timer that fired, the transport going down, what the user did) and answers
 //!    [`ua::UaOutput`]s (a frame to send, a timer to arm, a [`ua::UaEvent`] for the panel). It routes
@@ -74,6 +74,9 @@
 //!   [`call::CallEvent`]s (requests and responses of the call, transaction failures, the ACK timer, the
 //!   user's answer / reject / hang-up / DTMF / re-INVITE answer) answering [`call::CallAction`]s (start
 //!   a client transaction, send the 2xx ACK, respond through a server transaction, arm a timer, notify).
+//!   One idea per file: `call/incoming.rs` (the callee), `call/outgoing.rs` (the caller, its Digest
+//!   answer and CANCEL), `call/in_dialog.rs` (BYE, INFO DTMF, OPTIONS, re-INVITE), `call/mod.rs` (the
+//!   vocabulary and where each event goes).
 //! - [`builders`]: a response to a request (§8.2.6.2), the ACK for a non-2xx (§17.1.1.3), a CANCEL
 //!   (§9.1).
 //! - [`ua`]: [`ua::UserAgent`] with [`ua::UaConfig`], [`ua::UaInput`], [`ua::UaOutput`],
