@@ -51,6 +51,9 @@ mod tests {
             job_id: String::new(),
             heartbeat: 0,
             mobile: String::new(),
+            device_state: String::new(),
+            reserved: 0,
+            parallel_job_list: Vec::new(),
         }
     }
 

@@ -1,8 +1,12 @@
 //! The emulated CCC actions: typed request (from `ccc_wire::action`) → emulator operation → `Data`.
 //!
 //! Agent-only actions (SignInGroup, SignOutGroup, ReadyForService, TakeBreak) answer with the flat
-//! `UserContext` plus `ContextId`; PollUserStatus and the call-control actions with
-//! `{UserContext, CallContext, ContextId}` (`ccc-api-2020-07-01.md` §3.1, §3.4).
+//! `UserContext` (no `ContextId`: no official model of these answers has one); PollUserStatus and the
+//! call-control actions with `{UserContext, CallContext, ContextId}` (`ccc-api-2020-07-01.md` §3.1, §3.4).
+//!
+//! Around `Data`, each action answers with the top-level keys of its official response model ([`Answer`]):
+//! `Params: []` where the model has `Params`, `Success` on ListAgentStates, and no `Data` at all but
+//! `Success`, `TimeStamp` (and `RowCount`) on SaveTerminalLog and SaveWebRtcInfo.
 //!
 //! [`call_control`] has hold, mute, DTMF, transfers, supervision, work mode and the number helpers;
 //! [`lists`] the list/report actions; [`conference`] conferences, the IVR actions and RedialCall; [`devices`]
@@ -27,6 +31,11 @@ use serde_json::{Map, Value};
 use crate::emulator::Emulator;
 use crate::hub::Hub;
 use crate::ids::now_ms;
+
+/// The provider of the emulator's numbers (ListOutboundNumbersOfUser `Provider`): the emulator itself.
+const NUMBER_PROVIDER: &str = "CCC Workbench emulator";
+/// Its code and short name.
+const NUMBER_PROVIDER_CODE: &str = "workbench-server";
 
 /// What the HTTP layer knows about the caller.
 #[derive(Debug, Clone, Default)]
@@ -86,8 +95,70 @@ pub(crate) fn not_supported(action: Action) -> ApiError {
     }
 }
 
+/// A successful answer: everything the envelope carries besides `Code`, `HttpStatusCode`, `Message` and
+/// `RequestId`, as the action's official response model has it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Answer {
+    /// `Data`; `None` for the actions whose model has none (SaveTerminalLog, SaveWebRtcInfo).
+    pub(crate) data: Option<Value>,
+    /// The model's other top-level keys: `Params` (`[]`: a success has no message parameters), `Success`,
+    /// `TimeStamp`, `RowCount`.
+    pub(crate) fields: Map<String, Value>,
+}
+
+/// Actions whose official answer has no `Params` (the list and report actions, the two uploads).
+const WITHOUT_PARAMS: &[Action] = &[
+    Action::ListSkillLevelsOfUser,
+    Action::ListOutboundNumbersOfUser,
+    Action::ListPrivilegesOfUser,
+    Action::PickOutboundNumbers,
+    Action::GetNumberLocation,
+    Action::ListRealtimeAgentStates,
+    Action::ListAgentStates,
+    Action::ListRecentCallDetailRecords,
+    Action::ListSkillGroups,
+    Action::ListBriefSkillGroups,
+    Action::ListHistoricalAgentReport,
+    Action::SaveTerminalLog,
+    Action::SaveWebRtcInfo,
+];
+
+impl Answer {
+    /// The answer of `action` whose result is `data`. For SaveTerminalLog and SaveWebRtcInfo `data` is the
+    /// object of their top-level keys (see [`upload_answer`]).
+    pub(crate) fn of(action: Action, data: Value) -> Answer {
+        let mut fields = Map::new();
+        if matches!(action, Action::SaveTerminalLog | Action::SaveWebRtcInfo) {
+            if let Value::Object(map) = data {
+                fields = map;
+            }
+            return Answer { data: None, fields };
+        }
+        if !WITHOUT_PARAMS.contains(&action) {
+            fields.insert("Params".into(), Value::Array(Vec::new()));
+        }
+        if action == Action::ListAgentStates {
+            fields.insert("Success".into(), Value::Bool(true));
+        }
+        Answer {
+            data: Some(data),
+            fields,
+        }
+    }
+}
+
+/// Runs `action` with `params` (any key case) for `caller`: its [`Answer`].
+pub(crate) fn answer(
+    hub: &Hub,
+    action: Action,
+    params: Value,
+    caller: &CallerInfo,
+) -> Result<Answer, ApiError> {
+    dispatch(hub, action, params, caller).map(|data| Answer::of(action, data))
+}
+
 /// Runs `action` with `params` (PascalCase keys) for `caller`; returns `Data`.
-pub(crate) fn dispatch(
+fn dispatch(
     hub: &Hub,
     action: Action,
     params: Value,
@@ -134,6 +205,13 @@ pub(crate) fn dispatch(
                         number: n.number.clone(),
                         province: n.province.clone(),
                         city: n.city.clone(),
+                        // The emulator connects every call of its numbers itself: it is their provider,
+                        // the call center's own (CCC's `SELF_HOSTED`).
+                        provider: NUMBER_PROVIDER.into(),
+                        provider_code: NUMBER_PROVIDER_CODE.into(),
+                        provider_display_name: NUMBER_PROVIDER.into(),
+                        provider_short_name: NUMBER_PROVIDER_CODE.into(),
+                        provider_type: "SELF_HOSTED".into(),
                     })
                     .collect()
             });
@@ -205,7 +283,10 @@ pub(crate) fn dispatch(
                 emu.snapshot(u).map(to_value)
             })
         }
-        Action::SaveTerminalLog | Action::SaveWebRtcInfo => Ok(Value::Null),
+        Action::SaveTerminalLog | Action::SaveWebRtcInfo => {
+            let kept = hub.run(|emu| emu.keep_upload(action, u, &params));
+            Ok(upload_answer(action, kept))
+        }
         other => call_control::dispatch(hub, other, &params, u)
             .or_else(|| lists::dispatch(hub, other, &params, u))
             .or_else(|| conference::dispatch(hub, other, &params, u))
@@ -325,14 +406,19 @@ fn group_list(params: &Value, raw: &str) -> Result<Vec<String>, ApiError> {
     })
 }
 
-/// The flat `UserContext` answer, plus `ContextId`.
+/// The flat `UserContext` answer.
 fn flat(emu: &Emulator, user: &str) -> Result<Value, ApiError> {
-    let snapshot = emu.snapshot(user)?;
-    let mut value = to_value(&snapshot.user_context);
-    if let Value::Object(map) = &mut value {
-        map.insert("ContextId".into(), Value::from(snapshot.context_id));
+    emu.user_context(user).map(to_value)
+}
+
+/// SaveTerminalLog's / SaveWebRtcInfo's top-level keys: `Success`, `TimeStamp` (epoch ms the emulator kept
+/// the upload) and, for SaveWebRtcInfo, `RowCount` (the one row kept).
+fn upload_answer(action: Action, kept_at_ms: i64) -> Value {
+    let mut answer = serde_json::json!({"Success": true, "TimeStamp": kept_at_ms});
+    if action == Action::SaveWebRtcInfo {
+        answer["RowCount"] = Value::from(1);
     }
-    Ok(value)
+    answer
 }
 
 fn login_details(
@@ -346,6 +432,8 @@ fn login_details(
     Ok(LoginDetails {
         user_id: a.user_id.clone(),
         display_name: a.display_name.clone(),
+        nickname: a.nickname.clone(),
+        avatar_url: a.avatar_url.clone(),
         extension: a.extension.clone(),
         work_mode: a.work_mode.clone(),
         sip_server_url: format!("{}{}", caller.push_origin, crate::SIP_WS_PATH),
@@ -358,12 +446,7 @@ fn login_details(
         user_key: format!("{}@{instance}:{}:{ts}", a.display_name, a.extension),
         user_key2: format!("{}:{ts}", a.extension),
         device_id: a.device_id.clone(),
-        device_state: if a.registration.is_some() {
-            "ONLINE"
-        } else {
-            "OFFLINE"
-        }
-        .into(),
+        device_state: crate::emulator::devices::device_state(a).into(),
         device_ext: String::new(),
     })
 }

@@ -14,7 +14,7 @@ use axum::Json;
 use ccc_wire::{keys, Action, ApiError, Envelope};
 use serde_json::Value;
 
-use crate::actions::{dispatch, invalid_request, is_emulated, not_supported, CallerInfo};
+use crate::actions::{self, invalid_request, is_emulated, not_supported, Answer, CallerInfo};
 use crate::identity;
 use crate::ids::request_id;
 use crate::AppState;
@@ -45,17 +45,27 @@ pub(crate) async fn handle(
 /// Largest request body the emulator's API reads (axum's default limit, which it had before).
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-/// The CCC envelope of `result`, with the HTTP status it names.
-pub(crate) fn envelope_response(rid: String, result: Result<Value, ApiError>) -> Response {
-    let (status, envelope) = match result {
-        Ok(data) => (StatusCode::OK, Envelope::ok(rid, data)),
+/// The CCC envelope of `result`, with the HTTP status it names. A success carries the [`Answer`]'s `Data` and
+/// top-level keys.
+pub(crate) fn envelope_response(rid: String, result: Result<Answer, ApiError>) -> Response {
+    match result {
+        Ok(answer) => {
+            let envelope = Envelope {
+                data: answer.data,
+                ..Envelope::ok(rid, Value::Null)
+            };
+            let mut body = serde_json::to_value(envelope).unwrap_or(Value::Null);
+            if let Value::Object(map) = &mut body {
+                map.extend(answer.fields);
+            }
+            (StatusCode::OK, Json(body)).into_response()
+        }
         Err(err) => {
             let status =
                 StatusCode::from_u16(err.http_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, Envelope::error(rid, err))
+            (status, Json(Envelope::<Value>::error(rid, err))).into_response()
         }
-    };
-    (status, Json(envelope)).into_response()
+    }
 }
 
 fn answer(
@@ -64,7 +74,7 @@ fn answer(
     query: &HashMap<String, String>,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Value, ApiError> {
+) -> Result<Answer, ApiError> {
     let name = query.get("action").map(String::as_str).unwrap_or("").trim();
     let action = resolve_action(name)?;
     let params = request_params(method, query, headers, body)?;
@@ -81,8 +91,8 @@ pub(crate) fn run_action(
     action: Action,
     params: Value,
     caller: &CallerInfo,
-) -> Result<Value, ApiError> {
-    dispatch(
+) -> Result<Answer, ApiError> {
+    actions::answer(
         &app.hub,
         action,
         keys::to_pascal(keep_variables(params)),

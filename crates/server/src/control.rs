@@ -23,6 +23,9 @@
 //!   and waits `agent_leg_grace` for the phone to register again); answers
 //!   `{"push": <push sockets closed>, "sip": <SIP sockets closed>}`
 //!
+//! - `GET  /emulator/v1/uploads` → what panels uploaded, oldest first (the latest 200):
+//!   `[{"action": "SaveTerminalLog"|"SaveWebRtcInfo", "userId", "atMs", "params": {…as sent}}]`
+//!
 //! Errors are `{"error": "<message>"}` with 400 or 404.
 
 use axum::body::Bytes;
@@ -84,6 +87,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(|| async { Json(json!({"ok": true})) }),
         )
         .route("/emulator/v1/state", get(state))
+        .route("/emulator/v1/uploads", get(uploads))
         .route("/emulator/v1/inbound-calls", post(inbound))
         .route("/emulator/v1/calls/{job_id}", get(call_media))
         .route("/emulator/v1/calls/{job_id}/hangup", post(hangup))
@@ -350,6 +354,17 @@ struct ChannelView {
     destination: String,
     /// DTMF digits this leg received, in order.
     dtmf_received: String,
+}
+
+async fn uploads(State(app): State<AppState>) -> Json<Value> {
+    Json(app.hub.read(|emu| {
+        emu.uploads()
+            .iter()
+            .map(|u| {
+                json!({"action": u.action.as_str(), "userId": u.user_id, "atMs": u.at_ms, "params": u.params})
+            })
+            .collect()
+    }))
 }
 
 async fn state(State(app): State<AppState>) -> Json<StateView> {

@@ -21,20 +21,30 @@ async fn register_path_ends_ready() {
         (Some("BREAK"), Some("Warm-up"))
     );
     assert_eq!(signed["DeviceId"], "dev-1");
-    let first_id = signed["ContextId"].as_u64().unwrap();
+    assert_eq!(
+        signed["DeviceState"], "ONLINE",
+        "SignInGroup registered dev-1"
+    );
+    assert!(
+        signed.get("ContextId").is_none(),
+        "the flat UserContext has no ContextId: {signed}"
+    );
+    let first_id = s.ok(A1, "PollUserStatus", json!({})).await["ContextId"]
+        .as_u64()
+        .unwrap();
     let ready = s.ok(A1, "ReadyForService", json!({})).await;
     assert_eq!(ready["UserState"], "READY");
-    assert!(
-        ready["ContextId"].as_u64().unwrap() > first_id,
-        "ContextId grows"
-    );
     let poll = s.ok(A1, "PollUserStatus", json!({})).await;
     assert_eq!(poll["UserContext"]["UserState"], "READY");
     assert_eq!(
         poll["UserContext"]["SignedSkillGroupIdList"],
         json!(["sales@ccc-demo"])
     );
-    assert_eq!(poll["ContextId"], ready["ContextId"]);
+    assert!(
+        poll["ContextId"].as_u64().unwrap() > first_id,
+        "ContextId grows"
+    );
+    assert_eq!(poll["UserContext"]["Heartbeat"], ready["Heartbeat"]);
     assert!(poll.get("CallContext").is_none());
     assert_eq!(s.agent(A1).await["state"], "READY");
 }

@@ -103,6 +103,73 @@ async fn success_envelope_and_unique_request_ids() {
     );
     assert_ne!(a["RequestId"], b["RequestId"]);
     assert_eq!(a["Data"]["UserContext"]["UserState"], "OFFLINE");
+    assert_eq!(
+        a["Params"],
+        json!([]),
+        "a success has no message parameters"
+    );
+}
+
+#[tokio::test]
+async fn each_answer_has_the_top_level_keys_of_its_official_model() {
+    let s = start().await;
+    let base = ["Code", "HttpStatusCode", "Message", "RequestId"];
+    let top = |env: &Value| -> Vec<String> {
+        let mut k = keys(env);
+        k.retain(|k| !base.contains(&k.as_str()));
+        k
+    };
+    let (_, env) = s
+        .api_as(A1, "GetLoginDetails", json!({"InstanceId": "ccc-demo"}))
+        .await;
+    assert_eq!(top(&env), ["Data", "Params"]);
+    // The list and report models have no Params; ListAgentStates has Success.
+    let page = json!({"InstanceId": "ccc-demo", "PageNumber": 1, "PageSize": 10});
+    let (_, env) = s.api_as(A1, "ListSkillLevelsOfUser", page.clone()).await;
+    assert_eq!(top(&env), ["Data"]);
+    let (_, env) = s.api_as(SUP, "ListAgentStates", page).await;
+    assert_eq!(top(&env), ["Data", "Success"]);
+    assert_eq!(env["Success"], true);
+
+    // The uploads answer without Data; the emulator keeps what was uploaded.
+    let (st, env) = s
+        .api_as(
+            A1,
+            "SaveTerminalLog",
+            json!({"InstanceId": "ccc-demo", "Content": "register ok", "DataType": 1}),
+        )
+        .await;
+    assert_eq!(st, 200, "{env}");
+    assert_eq!(top(&env), ["Success", "TimeStamp"]);
+    assert_eq!(env["Success"], true);
+    let (_, env) = s
+        .api_as(
+            A1,
+            "SaveWebRtcInfo",
+            json!({"InstanceId": "ccc-demo", "CallId": "c1", "Content": "{\"rtt\":1}", "ContentType": "4"}),
+        )
+        .await;
+    assert_eq!(top(&env), ["RowCount", "Success", "TimeStamp"]);
+    assert_eq!(
+        (env["RowCount"].as_u64(), env["Success"].as_bool()),
+        (Some(1), Some(true))
+    );
+    let (st, uploads) = s.get_json("/emulator/v1/uploads").await;
+    assert_eq!(st, 200);
+    let uploads = uploads.as_array().unwrap();
+    assert_eq!(uploads.len(), 2, "{uploads:?}");
+    assert_eq!(
+        (
+            uploads[0]["action"].as_str(),
+            uploads[0]["params"]["Content"].as_str()
+        ),
+        (Some("SaveTerminalLog"), Some("register ok"))
+    );
+    assert_eq!(
+        (uploads[1]["action"].as_str(), uploads[1]["userId"].as_str()),
+        (Some("SaveWebRtcInfo"), Some(A1))
+    );
+    assert_eq!(uploads[1]["atMs"], env["TimeStamp"]);
 }
 
 #[tokio::test]
@@ -211,6 +278,12 @@ async fn login_details_and_lists() {
     );
     assert!(!login["SipServerUrl"].as_str().unwrap().is_empty());
     assert!(login["DisplayName"].as_str().unwrap().contains("Agent 1"));
+    assert_eq!(
+        login["Nickname"], login["DisplayName"],
+        "no nickname configured"
+    );
+    assert!(login.get("AvatarUrl").is_none(), "no avatar configured");
+    assert_eq!(login["DeviceState"], "OFFLINE");
 
     let skills = s
         .ok(
@@ -240,6 +313,9 @@ async fn login_details_and_lists() {
     assert_eq!(numbers["TotalCount"], 3);
     assert_eq!(numbers["List"].as_array().unwrap().len(), 2);
     assert_eq!(numbers["List"][0]["Number"], "02180000001");
+    // The emulator connects its numbers' calls itself: their provider, the call center's own.
+    assert_eq!(numbers["List"][0]["ProviderType"], "SELF_HOSTED");
+    assert_eq!(numbers["List"][0]["Provider"], "CCC Workbench emulator");
 
     let items = s
         .ok(

@@ -34,13 +34,36 @@ async fn inbound_answer_release_wrap_up_ready() {
     let job = body["jobId"].as_str().unwrap().to_owned();
     assert_eq!(body["userId"], A1);
 
+    let before = s.ok(A2, "PollUserStatus", json!({})).await;
     let poll = s.ok(A1, "PollUserStatus", json!({})).await;
     assert_eq!(poll["UserContext"]["UserState"], "RINGING");
     assert_eq!(poll["UserContext"]["JobId"], job);
+    assert_eq!(poll["UserContext"]["DeviceState"], "ONLINE");
+    assert_eq!(
+        poll["UserContext"]["ParallelJobList"],
+        json!([]),
+        "no chat sessions"
+    );
+    assert_eq!(poll["ChatContexts"], json!([]));
+    // Reserved: when the call was offered to the agent (it rings it).
+    let reserved = poll["UserContext"]["Reserved"].as_i64().unwrap();
+    assert!(reserved >= before["UserContext"]["Heartbeat"].as_i64().unwrap());
+    assert!(reserved <= poll["UserContext"]["Heartbeat"].as_i64().unwrap());
+    assert_eq!(before["UserContext"]["Reserved"], 0, "never offered a call");
     assert_eq!(poll["CallContext"]["CallType"], "INBOUND");
     assert_eq!(leg(&poll, A1)["ChannelState"], "RINGING");
     assert_eq!(leg(&poll, A1)["SkillGroupId"], "sales@ccc-demo");
     assert_eq!(customer(&poll)["Originator"], "13800000001");
+    for channel in poll["CallContext"]["ChannelContexts"].as_array().unwrap() {
+        assert_eq!(
+            (
+                channel["MediaType"].as_str(),
+                channel["ChannelVariables"].as_str()
+            ),
+            (Some("AUDIO"), Some("")),
+            "{channel}"
+        );
+    }
     let view = s.state().await;
     assert_eq!(view["calls"][0]["direction"], "inbound");
     assert_eq!(view["calls"][0]["state"], "ringing");

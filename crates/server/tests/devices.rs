@@ -277,8 +277,10 @@ async fn reset_agent_state_forces_an_agent_offline() {
     assert_eq!(data["UserState"], "OFFLINE");
     assert_eq!(data["JobId"], "");
     assert_eq!(data["SignedSkillGroupIdList"], json!([]));
-    assert!(data["ContextId"].as_u64().unwrap() > 0);
+    assert_eq!(data["DeviceState"], "OFFLINE", "the device is dropped");
+    assert!(data.get("ContextId").is_none(), "{data}");
     let poll = s.ok(A1, "PollUserStatus", json!({})).await;
+    assert!(poll["ContextId"].as_u64().unwrap() > 0);
     assert!(poll.get("CallContext").is_none(), "{poll}");
     assert_eq!(status_of(A1, &poll), 1);
     assert_eq!(

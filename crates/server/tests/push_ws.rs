@@ -54,7 +54,10 @@ async fn pushes_the_current_state_then_every_change() {
     let ready = s.ok(A1, "ReadyForService", json!({})).await;
     let pushed = next_json(&mut ws).await;
     assert_eq!(pushed["UserContext"]["UserState"], "READY");
-    assert_eq!(pushed["ContextId"], ready["ContextId"]);
+    assert_eq!(pushed["UserContext"]["Heartbeat"], ready["Heartbeat"]);
+    // The push carries the snapshot's ContextId (the flat answer has none); PollUserStatus agrees.
+    let poll = s.ok(A1, "PollUserStatus", json!({})).await;
+    assert_eq!(pushed["ContextId"], poll["ContextId"]);
     assert!(pushed["ContextId"].as_u64() > signed["ContextId"].as_u64());
 
     // A call pushes RINGING with its CallContext; another agent's changes are not pushed here.

@@ -67,6 +67,11 @@ pub struct LoginDetails {
     pub user_id: String,
     /// Display name.
     pub display_name: String,
+    /// Nickname (CCC's `Nickname`).
+    pub nickname: String,
+    /// Profile picture URL, when the agent has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
     /// SIP extension.
     pub extension: String,
     /// Work mode.
@@ -172,6 +177,21 @@ pub struct OutboundNumber {
     /// City of the number.
     #[serde(default)]
     pub city: String,
+    /// Name of the number's provider (the carrier that connects its calls).
+    #[serde(default)]
+    pub provider: String,
+    /// The provider's code (deprecated by CCC).
+    #[serde(default)]
+    pub provider_code: String,
+    /// The provider's display name (deprecated by CCC).
+    #[serde(default)]
+    pub provider_display_name: String,
+    /// The provider's short name.
+    #[serde(default)]
+    pub provider_short_name: String,
+    /// `SELF_HOSTED` (the call center's own) or `THIRD_PARTY`.
+    #[serde(default)]
+    pub provider_type: String,
 }
 
 /// Request of ListConfigItems.
@@ -300,6 +320,9 @@ pub struct StatusData {
     /// Auto-increment id of this snapshot: larger is newer.
     #[serde(default)]
     pub context_id: u64,
+    /// The agent's chat sessions (CCC's online-chat channel), kept as sent; none on a voice-only call center.
+    #[serde(default)]
+    pub chat_contexts: Vec<serde_json::Value>,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! (StartConference, SwitchToConference), the IVR actions (LaunchSurvey, LaunchAuthentication) and RedialCall.
 //!
 //! Every call-control action answers with [`crate::action::StatusData`] (`{UserContext, CallContext,
-//! ContextId}`); ChangeWorkMode answers with the flat `UserContext`, like ReadyForService. CompleteAttendedTransfer
+//! ContextId}`); ChangeWorkMode answers with the flat `UserContext` (no `ContextId`), like ReadyForService. CompleteAttendedTransfer
 //! and CancelAttendedTransfer take a plain [`crate::action::JobRequest`].
 //!
 //! Channel flags the emulator sets (`ChannelContext.ChannelFlags`, comma-separated when several):

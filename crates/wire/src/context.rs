@@ -116,7 +116,7 @@ string_enum! {
 }
 
 /// The agent's context (§3.1). PollUserStatus returns it under `Data.UserContext`; sign-in/ready/break return it
-/// flat as `Data`.
+/// flat as `Data` (with no `ContextId`: that belongs to the snapshot, [`crate::action::StatusData`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UserContext {
@@ -154,6 +154,29 @@ pub struct UserContext {
     /// Mobile number for off-site mode.
     #[serde(default)]
     pub mobile: String,
+    /// State of the agent's device: `ONLINE` while one is registered, else `OFFLINE`.
+    #[serde(default)]
+    pub device_state: String,
+    /// Epoch ms the agent was last reserved for an incoming call (an offered call about to ring it); 0 when
+    /// never.
+    #[serde(default)]
+    pub reserved: i64,
+    /// The chat sessions the agent handles or has handled (CCC's online-chat channel); none on a voice-only
+    /// call center.
+    #[serde(default)]
+    pub parallel_job_list: Vec<ParallelJob>,
+}
+
+/// An item of `UserContext.ParallelJobList`: one chat session of the agent.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ParallelJob {
+    /// The session's job id.
+    pub job_id: String,
+    /// Its status.
+    pub status: String,
+    /// Epoch ms of its last change.
+    pub timestamp: i64,
 }
 
 /// One party (leg) of a call (§3.3).
@@ -200,7 +223,16 @@ pub struct ChannelContext {
     /// SIP-derived reason, e.g. `200 - Okay`.
     #[serde(default)]
     pub release_reason: String,
+    /// `a=b;c=d` data associated with this leg; empty when none.
+    #[serde(default)]
+    pub channel_variables: String,
+    /// The leg's media: [`MEDIA_AUDIO`] (CCC's default) or `VIDEO`.
+    #[serde(default)]
+    pub media_type: String,
 }
+
+/// `ChannelContext.MediaType` of a voice leg (CCC's default).
+pub const MEDIA_AUDIO: &str = "AUDIO";
 
 fn default_call_type() -> CallType {
     CallType::Other(String::new())

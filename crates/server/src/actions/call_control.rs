@@ -1,6 +1,6 @@
 //! The call-control actions beyond make/answer/release: hold, mute, DTMF, transfers, supervision, work mode,
 //! and the number helpers. Call-control actions answer with `{UserContext, CallContext, ContextId}` of the
-//! calling agent; ChangeWorkMode with the flat `UserContext` plus `ContextId`.
+//! calling agent; ChangeWorkMode with the flat `UserContext` (no `ContextId`, like ReadyForService).
 
 use ccc_wire::action::JobRequest;
 use ccc_wire::call_control::{

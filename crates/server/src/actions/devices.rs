@@ -1,5 +1,5 @@
 //! The agent's device and its reset: ListDevices (a bare array of `Device`), AddAgentDevice
-//! (`AddAgentDeviceData`), ResetAgentState (the flat `UserContext` plus `ContextId`). Rules in
+//! (`AddAgentDeviceData`), ResetAgentState (the flat `UserContext`, no `ContextId`). Rules in
 //! [`crate::emulator::devices`].
 
 use ccc_wire::devices::{AddAgentDeviceRequest, ListDevicesRequest, ResetAgentStateRequest};

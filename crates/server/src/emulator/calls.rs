@@ -13,7 +13,7 @@
 //!   a conference leaves only itself (see [`super::conference`]).
 //! - Every agent that has had a leg is a participant; an ended call leaves a [`CallRecord`] in the history.
 
-use ccc_wire::context::{CallType, ChannelState};
+use ccc_wire::context::{CallType, ChannelState, MEDIA_AUDIO};
 use ccc_wire::{ApiError, CallContext, ChannelContext, UserState};
 
 use super::data::{Answer, NumberBehaviour};
@@ -222,6 +222,8 @@ pub(crate) fn leg(job_id: &str, index: u32, l: Leg<'_>) -> ChannelContext {
         timestamp: ts,
         release_initiator: String::new(),
         release_reason: String::new(),
+        channel_variables: String::new(),
+        media_type: MEDIA_AUDIO.into(),
     }
 }
 
@@ -351,6 +353,7 @@ impl Emulator {
     ) {
         if let Ok(agent) = self.agent_mut(user_id) {
             agent.job_id = job_id.to_owned();
+            agent.reserved_ms = now_ms();
         }
         self.set_state(user_id, UserState::Ringing, "");
         let configured = self.config.timers.ringing_timeout();

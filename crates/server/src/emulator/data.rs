@@ -169,6 +169,12 @@ pub struct AgentConfig {
     pub extension: String,
     /// Display name.
     pub display_name: String,
+    /// Nickname (GetLoginDetails `Nickname`); the display name when left out.
+    #[serde(default)]
+    pub nickname: Option<String>,
+    /// URL of the agent's profile picture (GetLoginDetails `AvatarUrl`); none when left out.
+    #[serde(default)]
+    pub avatar_url: Option<String>,
     /// `agent`, `supervisor` or `admin`.
     #[serde(default = "default_role")]
     pub role: String,
@@ -279,6 +285,8 @@ impl Default for EmulatorConfig {
             user_id: format!("{user}@ccc-demo"),
             extension: ext.into(),
             display_name: name.into(),
+            nickname: None,
+            avatar_url: None,
             role: role.into(),
             mobile: String::new(),
         };

@@ -17,6 +17,7 @@ use ccc_wire::devices::{AddAgentDeviceData, Device, DEVICE_TYPE_WEBRTC};
 use ccc_wire::{ApiError, UserState};
 
 use super::calls::RingEnd;
+use super::state::Agent;
 use super::Emulator;
 use crate::ids::{now_ms, request_id};
 
@@ -31,6 +32,16 @@ pub(crate) struct Registration {
     /// SIP Call-ID of the REGISTER.
     pub(crate) call_id: String,
     pub(crate) registered_ms: i64,
+}
+
+/// The state of `agent`'s device (`UserContext.DeviceState`, GetLoginDetails `DeviceState`): `ONLINE` while
+/// one is registered, else `OFFLINE`.
+pub(crate) fn device_state(agent: &Agent) -> &'static str {
+    if agent.registration.is_some() {
+        "ONLINE"
+    } else {
+        "OFFLINE"
+    }
 }
 
 impl Emulator {

@@ -18,6 +18,7 @@
 //! - [`phone_legs`]: an agent's soft-phone leg lost without a hang-up, and the grace before the call is
 //!   released for it.
 //! - [`directory`]: number locations and caller-number picking.
+//! - [`uploads`]: what panels upload (SaveTerminalLog, SaveWebRtcInfo), the latest kept.
 //! - [`timers`]: the delayed events (ringing timeout, the far end answering or failing, a supervisor's leg
 //!   connecting, a conference party answering, the customer leaving an IVR flow, the grace of a lost
 //!   soft-phone leg).
@@ -35,8 +36,9 @@ pub(crate) mod state;
 pub(crate) mod supervision;
 pub(crate) mod timers;
 pub(crate) mod transfer;
+pub(crate) mod uploads;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use ccc_wire::action::StatusData;
 use ccc_wire::{ApiError, CallContext, UserContext};
@@ -74,6 +76,8 @@ pub(crate) struct Emulator {
     lost_legs: BTreeMap<(String, String), u64>,
     /// Tells one loss from the next (a stale grace timer does nothing).
     lost_leg_seq: u64,
+    /// The latest uploads of panels ([`uploads`]).
+    uploads: VecDeque<uploads::Upload>,
 }
 
 impl Emulator {
@@ -95,6 +99,7 @@ impl Emulator {
             ivr_seq: 0,
             lost_legs: BTreeMap::new(),
             lost_leg_seq: 0,
+            uploads: VecDeque::new(),
         }
     }
 
@@ -191,6 +196,10 @@ impl Emulator {
             job_id: a.job_id.clone(),
             heartbeat: a.heartbeat,
             mobile: a.mobile.clone(),
+            device_state: devices::device_state(a).into(),
+            reserved: a.reserved_ms,
+            // Chat sessions: the emulator has voice calls only.
+            parallel_job_list: Vec::new(),
         })
     }
 
@@ -222,6 +231,7 @@ impl Emulator {
             user_context: self.user_context(user_id)?,
             call_context: self.call_context_of(agent),
             context_id: agent.context_id,
+            chat_contexts: Vec::new(),
         })
     }
 }

@@ -20,6 +20,8 @@ pub(crate) struct Agent {
     pub(crate) user_id: String,
     pub(crate) extension: String,
     pub(crate) display_name: String,
+    pub(crate) nickname: String,
+    pub(crate) avatar_url: Option<String>,
     pub(crate) role: String,
     pub(crate) mobile: String,
     /// Authenticates the agent-state WebSocket (`AgentServerUrl`).
@@ -44,6 +46,9 @@ pub(crate) struct Agent {
     pub(crate) context_id: u64,
     /// When the agent last became READY ([`Emulator`]'s `ready_seq`), for longest-idle routing.
     pub(crate) ready_since: u64,
+    /// Epoch ms a call was last offered to the agent (it was reserved for it; `UserContext.Reserved`), 0 when
+    /// never.
+    pub(crate) reserved_ms: i64,
 }
 
 impl Agent {
@@ -52,6 +57,8 @@ impl Agent {
             user_id: c.user_id.clone(),
             extension: c.extension.clone(),
             display_name: c.display_name.clone(),
+            nickname: c.nickname.clone().unwrap_or_else(|| c.display_name.clone()),
+            avatar_url: c.avatar_url.clone().filter(|u| !u.trim().is_empty()),
             role: c.role.clone(),
             mobile: c.mobile.clone(),
             token: token(),
@@ -69,6 +76,7 @@ impl Agent {
             state_since: now_ms(),
             context_id: 0,
             ready_since: 0,
+            reserved_ms: 0,
         }
     }
 
