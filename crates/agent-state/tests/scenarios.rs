@@ -5,24 +5,27 @@ use agent_state::{AfterCall, AgentState, Effect, Event, HangUpType, Hook, Rules,
 use ccc_wire::action::StatusData;
 use ccc_wire::context::{CallType, ChannelState};
 use ccc_wire::{CallContext, ChannelContext, UserContext, UserState};
+use serde_json::json;
 
 const ME: &str = "agent1@ccc-demo";
 
 fn user(state: UserState) -> UserContext {
-    UserContext {
-        user_id: ME.into(),
-        instance_id: "ccc-demo".into(),
-        extension: "8001".into(),
-        device_id: "dev".into(),
-        user_state: state,
-        break_code: String::new(),
-        work_mode: "ON_SITE".into(),
-        outbound_scenario: false,
-        signed_skill_group_id_list: vec!["sales@ccc-demo".into()],
-        job_id: String::new(),
-        heartbeat: 0,
-        mobile: String::new(),
-    }
+    // Built from the wire form, so a field the wire adds later (always `#[serde(default)]`) needs no edit here.
+    serde_json::from_value(json!({
+        "UserId": ME,
+        "InstanceId": "ccc-demo",
+        "Extension": "8001",
+        "DeviceId": "dev",
+        "UserState": state,
+        "BreakCode": "",
+        "WorkMode": "ON_SITE",
+        "OutboundScenario": false,
+        "SignedSkillGroupIdList": ["sales@ccc-demo"],
+        "JobId": "",
+        "Heartbeat": 0,
+        "Mobile": "",
+    }))
+    .expect("a UserContext")
 }
 
 fn leg(
@@ -32,40 +35,39 @@ fn leg(
     flags: &str,
     index: u32,
 ) -> ChannelContext {
-    ChannelContext {
-        channel_id: format!("ch:{index}"),
-        job_id: "job-1".into(),
-        call_type,
-        channel_state: state,
-        channel_flags: flags.into(),
-        originator: if user_id.is_empty() {
-            "13800000001".into()
-        } else {
-            "8001".into()
-        },
-        destination: if user_id.is_empty() {
-            "4008000000".into()
-        } else {
-            "13800000001".into()
-        },
-        user_id: user_id.into(),
-        user_extension: String::new(),
-        skill_group_id: String::new(),
-        index,
-        timestamp: 0,
-        release_initiator: String::new(),
-        release_reason: String::new(),
-    }
+    let (originator, destination) = if user_id.is_empty() {
+        ("13800000001", "4008000000")
+    } else {
+        ("8001", "13800000001")
+    };
+    serde_json::from_value(json!({
+        "ChannelId": format!("ch:{index}"),
+        "JobId": "job-1",
+        "CallType": call_type,
+        "ChannelState": state,
+        "ChannelFlags": flags,
+        "Originator": originator,
+        "Destination": destination,
+        "UserId": user_id,
+        "UserExtension": "",
+        "SkillGroupId": "",
+        "Index": index,
+        "Timestamp": 0,
+        "ReleaseInitiator": "",
+        "ReleaseReason": "",
+    }))
+    .expect("a ChannelContext")
 }
 
 fn call(call_type: CallType, legs: Vec<ChannelContext>) -> CallContext {
-    CallContext {
-        instance_id: "ccc-demo".into(),
-        job_id: "job-1".into(),
-        call_type,
-        call_variables: String::new(),
-        channel_contexts: legs,
-    }
+    serde_json::from_value(json!({
+        "InstanceId": "ccc-demo",
+        "JobId": "job-1",
+        "CallType": call_type,
+        "CallVariables": "",
+        "ChannelContexts": legs,
+    }))
+    .expect("a CallContext")
 }
 
 /// A snapshot: agent state, optional call, context id.
@@ -74,11 +76,8 @@ fn snap(state: UserState, call: Option<CallContext>, context_id: u64) -> StatusD
     if let Some(c) = &call {
         u.job_id = c.job_id.clone();
     }
-    StatusData {
-        user_context: u,
-        call_context: call,
-        context_id,
-    }
+    serde_json::from_value(json!({"UserContext": u, "CallContext": call, "ContextId": context_id}))
+        .expect("a StatusData")
 }
 
 fn push(data: StatusData) -> Event {
@@ -798,12 +797,20 @@ fn without_context_ids_snapshots_are_ordered_by_heartbeat() {
         source: Source::Poll { sent_at },
         data: beat(UserState::Ready, 1_500),
     });
-    assert_eq!(state.status(), Status::Break, "a poll with an older heartbeat too");
+    assert_eq!(
+        state.status(),
+        Status::Break,
+        "a poll with an older heartbeat too"
+    );
     state.apply(Event::Snapshot {
         source: Source::Poll { sent_at },
         data: beat(UserState::Ready, 2_000),
     });
-    assert_eq!(state.status(), Status::Ready, "the same heartbeat is not older");
+    assert_eq!(
+        state.status(),
+        Status::Ready,
+        "the same heartbeat is not older"
+    );
 }
 
 #[test]
@@ -820,9 +827,7 @@ fn answers_without_any_ordering_key_apply_in_request_order() {
     assert_eq!(state.status(), Status::Break);
     // The poll sent before the operation answers late, with an older snapshot: ignored by request order.
     state.apply(Event::Snapshot {
-        source: Source::Poll {
-            sent_at: poll_sent,
-        },
+        source: Source::Poll { sent_at: poll_sent },
         data: snap(UserState::Ready, None, 41),
     });
     assert_eq!(state.status(), Status::Break);
