@@ -16,6 +16,7 @@ use crate::api::Api;
 use crate::app::{App, AppProps};
 use crate::config::{Config, ConfigError, HOOKS};
 use crate::errors::ErrorReport;
+use agent_state::Method;
 use ccc_wire::call_control::WorkMode;
 
 use crate::workbench::audio_devices::Direction;
@@ -347,21 +348,21 @@ impl WorkbenchCore {
     #[wasm_bindgen(js_name = applyForOnSite)]
     pub fn apply_for_on_site(&self) {
         self.workbench
-            .change_work_mode("applyForOnSite", WorkMode::OnSite, None);
+            .change_work_mode(Method::ApplyForOnSite, WorkMode::OnSite, None);
     }
 
     /// `applyForOffSite()`: answer on the agent's mobile.
     #[wasm_bindgen(js_name = applyForOffSite)]
     pub fn apply_for_off_site(&self) {
         self.workbench
-            .change_work_mode("applyForOffSite", WorkMode::OffSite, None);
+            .change_work_mode(Method::ApplyForOffSite, WorkMode::OffSite, None);
     }
 
     /// `applyForOffSiteDirectly()`.
     #[wasm_bindgen(js_name = applyForOffSiteDirectly)]
     pub fn apply_for_off_site_directly(&self) {
         self.workbench
-            .change_work_mode("applyForOffSiteDirectly", WorkMode::OffSite, None);
+            .change_work_mode(Method::ApplyForOffSiteDirectly, WorkMode::OffSite, None);
     }
 
     /// `monitor(userId, callback?)`.
@@ -373,20 +374,20 @@ impl WorkbenchCore {
     /// `bargeIn(userId, jobId?, callback?)`.
     #[wasm_bindgen(js_name = bargeIn)]
     pub fn barge_in(&self, user_id: JsValue, job_id: JsValue, callback: JsValue) {
-        self.supervise("bargeIn", user_id, job_id, callback);
+        self.supervise(Method::BargeIn, user_id, job_id, callback);
     }
 
     /// `intercept(userId, jobId?, callback?)`.
     pub fn intercept(&self, user_id: JsValue, job_id: JsValue, callback: JsValue) {
-        self.supervise("intercept", user_id, job_id, callback);
+        self.supervise(Method::Intercept, user_id, job_id, callback);
     }
 
     /// `coach(userId, jobId?, callback?)`.
     pub fn coach(&self, user_id: JsValue, job_id: JsValue, callback: JsValue) {
-        self.supervise("coach", user_id, job_id, callback);
+        self.supervise(Method::Coach, user_id, job_id, callback);
     }
 
-    fn supervise(&self, method: &str, user_id: JsValue, job_id: JsValue, callback: JsValue) {
+    fn supervise(&self, method: Method, user_id: JsValue, job_id: JsValue, callback: JsValue) {
         let user_id = string_of(&user_id).unwrap_or_default();
         // `jobId` may be left out with the callback in its place.
         let (job_id, callback) = if job_id.is_function() {
@@ -402,14 +403,14 @@ impl WorkbenchCore {
     #[wasm_bindgen(js_name = changeVolumeInCall)]
     pub fn change_volume_in_call(&self, volume: JsValue) {
         self.workbench
-            .change_volume("changeVolumeInCall", volume.as_f64());
+            .change_volume(Method::ChangeVolumeInCall, volume.as_f64());
     }
 
     /// `changeRingToneVolume(volume)`: ringtone volume in [0, 1].
     #[wasm_bindgen(js_name = changeRingToneVolume)]
     pub fn change_ring_tone_volume(&self, volume: JsValue) {
         self.workbench
-            .change_volume("changeRingToneVolume", volume.as_f64());
+            .change_volume(Method::ChangeRingToneVolume, volume.as_f64());
     }
 
     /// `startConference(participantListJson, otherParams?)`: `otherParams` may carry `TimeoutSeconds`, `Tags`.
@@ -453,14 +454,14 @@ impl WorkbenchCore {
     #[wasm_bindgen(js_name = launchShortMessageAppraise)]
     pub fn launch_short_message_appraise(&self) {
         self.workbench
-            .launch_short_message("launchShortMessageAppraise");
+            .launch_short_message(Method::LaunchShortMessageAppraise);
     }
 
     /// `launchShortMessageMissedCall()`: the missed-call text message, while dialling.
     #[wasm_bindgen(js_name = launchShortMessageMissedCall)]
     pub fn launch_short_message_missed_call(&self) {
         self.workbench
-            .launch_short_message("launchShortMessageMissedCall");
+            .launch_short_message(Method::LaunchShortMessageMissedCall);
     }
 
     /// `launchAuthentication(contactFlowId, contactFlowVariables?, callback?)`.

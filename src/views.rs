@@ -13,7 +13,7 @@ pub mod transfer;
 
 use std::rc::Rc;
 
-use agent_state::Status;
+use agent_state::{Method, Status};
 use yew::prelude::*;
 
 use crate::workbench::{View, Workbench};
@@ -69,21 +69,21 @@ pub fn render(view: &View, wb: &Rc<Workbench>) -> Html {
 
 fn sign_in_prompt(view: &View, wb: &Rc<Workbench>) -> Option<Html> {
     let (text, label, method) = match view.status {
-        Status::Unregistered => ("尚未上线", "上线", "register"),
-        Status::Registering => ("正在上线…", "", ""),
+        Status::Unregistered => ("尚未上线", "上线", Some(Method::Register)),
+        Status::Registering => ("正在上线…", "", None),
         Status::Offline if view.device_conflict => (
             "已有其他设备登录此坐席",
             "在此设备上线",
-            "forceToPrepareSignIn",
+            Some(Method::ForceToPrepareSignIn),
         ),
-        Status::Offline => ("已下线", "上线", "logIn"),
+        Status::Offline => ("已下线", "上线", Some(Method::LogIn)),
         _ => return None,
     };
     let onclick = {
         let wb = wb.clone();
         move |_| match method {
-            "forceToPrepareSignIn" => wb.force_to_prepare_sign_in(),
-            "logIn" => wb.log_in(None),
+            Some(Method::ForceToPrepareSignIn) => wb.force_to_prepare_sign_in(),
+            Some(Method::LogIn) => wb.log_in(None),
             _ => wb.register(None),
         }
     };
@@ -93,8 +93,8 @@ fn sign_in_prompt(view: &View, wb: &Rc<Workbench>) -> Option<Html> {
                 <img class="ccc-state-image" {src} alt={text} />
             }
             <p>{ text }</p>
-            if !label.is_empty() {
-                <button type="button" class="ccc-btn primary" data-action={method} {onclick}>{ label }</button>
+            if let Some(method) = method.filter(|_| !label.is_empty()) {
+                <button type="button" class="ccc-btn primary" data-action={method.as_str()} {onclick}>{ label }</button>
             }
         </section>
     })

@@ -23,7 +23,7 @@ use std::rc::{Rc, Weak};
 use agent_state::{AgentState, Effect, Event, Hook, Source, Status};
 use ccc_wire::action::{LoginDetails, OutboundNumber, SkillLevel, StatusData};
 use ccc_wire::records::{AgentReport, CallDetailRecord, RealtimeAgentState};
-use ccc_wire::{keys, Action, UserContext};
+use ccc_wire::{keys, Action};
 use gloo_timers::callback::Timeout;
 use serde_json::{json, Value};
 
@@ -644,12 +644,8 @@ pub(crate) fn status_in(data: &Value) -> Option<StatusData> {
 /// backend sends one).
 pub(crate) fn flat_status(data: Value) -> Option<StatusData> {
     let context_id = data.get("ContextId").and_then(Value::as_u64).unwrap_or(0);
-    let user_context: UserContext = serde_json::from_value(data).ok()?;
-    Some(StatusData {
-        user_context,
-        call_context: None,
-        context_id,
-    })
+    // Through the wire form, so the snapshot's other members take their defaults (no call).
+    serde_json::from_value(json!({"UserContext": data, "ContextId": context_id})).ok()
 }
 
 fn detail_json(d: agent_state::CallDetail) -> Value {

@@ -2,6 +2,7 @@
 //! (`agentToAgent`); 监听 lists colleagues in a call and supervises them (`monitor`, then `bargeIn`,
 //! `intercept`, `coach`). The list loads when the view opens; 刷新 reloads it.
 
+use agent_state::Method;
 use yew::prelude::*;
 
 use super::call_card::CallCard;
@@ -60,7 +61,7 @@ pub fn agents(props: &AgentsProps) -> Html {
         let wb = workbench.clone();
         move |_| wb.load_agents()
     };
-    let allowed = |method: &str| view.status.allows(method) == Some(true);
+    let allowed = |method: Method| view.status.allows(method) == Some(true);
     let rows = view.agents.iter().filter(|a| a.agent_id != me).filter(|a| {
         !props.supervise
             || matches!(
@@ -68,15 +69,15 @@ pub fn agents(props: &AgentsProps) -> Html {
                 "TALKING" | "RINGING" | "DIALING"
             )
     });
-    let action = |method: &'static str, label: &'static str, agent: &str, extension: &str| {
+    let action = |method: Method, label: &'static str, agent: &str, extension: &str| {
         let (wb, agent, extension) = (workbench.clone(), agent.to_owned(), extension.to_owned());
         let onclick = move |_: MouseEvent| match method {
-            "agentToAgent" => wb.agent_to_agent(&extension, None),
-            "monitor" => wb.monitor(&agent, None),
+            Method::AgentToAgent => wb.agent_to_agent(&extension, None),
+            Method::Monitor => wb.monitor(&agent, None),
             other => wb.supervise(other, &agent, None, None),
         };
         html! {
-            <button type="button" class="ccc-tool" data-action={method} disabled={!allowed(method)}
+            <button type="button" class="ccc-tool" data-action={method.as_str()} disabled={!allowed(method)}
                     {onclick}>{ label }</button>
         }
     };
@@ -86,7 +87,7 @@ pub fn agents(props: &AgentsProps) -> Html {
                 { if props.supervise { "监听" } else { "内部通话" } }
                 <button type="button" class="ccc-link" onclick={refresh}>{ "刷新" }</button>
             </h2>
-            if props.supervise && allowed("hangUp") {
+            if props.supervise && allowed(Method::HangUp) {
                 <div class="ccc-actions">
                     <button type="button" class="ccc-btn hangup wide" data-action="hangUp"
                             onclick={let wb = workbench.clone(); move |_| wb.hang_up(None, None, None)}>{ "结束监听" }</button>
@@ -101,12 +102,12 @@ pub fn agents(props: &AgentsProps) -> Html {
                         </span>
                         <span class="ccc-list-actions">
                             if props.supervise {
-                                { action("monitor", "监听", &a.agent_id, &a.extension) }
-                                { action("bargeIn", "强插", &a.agent_id, &a.extension) }
-                                { action("intercept", "拦截", &a.agent_id, &a.extension) }
-                                { action("coach", "耳语", &a.agent_id, &a.extension) }
+                                { action(Method::Monitor, "监听", &a.agent_id, &a.extension) }
+                                { action(Method::BargeIn, "强插", &a.agent_id, &a.extension) }
+                                { action(Method::Intercept, "拦截", &a.agent_id, &a.extension) }
+                                { action(Method::Coach, "耳语", &a.agent_id, &a.extension) }
                             } else if normal_state(&a.state) == "READY" {
-                                { action("agentToAgent", "呼叫", &a.agent_id, &a.extension) }
+                                { action(Method::AgentToAgent, "呼叫", &a.agent_id, &a.extension) }
                             }
                         </span>
                     </li>

@@ -2,7 +2,7 @@
 //! in-call tools (hold, mute, keypad for DTMF, consultation) — each shown only where the status table
 //! allows its method, and each calling the same intent as the host's method.
 
-use agent_state::Status;
+use agent_state::{Method, Status};
 use yew::prelude::*;
 
 use crate::components::dialpad::Dialpad;
@@ -37,13 +37,10 @@ pub fn call_card(props: &PanelProps) -> Html {
             wb.send_dtmf(k, None, None, None);
         })
     };
-    let tool = |method: &'static str,
-                label: &'static str,
-                active: bool,
-                run: Callback<MouseEvent>| {
+    let tool = |method: Method, label: &'static str, active: bool, run: Callback<MouseEvent>| {
         (view.status.allows(method) == Some(true)).then(|| {
             html! {
-                <button type="button" class={classes!("ccc-tool", active.then_some("on"))} data-action={method}
+                <button type="button" class={classes!("ccc-tool", active.then_some("on"))} data-action={method.as_str()}
                         onclick={run}>{ label }</button>
             }
         })
@@ -51,17 +48,21 @@ pub fn call_card(props: &PanelProps) -> Html {
     let wb = props.workbench.clone();
     let muted = call.as_ref().is_some_and(|c| c.muted);
     let tools: Vec<Html> = [
-        tool("callHold", "保持", false, {
+        tool(Method::CallHold, "保持", false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.hold(true, None))
         }),
-        tool("callRetrieve", "恢复", true, {
+        tool(Method::CallRetrieve, "恢复", true, {
             let wb = wb.clone();
             Callback::from(move |_| wb.hold(false, None))
         })
         .filter(|_| view.status == Status::Hold),
         tool(
-            if muted { "umMuteAgent" } else { "muteAgent" },
+            if muted {
+                Method::UmMuteAgent
+            } else {
+                Method::MuteAgent
+            },
             if muted { "取消静音" } else { "静音" },
             muted,
             {
@@ -69,27 +70,27 @@ pub fn call_card(props: &PanelProps) -> Html {
                 Callback::from(move |_| wb.mute(!muted))
             },
         ),
-        tool("sendDtmf", "拨号盘", *keypad, {
+        tool(Method::SendDtmf, "拨号盘", *keypad, {
             let keypad = keypad.clone();
             Callback::from(move |_| keypad.set(!*keypad))
         }),
-        tool("thirdCallTransfer", "转接", false, {
+        tool(Method::ThirdCallTransfer, "转接", false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.select_nav("转接".into()))
         }),
-        tool("thirdCallRetrieve", "取回", false, {
+        tool(Method::ThirdCallRetrieve, "取回", false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.finish_consultation(false, None))
         }),
-        tool("thirdCallTransferFinished", "完成转接", false, {
+        tool(Method::ThirdCallTransferFinished, "完成转接", false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.finish_consultation(true, None))
         }),
-        tool("switchToConference", "转为会议", false, {
+        tool(Method::SwitchToConference, "转为会议", false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.switch_to_conference(None))
         }),
-        tool("transferStatisfic", "满意度", false, {
+        tool(Method::TransferStatisfic, "满意度", false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.transfer_statisfic(None))
         }),
@@ -113,15 +114,15 @@ pub fn call_card(props: &PanelProps) -> Html {
             if !tools.is_empty() {
                 <div class="ccc-tools">{ for tools }</div>
             }
-            if *keypad && view.status.allows("sendDtmf") == Some(true) {
+            if *keypad && view.status.allows(Method::SendDtmf) == Some(true) {
                 <p class="ccc-hint" data-role="dtmf-sent">{ (*sent).clone() }</p>
                 <Dialpad {on_key} />
             }
             <div class="ccc-actions">
-                if view.status.allows("answer") == Some(true) {
+                if view.status.allows(Method::Answer) == Some(true) {
                     <button type="button" class="ccc-btn answer" data-action="answer" onclick={answer}>{ "接听" }</button>
                 }
-                if view.status.allows("hangUp") == Some(true) {
+                if view.status.allows(Method::HangUp) == Some(true) {
                     <button type="button" class="ccc-btn hangup" data-action="hangUp" onclick={hang_up}>{ "挂断" }</button>
                 }
             </div>

@@ -2,6 +2,7 @@
 //! while one runs, the call card shows it. A consultation becomes a conference from the call card
 //! (`switchToConference`).
 
+use agent_state::Method;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -38,7 +39,7 @@ pub fn conference(props: &PanelProps) -> Html {
             );
         }
     };
-    let allowed = view.status.allows("startConference") == Some(true);
+    let allowed = view.status.allows(Method::StartConference) == Some(true);
     html! {
         <section class="ccc-view ccc-conference">
             <h2>{ "会议" }</h2>

@@ -1,6 +1,6 @@
 //! 呼入: the incoming call (caller, skill group, answer), the live call, and the idle/break/after-call states.
 
-use agent_state::Status;
+use agent_state::{Method, Status};
 use yew::prelude::*;
 
 use super::call_card::CallCard;
@@ -60,7 +60,7 @@ pub fn inbound(props: &PanelProps) -> Html {
                     <button type="button" class="ccc-btn" data-action="break" onclick={take_break}>{ "小休" }</button>
                 }
             </div>
-            if *choosing && view.status.allows("applyForBreak") == Some(true) {
+            if *choosing && view.status.allows(Method::ApplyForBreak) == Some(true) {
                 <p class="ccc-hint">{ "选择小休原因" }</p>
                 <div class="ccc-tools ccc-reasons">{ for reasons }</div>
             }

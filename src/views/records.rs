@@ -2,6 +2,7 @@
 //! masked number, else the same `call()` the host uses); clicking a record tells the host
 //! (`onSelectCurrentCallRecord`). Loaded when the view opens; 刷新 reloads.
 
+use agent_state::Method;
 use yew::prelude::*;
 
 use crate::views::PanelProps;
@@ -27,7 +28,7 @@ pub fn records(props: &PanelProps) -> Html {
         let wb = workbench.clone();
         move |_| wb.load_records()
     };
-    let can_call = view.status.allows("call") == Some(true);
+    let can_call = view.status.allows(Method::Call) == Some(true);
     html! {
         <section class="ccc-view ccc-records">
             <h2>{ "通话记录" }<button type="button" class="ccc-link" onclick={refresh}>{ "刷新" }</button></h2>

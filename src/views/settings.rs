@@ -2,6 +2,7 @@
 //! playback volumes (`changeVolumeInCall`,
 //! `changeRingToneVolume` — the same intents the host's methods call).
 
+use agent_state::Method;
 use ccc_wire::call_control::WorkMode;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -17,7 +18,7 @@ pub fn settings(props: &PanelProps) -> Html {
         let mobile = mobile.clone();
         move |e: InputEvent| mobile.set(e.target_unchecked_into::<HtmlInputElement>().value())
     };
-    let slider = |method: &'static str, label: &'static str, value: f64| {
+    let slider = |method: Method, label: &'static str, value: f64| {
         let wb = props.workbench.clone();
         let oninput = move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
@@ -26,7 +27,7 @@ pub fn settings(props: &PanelProps) -> Html {
         html! {
             <label class="ccc-field">
                 <span>{ label }</span>
-                <input type="range" min="0" max="100" step="1" name={method}
+                <input type="range" min="0" max="100" step="1" name={method.as_str()}
                        value={((value * 100.0).round() as u32).to_string()} {oninput} />
                 <output>{ format!("{}%", (value * 100.0).round() as u32) }</output>
             </label>
@@ -48,7 +49,7 @@ pub fn settings(props: &PanelProps) -> Html {
             </dl>
             <h3>{ "工作模式" }</h3>
             <div class="ccc-modes">
-                { for [("ON_SITE", "场内模式", "applyForOnSite"), ("OFF_SITE", "场外模式", "applyForOffSite")].into_iter().map(|(mode, label, method)| {
+                { for [("ON_SITE", "场内模式", Method::ApplyForOnSite), ("OFF_SITE", "场外模式", Method::ApplyForOffSite)].into_iter().map(|(mode, label, method)| {
                     let (wb, mobile) = (props.workbench.clone(), mobile.clone());
                     let current = view.work_mode == mode;
                     let onclick = move |_| {
@@ -56,7 +57,7 @@ pub fn settings(props: &PanelProps) -> Html {
                         wb.change_work_mode(method, mode, Some((*mobile).clone()));
                     };
                     html! {
-                        <button type="button" class={classes!("ccc-tool", current.then_some("on"))} data-action={method}
+                        <button type="button" class={classes!("ccc-tool", current.then_some("on"))} data-action={method.as_str()}
                                 disabled={current || view.status.allows(method) == Some(false)} {onclick}>{ label }</button>
                     }
                 }) }
@@ -64,8 +65,8 @@ pub fn settings(props: &PanelProps) -> Html {
             <input class="ccc-input small" name="mobile" inputmode="tel" placeholder="场外接听手机号"
                    value={(*mobile).clone()} oninput={on_mobile} />
             <h3>{ "音量" }</h3>
-            { slider("changeVolumeInCall", "通话音量", view.volumes.in_call) }
-            { slider("changeRingToneVolume", "振铃音量", view.volumes.ring) }
+            { slider(Method::ChangeVolumeInCall, "通话音量", view.volumes.in_call) }
+            { slider(Method::ChangeRingToneVolume, "振铃音量", view.volumes.ring) }
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! blind (`thirdCallTransfer`) or after consulting (`initiateAttendedTransfer`, then `thirdCallRetrieve` /
 //! `thirdCallTransferFinished` from the call card).
 
+use agent_state::Method;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -20,8 +21,8 @@ pub fn transfer(props: &PanelProps) -> Html {
         let (wb, target) = (props.workbench.clone(), target.clone());
         move |_| wb.transfer(attended, &target, None, None)
     };
-    let can_blind = view.status.allows("thirdCallTransfer") == Some(true);
-    let can_consult = view.status.allows("initiateAttendedTransfer") == Some(true);
+    let can_blind = view.status.allows(Method::ThirdCallTransfer) == Some(true);
+    let can_consult = view.status.allows(Method::InitiateAttendedTransfer) == Some(true);
     html! {
         <section class="ccc-view ccc-transfer">
             <h2>{ "转接" }</h2>

@@ -2,6 +2,7 @@
 //! mode. Each one is gated by the status table, sends one call-control action, and folds the answer's
 //! `{UserContext, CallContext}` back through [`Workbench::command`].
 
+use agent_state::Method;
 use ccc_wire::action::{JobRequest, MakeCallRequest};
 use ccc_wire::call_control::{
     ChangeWorkModeRequest, HoldCallRequest, MonitorCallRequest, MuteCallRequest,
@@ -56,7 +57,7 @@ impl Workbench {
         channel_id: Option<String>,
         done: Option<Done>,
     ) {
-        if !self.allowed("sendDtmf") {
+        if !self.allowed(Method::SendDtmf) {
             return;
         }
         let digits = digits.trim();
@@ -78,15 +79,15 @@ impl Workbench {
             channel_id: leg.channel_id,
             dtmf: digits.to_owned(),
         };
-        self.command("sendDtmf", Action::SendDtmfSignaling, request, done);
+        self.command(Method::SendDtmf, Action::SendDtmfSignaling, request, done);
     }
 
     /// `callHold(callback?)` and `callRetrieve(callback?)`.
     pub fn hold(&self, hold: bool, done: Option<Done>) {
         let (method, action) = if hold {
-            ("callHold", Action::HoldCall)
+            (Method::CallHold, Action::HoldCall)
         } else {
-            ("callRetrieve", Action::RetrieveCall)
+            (Method::CallRetrieve, Action::RetrieveCall)
         };
         if !self.allowed(method) {
             return;
@@ -108,9 +109,9 @@ impl Workbench {
     /// `muteAgent()` and `umMuteAgent()` (sic).
     pub fn mute(&self, mute: bool) {
         let (method, action) = if mute {
-            ("muteAgent", Action::MuteCall)
+            (Method::MuteAgent, Action::MuteCall)
         } else {
-            ("umMuteAgent", Action::UnmuteCall)
+            (Method::UmMuteAgent, Action::UnmuteCall)
         };
         if !self.allowed(method) {
             return;
@@ -142,9 +143,12 @@ impl Workbench {
         done: Option<Done>,
     ) {
         let (method, action) = if attended {
-            ("initiateAttendedTransfer", Action::InitiateAttendedTransfer)
+            (
+                Method::InitiateAttendedTransfer,
+                Action::InitiateAttendedTransfer,
+            )
         } else {
-            ("thirdCallTransfer", Action::BlindTransfer)
+            (Method::ThirdCallTransfer, Action::BlindTransfer)
         };
         if !self.allowed(method) {
             return;
@@ -190,11 +194,11 @@ impl Workbench {
     pub fn finish_consultation(&self, complete: bool, done: Option<Done>) {
         let (method, action) = if complete {
             (
-                "thirdCallTransferFinished",
+                Method::ThirdCallTransferFinished,
                 Action::CompleteAttendedTransfer,
             )
         } else {
-            ("thirdCallRetrieve", Action::CancelAttendedTransfer)
+            (Method::ThirdCallRetrieve, Action::CancelAttendedTransfer)
         };
         if !self.allowed(method) {
             return;
@@ -206,7 +210,7 @@ impl Workbench {
 
     /// `agentToAgent(userDN, callback?)`: an internal call to the agent with that extension.
     pub fn agent_to_agent(&self, extension: &str, done: Option<Done>) {
-        if !self.allowed("agentToAgent") {
+        if !self.allowed(Method::AgentToAgent) {
             return;
         }
         let extension = extension.trim();
@@ -222,12 +226,12 @@ impl Workbench {
             callee: extension.to_owned(),
             ..MakeCallRequest::default()
         };
-        self.command("agentToAgent", Action::MakeCall, request, done);
+        self.command(Method::AgentToAgent, Action::MakeCall, request, done);
     }
 
     /// `applyForOnSite()`, `applyForOffSite()`, `applyForOffSiteDirectly()`: ChangeWorkMode. Off-site answering
     /// rings the agent's mobile: `mobile`, else the one the backend knows for the agent; none ⇒ 9002.
-    pub fn change_work_mode(&self, method: &str, mode: WorkMode, mobile: Option<String>) {
+    pub fn change_work_mode(&self, method: Method, mode: WorkMode, mobile: Option<String>) {
         if !self.allowed(method) {
             return;
         }
@@ -263,7 +267,7 @@ impl Workbench {
 
     /// `monitor(userId, callback?)`.
     pub fn monitor(&self, user_id: &str, done: Option<Done>) {
-        if !self.allowed("monitor") {
+        if !self.allowed(Method::Monitor) {
             return;
         }
         if user_id.trim().is_empty() {
@@ -278,13 +282,13 @@ impl Workbench {
             monitored_user_id: user_id.trim().to_owned(),
             timeout_seconds: None,
         };
-        self.command("monitor", Action::MonitorCall, request, done);
+        self.command(Method::Monitor, Action::MonitorCall, request, done);
     }
 
     /// `bargeIn(userId, jobId?, callback?)`, `intercept(…)`, `coach(…)`.
     pub fn supervise(
         &self,
-        method: &str,
+        method: Method,
         user_id: &str,
         job_id: Option<String>,
         done: Option<Done>,
@@ -306,11 +310,11 @@ impl Workbench {
             ..SuperviseRequest::default()
         };
         let action = match method {
-            "bargeIn" => {
+            Method::BargeIn => {
                 request.barged_user_id = Some(target);
                 Action::BargeInCall
             }
-            "intercept" => {
+            Method::Intercept => {
                 request.intercepted_user_id = Some(target);
                 Action::InterceptCall
             }

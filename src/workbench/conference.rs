@@ -2,6 +2,7 @@
 //! satisfaction survey, which ends the agent's leg) and `launchAuthentication` (an IVR flow the customer goes
 //! through while the agent stays in the call), and the text-message variants of the survey.
 
+use agent_state::Method;
 use ccc_wire::call_control::{
     LaunchAuthenticationRequest, LaunchSurveyRequest, StartConferenceRequest,
 };
@@ -41,7 +42,7 @@ impl Workbench {
         timeout_seconds: Option<u32>,
         tags: Option<String>,
     ) {
-        if !self.allowed("startConference") {
+        if !self.allowed(Method::StartConference) {
             return;
         }
         let parties = match participants(list_json) {
@@ -61,17 +62,22 @@ impl Workbench {
             tags,
             timeout_seconds,
         };
-        self.command("startConference", Action::StartConference, request, None);
+        self.command(
+            Method::StartConference,
+            Action::StartConference,
+            request,
+            None,
+        );
     }
 
     /// `switchToConference(jobId?)`: the customer, this agent and the consulted party in one conference.
     pub fn switch_to_conference(&self, job_id: Option<String>) {
-        if !self.allowed("switchToConference") {
+        if !self.allowed(Method::SwitchToConference) {
             return;
         }
         if let Some(request) = self.job_request(job_id, None) {
             self.command(
-                "switchToConference",
+                Method::SwitchToConference,
                 Action::SwitchToConference,
                 request,
                 None,
@@ -83,19 +89,19 @@ impl Workbench {
     /// leg is released.
     pub fn transfer_statisfic(&self, contact_flow_id: Option<String>) {
         let flow = contact_flow_id.filter(|c| !c.trim().is_empty());
-        self.launch_survey("transferStatisfic", flow, None);
+        self.launch_survey(Method::TransferStatisfic, flow, None);
     }
 
     /// `launchShortMessageAppraise()` (after-call work) and `launchShortMessageMissedCall()` (while dialling):
     /// the satisfaction or missed-call text message, LaunchSurvey over `SMS` for the current or last call.
-    pub fn launch_short_message(&self, method: &str) {
+    pub fn launch_short_message(&self, method: Method) {
         self.launch_survey(method, None, Some("SMS".into()));
     }
 
     /// LaunchSurvey for `method` on the current (or last) call.
     fn launch_survey(
         &self,
-        method: &str,
+        method: Method,
         contact_flow_id: Option<String>,
         channel: Option<String>,
     ) {
@@ -125,7 +131,7 @@ impl Workbench {
         variables: Option<Value>,
         done: Option<Done>,
     ) {
-        if !self.allowed("launchAuthentication") {
+        if !self.allowed(Method::LaunchAuthentication) {
             return;
         }
         let contact_flow_id = contact_flow_id.trim();
@@ -156,7 +162,7 @@ impl Workbench {
             contact_flow_variables: variables,
         };
         self.command(
-            "launchAuthentication",
+            Method::LaunchAuthentication,
             Action::LaunchAuthentication,
             request,
             done,

@@ -6,7 +6,7 @@
 //! This browser tab is one device: its id is kept in `sessionStorage`, so a reload of the tab is the same
 //! device (no 7001 naming the agent's own previous page) and finds its call again.
 
-use agent_state::Event;
+use agent_state::{Event, Method};
 use ccc_wire::devices::{AddAgentDeviceRequest, Device, ListDevicesRequest};
 use ccc_wire::Action;
 use panel_model::PanelEvent;
@@ -98,7 +98,7 @@ impl Workbench {
     /// `forceToPrepareSignIn()`: after a 7001, register this device for the agent (the other one is kicked
     /// out), then sign in and become ready as `register()` would.
     pub fn force_to_prepare_sign_in(&self) {
-        if !self.allowed("forceToPrepareSignIn") {
+        if !self.allowed(Method::ForceToPrepareSignIn) {
             return;
         }
         let request = {

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use agent_state::Method;
 use ccc_wire::action::Page;
 use ccc_wire::call_control::RedialCallRequest;
 use ccc_wire::records::{
@@ -139,7 +140,7 @@ impl Workbench {
             job_id: Some(record.contact_id.clone()),
             ..RedialCallRequest::default()
         };
-        self.command("call", Action::RedialCall, request, None);
+        self.command(Method::Call, Action::RedialCall, request, None);
     }
 
     /// A call record was clicked in 通话记录: `onSelectCurrentCallRecord({record})`.

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use crate::api::ApiFailure;
-use agent_state::{Event, Status};
+use agent_state::{Event, Method, Status};
 use ccc_wire::action::{
     AgentRequest, ConfigItem, GetLoginDetailsRequest, JobRequest, ListConfigItemsRequest,
     ListOfUserRequest, LoginDetails, MakeCallRequest, OutboundNumber, Page, SignInGroupRequest,
@@ -60,7 +60,7 @@ impl Workbench {
     }
 
     /// The state gate: `false` (and 9001 reported) when `method` is not allowed now.
-    pub(crate) fn allowed(&self, method: &str) -> bool {
+    pub(crate) fn allowed(&self, method: Method) -> bool {
         let status = self.inner.borrow().state.status();
         if status.allows(method) == Some(false) {
             self.report(
@@ -117,7 +117,9 @@ impl Workbench {
     /// `register(loginSkillGroupArray?)`: loads the agent's details, signs in to the given skill groups (all of
     /// them by default) and becomes ready (or stays on break with `isLoggedKeepBreak`).
     pub fn register(&self, groups: Option<Vec<String>>) {
-        if self.inner.borrow().state.status() == Status::Registering || !self.allowed("register") {
+        if self.inner.borrow().state.status() == Status::Registering
+            || !self.allowed(Method::Register)
+        {
             return;
         }
         self.dispatch(Event::RegisterStarted);
@@ -268,7 +270,7 @@ impl Workbench {
 
     /// `logIn(loginSkillGroupArray?)`: sign in again after `logOut`.
     pub fn log_in(&self, groups: Option<Vec<String>>) {
-        if !self.allowed("logIn") {
+        if !self.allowed(Method::LogIn) {
             return;
         }
         self.dispatch(Event::OperationStarted);
@@ -293,7 +295,7 @@ impl Workbench {
     /// the agent state in the answer is folded in, then the host's `done` callback gets the answer's `Data`.
     pub(crate) fn command<R: Serialize + 'static>(
         &self,
-        method: &str,
+        method: Method,
         action: Action,
         request: R,
         done: Option<Done>,
@@ -303,7 +305,7 @@ impl Workbench {
         self.command_value(method, action, request, done);
     }
 
-    fn command_value(&self, method: &str, action: Action, request: Value, done: Option<Done>) {
+    fn command_value(&self, method: Method, action: Action, request: Value, done: Option<Done>) {
         if !self.allowed(method) {
             return;
         }
@@ -324,17 +326,27 @@ impl Workbench {
 
     /// `logOut()`.
     pub fn log_out(&self) {
-        if !self.allowed("logOut") {
+        if !self.allowed(Method::LogOut) {
             return;
         }
         // Offline: the soft phone un-REGISTERs.
         self.life(PanelEvent::SignedOut);
-        self.command("logOut", Action::SignOutGroup, self.agent_request(), None);
+        self.command(
+            Method::LogOut,
+            Action::SignOutGroup,
+            self.agent_request(),
+            None,
+        );
     }
 
     /// `ready()`.
     pub fn ready(&self) {
-        self.command("ready", Action::ReadyForService, self.agent_request(), None);
+        self.command(
+            Method::Ready,
+            Action::ReadyForService,
+            self.agent_request(),
+            None,
+        );
     }
 
     /// `applyForCallOnly(true)`: ready, outbound only; `false` is plain `ready`.
@@ -343,7 +355,12 @@ impl Workbench {
             outbound_scenario: Some(call_only),
             ..self.agent_request()
         };
-        self.command("applyForCallOnly", Action::ReadyForService, request, None);
+        self.command(
+            Method::ApplyForCallOnly,
+            Action::ReadyForService,
+            request,
+            None,
+        );
     }
 
     /// After-call work is over (`afterCallRule` elapsed): ReadyForService, not gated.
@@ -371,14 +388,14 @@ impl Workbench {
             code: Some(code),
             ..self.agent_request()
         };
-        self.command("applyForBreak", Action::TakeBreak, request, done);
+        self.command(Method::ApplyForBreak, Action::TakeBreak, request, done);
     }
 
     /// `call(callee, caller?)`: caller `''`/`'auto'`/absent picks one of the agent's numbers. With
     /// `onBeforeCallDialing` configured, nothing is dialled until the host calls `payload.callback`
     /// (optionally with a rewritten callee).
     pub fn call(&self, callee: &str, caller: Option<&str>, extras: CallExtras) {
-        if !self.allowed("call") {
+        if !self.allowed(Method::Call) {
             return;
         }
         let callee = callee.trim().to_owned();
@@ -399,7 +416,7 @@ impl Workbench {
             serde_json::json!({"callee": callee, "userId": user_id}),
             Box::new(move |rewritten: Option<String>| {
                 // The status may have moved while the host decided: check the gate again.
-                if wb.allowed("call") {
+                if wb.allowed(Method::Call) {
                     let callee = rewritten
                         .map(|c| c.trim().to_owned())
                         .filter(|c| !c.is_empty());
@@ -486,7 +503,7 @@ impl Workbench {
             tags: extras.tags,
             masked_callee: extras.masked_callee,
         };
-        self.command("call", Action::MakeCall, request, extras.done);
+        self.command(Method::Call, Action::MakeCall, request, extras.done);
     }
 
     pub(super) fn job_request(
@@ -518,7 +535,7 @@ impl Workbench {
 
     fn call_command(
         &self,
-        method: &str,
+        method: Method,
         action: Action,
         job_id: Option<String>,
         channel_id: Option<String>,
@@ -535,7 +552,7 @@ impl Workbench {
     /// `answer(callback?)`.
     pub fn answer(&self, done: Option<Done>) {
         self.inner.borrow_mut().answer_timer = None;
-        if !self.allowed("answer") {
+        if !self.allowed(Method::Answer) {
             return;
         }
         // The SIP leg is answered whatever AnswerCall answers (changelog 2.6.1).
@@ -547,17 +564,23 @@ impl Workbench {
                 .map(|s| s.user_context.job_id.clone())
         };
         self.answer_phone(job_id.as_deref().filter(|j| !j.is_empty()));
-        self.call_command("answer", Action::AnswerCall, None, None, done);
+        self.call_command(Method::Answer, Action::AnswerCall, None, None, done);
     }
 
     /// `hangUp(releaseJobId?, releaseChannelId?)`. With `onBeforeCallHangup` configured, the call is
     /// released only when the host calls `payload.callback()`.
     pub fn hang_up(&self, job_id: Option<String>, channel_id: Option<String>, done: Option<Done>) {
-        if !self.allowed("hangUp") {
+        if !self.allowed(Method::HangUp) {
             return;
         }
         if !self.host().has_hook("onBeforeCallHangup") {
-            self.call_command("hangUp", Action::ReleaseCall, job_id, channel_id, done);
+            self.call_command(
+                Method::HangUp,
+                Action::ReleaseCall,
+                job_id,
+                channel_id,
+                done,
+            );
             return;
         }
         let Some(request) = self.job_request(job_id.clone(), channel_id.clone()) else {
@@ -574,7 +597,13 @@ impl Workbench {
             "onBeforeCallHangup",
             payload,
             Box::new(move |_| {
-                wb.call_command("hangUp", Action::ReleaseCall, job_id, channel_id, done)
+                wb.call_command(
+                    Method::HangUp,
+                    Action::ReleaseCall,
+                    job_id,
+                    channel_id,
+                    done,
+                )
             }),
         );
     }
@@ -622,7 +651,7 @@ impl Workbench {
     }
 
     /// `changeVolumeInCall(v)` / `changeRingToneVolume(v)`: a number in [0, 1], else 9002.
-    pub fn change_volume(&self, method: &str, volume: Option<f64>) {
+    pub fn change_volume(&self, method: Method, volume: Option<f64>) {
         let Some(v) = volume.filter(|v| (0.0..=1.0).contains(v)) else {
             self.report(
                 9002,
@@ -632,7 +661,7 @@ impl Workbench {
         };
         {
             let mut inner = self.inner.borrow_mut();
-            if method == "changeRingToneVolume" {
+            if method == Method::ChangeRingToneVolume {
                 inner.volumes.ring = v;
             } else {
                 inner.volumes.in_call = v;

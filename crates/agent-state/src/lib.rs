@@ -7,6 +7,7 @@
 //!
 //! # Layout
 //! - [`status`]: the status codes of the contract's status table (§7) and the state gate per method.
+//! - [`method`]: the contract's public method names as a type ([`Method`]), misspellings included.
 //! - [`derive`]: which status a backend snapshot (UserContext + CallContext) means for this agent.
 //! - [`event`]: the input events, output effects and hook payloads.
 //! - [`reduce`]: [`AgentState`] and its transition rules (ordering, staleness, after-call work, hang-up types).
@@ -14,11 +15,13 @@
 
 pub mod derive;
 pub mod event;
+pub mod method;
 pub mod reduce;
 pub mod rules;
 pub mod status;
 
 pub use event::{CallDetail, Effect, Event, HangUpType, Hook, Source};
+pub use method::Method;
 pub use reduce::AgentState;
 pub use rules::{AfterCall, Rules};
 pub use status::Status;

@@ -1,5 +1,7 @@
 //! Status codes (`sdk-contract.md` §7.1) and the state gate.
 
+use crate::method::Method;
+
 /// A status of the contract's table. The numeric code is what hosts see (`getStatusCode`, `onStatusChange`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
@@ -157,31 +159,53 @@ impl Status {
     }
 
     /// Whether `method` may run in this status: the contract's table plus the union-rule additions
-    /// (`stateGateRecommended` in `contract.json`). `None` means the method is not state-gated.
-    pub fn allows(self, method: &str) -> Option<bool> {
+    /// (`stateGateRecommended` in `contract.json`). `None` means the method is not state-gated: the
+    /// match names every [`Method`], so a new one cannot slip through ungated by accident.
+    pub fn allows(self, method: Method) -> Option<bool> {
+        use Method as M;
         let allowed: &[i32] = match method {
-            "register" => &[-1, 0],
-            "logIn" | "forceToPrepareSignIn" => &[1],
-            "logOut" => &[2, 3, 4, 5],
-            "ready" => &[2, 4, 5],
-            "applyForBreak" => &[3, 4, 5],
-            "applyForCallOnly" => &[3, 5],
-            "applyForOffSite" => &[1, 3, 5],
-            "call" => &[3, 4, 5],
-            "answer" => &[6],
-            "hangUp" => &[8, 9, 10, 11, 12, 19, 20, 21, 24, 25, 26, 30],
-            "sendDtmf" => &[8, 9, 10, 11, 17, 19],
-            "callHold" | "muteAgent" | "umMuteAgent" => &[9, 10, 11],
-            "callRetrieve" => &[9, 10, 11, 12],
-            "transferStatisfic" => &[9, 10, 30],
-            "launchAuthentication" | "thirdCallTransfer" | "initiateAttendedTransfer" => &[9, 10],
-            "thirdCallRetrieve" => &[16, 17],
-            "thirdCallTransferFinished" | "switchToConference" => &[17],
-            "agentToAgent" | "monitor" | "startConference" => &[3, 4],
-            "bargeIn" | "intercept" | "coach" => &[3, 4, 21],
-            "launchShortMessageAppraise" => &[5],
-            "launchShortMessageMissedCall" => &[8],
-            _ => return None,
+            M::Register => &[-1, 0],
+            M::LogIn | M::ForceToPrepareSignIn => &[1],
+            M::LogOut => &[2, 3, 4, 5],
+            M::Ready => &[2, 4, 5],
+            M::ApplyForBreak => &[3, 4, 5],
+            M::ApplyForCallOnly => &[3, 5],
+            M::ApplyForOffSite => &[1, 3, 5],
+            M::Call => &[3, 4, 5],
+            M::Answer => &[6],
+            M::HangUp => &[8, 9, 10, 11, 12, 19, 20, 21, 24, 25, 26, 30],
+            M::SendDtmf => &[8, 9, 10, 11, 17, 19],
+            M::CallHold | M::MuteAgent | M::UmMuteAgent => &[9, 10, 11],
+            M::CallRetrieve => &[9, 10, 11, 12],
+            M::TransferStatisfic => &[9, 10, 30],
+            M::LaunchAuthentication | M::ThirdCallTransfer | M::InitiateAttendedTransfer => {
+                &[9, 10]
+            }
+            M::ThirdCallRetrieve => &[16, 17],
+            M::ThirdCallTransferFinished | M::SwitchToConference => &[17],
+            M::AgentToAgent | M::Monitor | M::StartConference => &[3, 4],
+            M::BargeIn | M::Intercept | M::Coach => &[3, 4, 21],
+            M::LaunchShortMessageAppraise => &[5],
+            M::LaunchShortMessageMissedCall => &[8],
+            M::IsAvailBroswer
+            | M::CheckNetwork
+            | M::ChangeVisible
+            | M::ChangeMainPaneVisible
+            | M::ChangeWidth
+            | M::ReRender
+            | M::ApplyForOnSite
+            | M::ApplyForOffSiteDirectly
+            | M::GetStatusCode
+            | M::StayAfterCall
+            | M::ChangeVolumeInCall
+            | M::ChangeRingToneVolume
+            | M::TestTurnServers
+            | M::SwitchAccessPoint
+            | M::GetSoftPhoneDeviceId
+            | M::GetAudioDeviceList
+            | M::SetAudioInputDevice
+            | M::SetAudioOutputDevice
+            | M::UnloadWorkbench => return None,
         };
         Some(allowed.contains(&self.code()))
     }
@@ -203,15 +227,15 @@ mod tests {
 
     #[test]
     fn gate_follows_the_table() {
-        assert_eq!(Status::Unregistered.allows("register"), Some(true));
-        assert_eq!(Status::Ready.allows("register"), Some(false));
-        assert_eq!(Status::Ready.allows("call"), Some(true));
-        assert_eq!(Status::Ringing.allows("call"), Some(false));
+        assert_eq!(Status::Unregistered.allows(Method::Register), Some(true));
+        assert_eq!(Status::Ready.allows(Method::Register), Some(false));
+        assert_eq!(Status::Ready.allows(Method::Call), Some(true));
+        assert_eq!(Status::Ringing.allows(Method::Call), Some(false));
         assert_eq!(
-            Status::Hold.allows("hangUp"),
+            Status::Hold.allows(Method::HangUp),
             Some(true),
             "union rule: section 九 allows it"
         );
-        assert_eq!(Status::Ready.allows("getStatusCode"), None);
+        assert_eq!(Status::Ready.allows(Method::GetStatusCode), None);
     }
 }

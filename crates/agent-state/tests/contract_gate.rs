@@ -1,6 +1,7 @@
-//! The state gate equals `stateGateRecommended` of `spec/contract.json` (vendored from the shared contract) for every method × status.
+//! The state gate equals `stateGateRecommended` of `spec/contract.json` (vendored from the shared contract) for every method × status,
+//! and [`Method::ALL`] is exactly the contract's method list, spelt as it spells it.
 
-use agent_state::Status;
+use agent_state::{Method, Status};
 use serde_json::Value;
 
 fn contract() -> Value {
@@ -17,7 +18,9 @@ fn gate_matches_contract_for_every_method_and_status() {
         .expect("stateGateRecommended");
     assert!(gate.len() >= 50, "all methods listed");
     let mut checked = 0;
-    for (method, allowed) in gate {
+    for (name, allowed) in gate {
+        let method = Method::from_name(name)
+            .unwrap_or_else(|| panic!("{name}: in the contract's gate, not in Method::ALL"));
         for status in Status::ALL {
             let expected = match allowed {
                 Value::Null => None,
@@ -26,18 +29,41 @@ fn gate_matches_contract_for_every_method_and_status() {
                         .iter()
                         .any(|c| c.as_i64() == Some(status.code() as i64)),
                 ),
-                other => panic!("{method}: unexpected {other}"),
+                other => panic!("{name}: unexpected {other}"),
             };
             assert_eq!(
                 status.allows(method),
                 expected,
-                "{method} in {}",
+                "{name} in {}",
                 status.code()
             );
             checked += 1;
         }
     }
     assert_eq!(checked, gate.len() * Status::ALL.len());
+    assert_eq!(gate.len(), Method::ALL.len(), "every Method is in the gate");
+}
+
+#[test]
+fn methods_are_the_contracts_exactly() {
+    let contract = contract();
+    let listed: Vec<&str> = contract["methods"]
+        .as_array()
+        .expect("methods")
+        .iter()
+        .map(|m| m.as_str().expect("a method name"))
+        .collect();
+    let ours: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+    assert_eq!(
+        ours, listed,
+        "Method::ALL is the contract's list, in its order"
+    );
+    for name in ["umMuteAgent", "isAvailBroswer", "transferStatisfic"] {
+        assert!(
+            Method::from_name(name).is_some(),
+            "{name}: the contract's spelling"
+        );
+    }
 }
 
 #[test]
