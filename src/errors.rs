@@ -1,12 +1,33 @@
 //! The `onErrorNotify` codes and their Chinese tips (`sdk-contract.md` §8.3), and the report the hook receives.
 
+use serde::Serialize;
 use serde_json::{json, Value};
+
+/// `errorCode` of an `onErrorNotify` payload: a number for the SDK's own codes, a string for the backend's
+/// codes and the contract's named events (`PollUserStatusErrorNotify`) — exactly as the payload carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ErrorCode {
+    /// One of the SDK's numeric codes (`9001`, `7001`, …), sent as a JSON number.
+    Sdk(u32),
+    /// A backend error code (`InvalidOperation.UserState`) or a named event, sent as a JSON string.
+    Api(String),
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ErrorCode::Sdk(code) => write!(f, "{code}"),
+            ErrorCode::Api(code) => f.write_str(code),
+        }
+    }
+}
 
 /// An operational error for `onErrorNotify({errorCode, errorMsg, errorMsgTip, requestId})`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorReport {
     /// A numeric SDK code, or the backend's code for API errors.
-    pub code: Value,
+    pub code: ErrorCode,
     /// The response's message, or the detail object (7001), or the SIP code (5001).
     pub msg: Value,
     /// The SDK's Chinese tip.
@@ -19,7 +40,7 @@ impl ErrorReport {
     /// A report for one of the SDK's own codes, with its verbatim tip.
     pub fn sdk(code: u32, msg: impl Into<String>) -> Self {
         ErrorReport {
-            code: json!(code),
+            code: ErrorCode::Sdk(code),
             msg: Value::String(msg.into()),
             tip: tip(code).to_owned(),
             request_id: None,
@@ -104,5 +125,23 @@ mod tests {
         );
         r.request_id = Some("rid".into());
         assert_eq!(r.to_json()["requestId"], "rid");
+    }
+
+    #[test]
+    fn numeric_codes_stay_numbers_and_named_ones_strings() {
+        assert_eq!(json!(ErrorCode::Sdk(7001)), json!(7001));
+        assert_eq!(
+            json!(ErrorCode::Api("PollUserStatusErrorNotify".into())),
+            json!("PollUserStatusErrorNotify")
+        );
+        let api = ErrorReport {
+            code: ErrorCode::Api("InvalidOperation.UserState".into()),
+            msg: json!("m"),
+            tip: tip(9001).to_owned(),
+            request_id: None,
+        };
+        assert_eq!(api.to_json()["errorCode"], "InvalidOperation.UserState");
+        assert_eq!(ErrorCode::Sdk(9007).to_string(), "9007");
+        assert_eq!(api.code.to_string(), "InvalidOperation.UserState");
     }
 }

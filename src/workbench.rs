@@ -29,7 +29,7 @@ use serde_json::{json, Value};
 
 use crate::api::{Api, ApiFailure};
 use crate::config::Config;
-use crate::errors::ErrorReport;
+use crate::errors::{ErrorCode, ErrorReport};
 use crate::media_devices::DeviceReport;
 
 /// The host page, as the controller sees it: hooks and error reports. `sdk.rs` implements it over JS.
@@ -468,7 +468,7 @@ impl Workbench {
         };
         if let Some(code) = code.filter(|c| crate::sip_codes::is_failure(*c)) {
             self.host.error(&ErrorReport {
-                code: json!(5001),
+                code: ErrorCode::Sdk(5001),
                 msg: json!(code),
                 tip: crate::sip_codes::sip_tip(code).to_owned(),
                 request_id: None,
@@ -488,13 +488,13 @@ impl Workbench {
             ApiFailure::Api(e) => match sdk_code_of(action, &e.code) {
                 // The IVR hand-offs have codes of their own in the contract (5004, 5006).
                 Some(code) => ErrorReport {
-                    code: json!(code),
+                    code: ErrorCode::Sdk(code),
                     msg: json!(format!("{}: {}", e.code, e.message)),
                     tip: crate::errors::tip(code).to_owned(),
                     request_id: Some(e.request_id),
                 },
                 None => ErrorReport {
-                    code: json!(e.code),
+                    code: ErrorCode::Api(e.code.clone()),
                     msg: json!(e.message),
                     tip: if e.code.starts_with("InvalidOperation") {
                         crate::errors::tip(9001).to_owned()
@@ -507,10 +507,7 @@ impl Workbench {
         };
         let export = self.inner.borrow().config.export_error_of_api;
         if export {
-            let code = match &report.code {
-                Value::String(code) => code.clone(),
-                code => code.to_string(),
-            };
+            let code = report.code.to_string();
             let request_id = report.request_id.clone().unwrap_or_default();
             let msg = report.msg.as_str().unwrap_or_default().to_owned();
             self.toast(format!(

@@ -13,7 +13,7 @@ use panel_model::PanelEvent;
 use wasm_bindgen_futures::spawn_local;
 
 use super::{camel, Workbench};
-use crate::errors::ErrorReport;
+use crate::errors::{ErrorCode, ErrorReport};
 
 /// The device, other than `mine`, that holds the agent at `now_ms`, if any. ListDevices lists the agent's
 /// registrations; one holds the agent until its `Expires` (epoch ms; 0 when the call center leaves it
@@ -86,7 +86,7 @@ impl Workbench {
             record.insert("userState".into(), state.into());
         }
         let report = ErrorReport {
-            code: 7001.into(),
+            code: ErrorCode::Sdk(7001),
             msg,
             tip: crate::errors::tip(7001).to_owned(),
             request_id: None,

@@ -20,7 +20,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::Workbench;
-use crate::errors::ErrorReport;
+use crate::errors::{ErrorCode, ErrorReport};
 
 /// Consecutive poll failures before `PollUserStatusErrorNotify` is reported.
 const POLL_FAILURES_REPORTED: u32 = 3;
@@ -183,7 +183,7 @@ impl Workbench {
                     wb.life(PanelEvent::PollFailed);
                     if wb.inner.borrow().life.poll_failures() == POLL_FAILURES_REPORTED {
                         wb.host().error(&ErrorReport {
-                            code: json!("PollUserStatusErrorNotify"),
+                            code: ErrorCode::Api("PollUserStatusErrorNotify".into()),
                             msg: json!("PollUserStatus failed repeatedly"),
                             tip: "无法获取坐席状态,请重新登录".into(),
                             request_id: None,
