@@ -17,6 +17,7 @@ mod call_control;
 mod conference;
 mod devices;
 mod lists;
+mod report;
 mod turn;
 
 use ccc_wire::action::{

@@ -299,11 +299,13 @@ pub struct ListHistoricalAgentReportRequest {
     pub page_size: u32,
 }
 
-/// `Inbound` figures of a [`AgentReport`] (times in seconds).
+/// `Inbound` figures of a [`AgentReport`] (times in seconds; an average or rate over nothing is 0, as CCC's
+/// own answers show it). The chat figures (messages, response times) belong to CCC's online chat: a voice
+/// report has none.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InboundReport {
-    /// Calls routed to the agent.
+    /// Calls routed to the agent (transferred-in calls included).
     pub calls_offered: u64,
     /// Calls that rang at the agent.
     pub calls_ringed: u64,
@@ -319,17 +321,55 @@ pub struct InboundReport {
     pub calls_blind_transfer_in: u64,
     /// Calls received by an attended transfer.
     pub calls_attended_transfer_in: u64,
-    /// Calls put on hold.
+    /// Holds (each time a call was put on hold).
     pub calls_hold: u64,
+    /// Time on hold.
+    pub total_hold_time: u64,
+    /// Hold time per hold.
+    pub average_hold_time: f64,
+    /// Longest hold.
+    pub max_hold_time: u64,
+    /// Ringing time.
+    pub total_ring_time: u64,
+    /// Ringing time per ringing call.
+    pub average_ring_time: f64,
+    /// Longest ringing.
+    pub max_ring_time: u64,
     /// Talk time.
     pub total_talk_time: u64,
     /// Talk time per handled call.
     pub average_talk_time: f64,
     /// Longest talk.
     pub max_talk_time: u64,
+    /// After-call work time.
+    pub total_work_time: u64,
+    /// After-call work per handled call.
+    pub average_work_time: f64,
+    /// Longest after-call work.
+    pub max_work_time: u64,
+    /// Share of offered calls answered within 15 s of ringing.
+    pub service_level15: f64,
+    /// Satisfaction surveys sent.
+    pub satisfaction_surveys_offered: u64,
+    /// Satisfaction surveys answered.
+    pub satisfaction_surveys_responded: u64,
+    /// Average survey key press.
+    pub satisfaction_index: f64,
+    /// Satisfied answers / answers.
+    pub satisfaction_rate: f64,
+    /// Chat: average first response time.
+    pub average_first_response_time: f64,
+    /// Chat: average response time.
+    pub average_response_time: f64,
+    /// Chat: messages sent.
+    pub total_messages_sent: u64,
+    /// Chat: messages the agent sent.
+    pub total_messages_sent_by_agent: u64,
+    /// Chat: messages the customer sent (a string on the wire).
+    pub total_messages_sent_by_customer: String,
 }
 
-/// `Outbound` figures of a [`AgentReport`] (times in seconds).
+/// `Outbound` figures of a [`AgentReport`] (times in seconds; an average or rate over nothing is 0).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct OutboundReport {
@@ -339,18 +379,56 @@ pub struct OutboundReport {
     pub calls_answered: u64,
     /// Answered / dialled.
     pub answer_rate: f64,
+    /// Dialling time (until the far end answered or the attempt ended).
+    pub total_dialing_time: u64,
+    /// Dialling time per dialled call.
+    pub average_dialing_time: f64,
+    /// Longest dialling.
+    pub max_dialing_time: u64,
+    /// Outbound calls that rang at the agent (transferred to it).
+    pub calls_ringed: u64,
+    /// Ringing time.
+    pub total_ring_time: u64,
+    /// Ringing time per ringing call.
+    pub average_ring_time: f64,
+    /// Longest ringing.
+    pub max_ring_time: u64,
     /// Calls blind-transferred away.
     pub calls_blind_transfer_out: u64,
     /// Calls handed over by an attended transfer.
     pub calls_attended_transfer_out: u64,
-    /// Calls put on hold.
+    /// Calls received by a blind transfer.
+    pub calls_blind_transfer_in: u64,
+    /// Calls received by an attended transfer.
+    pub calls_attended_transfer_in: u64,
+    /// Holds (each time a call was put on hold).
     pub calls_hold: u64,
+    /// Time on hold.
+    pub total_hold_time: u64,
+    /// Hold time per hold.
+    pub average_hold_time: f64,
+    /// Longest hold.
+    pub max_hold_time: u64,
     /// Talk time.
     pub total_talk_time: u64,
     /// Talk time per answered call.
     pub average_talk_time: f64,
     /// Longest talk.
     pub max_talk_time: u64,
+    /// After-call work time.
+    pub total_work_time: u64,
+    /// After-call work per dialled call.
+    pub average_work_time: f64,
+    /// Longest after-call work.
+    pub max_work_time: u64,
+    /// Satisfaction surveys sent.
+    pub satisfaction_surveys_offered: u64,
+    /// Satisfaction surveys answered.
+    pub satisfaction_surveys_responded: u64,
+    /// Average survey key press.
+    pub satisfaction_index: f64,
+    /// Satisfied answers / answers.
+    pub satisfaction_rate: f64,
 }
 
 /// `Internal` figures of a [`AgentReport`] (times in seconds).
@@ -375,7 +453,20 @@ pub struct InternalReport {
     pub max_talk_time: u64,
 }
 
-/// `Overall` figures of a [`AgentReport`] (times in seconds).
+/// An item of `Overall.BreakCodeDetailList`: one break code's breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct BreakCodeDetail {
+    /// The break code.
+    pub break_code: String,
+    /// Breaks with it.
+    pub count: u64,
+    /// Their time, seconds.
+    pub duration: u64,
+}
+
+/// `Overall` figures of a [`AgentReport`] (times in seconds, instants in epoch ms with 0 for none; an average
+/// or rate over nothing is 0).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct OverallReport {
@@ -387,6 +478,130 @@ pub struct OverallReport {
     pub average_talk_time: f64,
     /// Longest talk.
     pub max_talk_time: u64,
+    /// Time on hold.
+    pub total_hold_time: u64,
+    /// Hold time per hold.
+    pub average_hold_time: f64,
+    /// Longest hold.
+    pub max_hold_time: u64,
+    /// After-call work time.
+    pub total_work_time: u64,
+    /// After-call work per call.
+    pub average_work_time: f64,
+    /// Longest after-call work.
+    pub max_work_time: u64,
+    /// Time READY.
+    pub total_ready_time: u64,
+    /// Time per READY stretch.
+    pub average_ready_time: f64,
+    /// Longest READY stretch.
+    pub max_ready_time: u64,
+    /// Time on break.
+    pub total_break_time: u64,
+    /// Time per break.
+    pub average_break_time: f64,
+    /// Longest break.
+    pub max_break_time: u64,
+    /// Breaks per break code.
+    pub break_code_detail_list: Vec<BreakCodeDetail>,
+    /// First sign-in of the period, epoch ms.
+    pub first_check_in_time: i64,
+    /// Last sign-out of the period, epoch ms.
+    pub last_check_out_time: i64,
+    /// Signed-in time, breaks excluded.
+    pub total_logged_in_time: u64,
+    /// (Work + talk) / logged-in time.
+    pub occupancy_rate: f64,
+    /// Signed-in time in the `ON_SITE` work mode.
+    pub total_on_site_logged_in_time: u64,
+    /// Of that, not on break.
+    pub total_on_site_online_time: u64,
+    /// Signed-in time in the `OFF_SITE` work mode.
+    pub total_off_site_logged_in_time: u64,
+    /// Of that, not on break.
+    pub total_off_site_online_time: u64,
+    /// Signed-in time in the `OFFICE_PHONE` work mode.
+    pub total_office_phone_logged_in_time: u64,
+    /// Of that, not on break.
+    pub total_office_phone_online_time: u64,
+    /// Signed-in time in the outbound-only scenario.
+    pub total_outbound_scenario_logged_in_time: u64,
+    /// Of that, not on break.
+    pub total_outbound_scenario_time: u64,
+    /// Of that, READY.
+    pub total_outbound_scenario_ready_time: u64,
+    /// Satisfaction surveys sent.
+    pub satisfaction_surveys_offered: u64,
+    /// Satisfaction surveys answered.
+    pub satisfaction_surveys_responded: u64,
+    /// Average survey key press.
+    pub satisfaction_index: f64,
+    /// Satisfied answers / answers.
+    pub satisfaction_rate: f64,
+}
+
+/// `Back2Back` figures of a [`AgentReport`]: back-to-back (callback) calls, where the call center rings the
+/// agent first and then the customer. Every value is a string on the wire.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Back2BackReport {
+    /// Back-to-back calls placed.
+    pub calls_dialed: String,
+    /// Of those, answered.
+    pub calls_answered: String,
+    /// Answered / dialled.
+    pub answer_rate: String,
+    /// Answered by the agent.
+    pub calls_agent_handled: String,
+    /// Agent-handled / dialled.
+    pub agent_handle_rate: String,
+    /// Answered by the customer.
+    pub calls_customer_answered: String,
+    /// Customer-answered / agent-handled.
+    pub customer_answer_rate: String,
+    /// The agent's ringing time.
+    pub total_ring_time: String,
+    /// Per call.
+    pub average_ring_time: String,
+    /// Longest.
+    pub max_ring_time: String,
+    /// The customer's ringing time.
+    pub total_customer_ring_time: String,
+    /// Per call.
+    pub average_customer_ring_time: String,
+    /// Longest.
+    pub max_customer_ring_time: String,
+    /// Talk time.
+    pub total_talk_time: String,
+    /// Per call.
+    pub average_talk_time: String,
+    /// Longest.
+    pub max_talk_time: String,
+}
+
+impl Back2BackReport {
+    /// The figures of an agent with no back-to-back call: every count, time and rate `"0"`.
+    pub fn none() -> Self {
+        let zero = || "0".to_owned();
+        Back2BackReport {
+            calls_dialed: zero(),
+            calls_answered: zero(),
+            answer_rate: zero(),
+            calls_agent_handled: zero(),
+            agent_handle_rate: zero(),
+            calls_customer_answered: zero(),
+            customer_answer_rate: zero(),
+            total_ring_time: zero(),
+            average_ring_time: zero(),
+            max_ring_time: zero(),
+            total_customer_ring_time: zero(),
+            average_customer_ring_time: zero(),
+            max_customer_ring_time: zero(),
+            total_talk_time: zero(),
+            average_talk_time: zero(),
+            max_talk_time: zero(),
+        }
+    }
 }
 
 /// An item of ListHistoricalAgentReport: one agent's figures over the period.
@@ -411,8 +626,8 @@ pub struct AgentReport {
     pub internal: InternalReport,
     /// Everything.
     pub overall: OverallReport,
-    /// Dual calls (not emulated: always empty).
-    pub back2_back: serde_json::Map<String, serde_json::Value>,
+    /// Back-to-back calls.
+    pub back2_back: Back2BackReport,
 }
 
 #[cfg(test)]
@@ -440,9 +655,21 @@ mod tests {
                 "StartTime"
             ]
         );
-        let r = serde_json::to_value(AgentReport::default()).unwrap();
-        assert!(r.get("Back2Back").is_some(), "{r}");
+        let r = serde_json::to_value(AgentReport {
+            back2_back: Back2BackReport::none(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            r["Back2Back"]["CallsDialed"], "0",
+            "Back2Back's values are strings"
+        );
+        assert_eq!(r["Back2Back"].as_object().unwrap().len(), 16);
         assert!(r["Inbound"].get("CallsHandled").is_some());
+        assert!(r["Inbound"]["TotalMessagesSentByCustomer"].is_string());
+        assert!(r["Inbound"]["ServiceLevel15"].is_f64());
+        assert!(r["Overall"]["BreakCodeDetailList"].is_array());
+        assert!(r["Overall"]["FirstCheckInTime"].is_i64());
         let p: PickedNumber = serde_json::from_value(
             json!({"Callee": {"Number": "021"}, "Caller": {"Number": "1", "City": "上海"}}),
         )

@@ -5,16 +5,14 @@
 use ccc_wire::action::Page;
 use ccc_wire::call_control::{has_flag, FLAG_MONITORED, FLAG_MONITORING};
 use ccc_wire::records::{
-    AgentReport, AgentStateItem, CallDetailRecord, ListAgentStatesRequest,
-    ListHistoricalAgentReportRequest, ListRealtimeAgentStatesRequest,
-    ListRecentCallDetailRecordsRequest, ListSkillGroupsRequest, Privilege, RealtimeAgentState,
-    SkillGroup,
+    AgentStateItem, CallDetailRecord, ListAgentStatesRequest, ListHistoricalAgentReportRequest,
+    ListRealtimeAgentStatesRequest, ListRecentCallDetailRecordsRequest, ListSkillGroupsRequest,
+    Privilege, RealtimeAgentState, SkillGroup,
 };
 use ccc_wire::{Action, ApiError, UserState};
 use serde_json::Value;
 
 use super::{parse, to_value};
-use crate::emulator::history::{CallRecord, HandedOver, Joined};
 use crate::emulator::state::Agent;
 use crate::emulator::Emulator;
 use crate::hub::Hub;
@@ -79,7 +77,7 @@ fn run(hub: &Hub, action: Action, params: &Value, u: &str) -> Result<Value, ApiE
         Action::ListPrivilegesOfUser => Ok(to_value(hub.read(|emu| privileges(emu, u))?)),
         Action::ListHistoricalAgentReport => {
             let req: ListHistoricalAgentReportRequest = parse(params)?;
-            let all = hub.read(|emu| report(emu, u, &req))?;
+            let all = hub.read(|emu| super::report::report(emu, u, &req))?;
             Ok(to_value(Page::of(all, req.page_number, req.page_size)))
         }
         other => Err(super::not_supported(other)),
@@ -87,7 +85,7 @@ fn run(hub: &Hub, action: Action, params: &Value, u: &str) -> Result<Value, ApiE
 }
 
 /// A JSON array string (or a comma-separated list) of strings.
-fn string_list(name: &str, raw: Option<&str>) -> Result<Option<Vec<String>>, ApiError> {
+pub(super) fn string_list(name: &str, raw: Option<&str>) -> Result<Option<Vec<String>>, ApiError> {
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
@@ -178,7 +176,7 @@ fn state_name(state: &UserState) -> &str {
     }
 }
 
-fn in_group(emu: &Emulator, agent: &Agent, group: Option<&str>) -> bool {
+pub(super) fn in_group(emu: &Emulator, agent: &Agent, group: Option<&str>) -> bool {
     group
         .map(str::trim)
         .filter(|g| !g.is_empty())
@@ -348,144 +346,6 @@ fn privileges(emu: &Emulator, user: &str) -> Result<Vec<Privilege>, ApiError> {
         }
     }
     Ok(out)
-}
-
-fn secs(ms: i64) -> u64 {
-    (ms.max(0) as u64 + 500) / 1000
-}
-
-fn ratio(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        (a as f64 / b as f64 * 10_000.0).round() / 10_000.0
-    }
-}
-
-fn report(
-    emu: &Emulator,
-    user: &str,
-    req: &ListHistoricalAgentReportRequest,
-) -> Result<Vec<AgentReport>, ApiError> {
-    let now = now_ms();
-    let from = req.start_time.unwrap_or_else(|| start_of_today(now));
-    let to = req.stop_time.unwrap_or(now);
-    let ids = string_list("AgentIdList", req.agent_id_list.as_deref())?
-        .unwrap_or_else(|| vec![user.to_owned()]);
-    let mut out = Vec::new();
-    for id in ids {
-        let a = emu.agent(&id)?;
-        if !in_group(emu, a, req.skill_group_id.as_deref()) {
-            continue;
-        }
-        let records: Vec<&CallRecord> = emu
-            .history()
-            .iter()
-            .filter(|r| r.has(&id) && r.start_ms >= from && r.start_ms <= to)
-            .collect();
-        out.push(agent_report(emu, a, &records));
-    }
-    Ok(out)
-}
-
-fn agent_report(emu: &Emulator, a: &Agent, records: &[&CallRecord]) -> AgentReport {
-    let groups: Vec<_> = emu.config().groups_of(&a.user_id).collect();
-    let mut r = AgentReport {
-        agent_id: a.user_id.clone(),
-        agent_name: a.display_name.clone(),
-        display_id: a.extension.clone(),
-        skill_group_ids: groups
-            .iter()
-            .map(|g| g.id.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
-        skill_group_names: groups
-            .iter()
-            .map(|g| g.name.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
-        ..Default::default()
-    };
-    let (mut talked, mut in_talked, mut out_talked) = (0u64, 0u64, 0u64);
-    for rec in records {
-        let Some(p) = rec.participants.iter().find(|p| p.user_id == a.user_id) else {
-            continue;
-        };
-        let talk = secs(p.talk_ms);
-        r.overall.total_calls += 1;
-        if p.talked {
-            talked += 1;
-            r.overall.total_talk_time += talk;
-            r.overall.max_talk_time = r.overall.max_talk_time.max(talk);
-        }
-        let blind_out = p.handed_over == Some(HandedOver::Blind);
-        let attended_out = p.handed_over == Some(HandedOver::Attended);
-        match rec.contact_type() {
-            "Inbound" => {
-                let i = &mut r.inbound;
-                let offered =
-                    matches!(p.joined, Joined::Offered | Joined::BlindIn) || p.attended_in;
-                if offered {
-                    i.calls_offered += 1;
-                    i.calls_ringed += 1;
-                    if p.talked {
-                        i.calls_handled += 1;
-                        in_talked += 1;
-                        i.total_talk_time += talk;
-                        i.max_talk_time = i.max_talk_time.max(talk);
-                    }
-                }
-                i.calls_blind_transfer_in += u64::from(p.joined == Joined::BlindIn);
-                i.calls_attended_transfer_in += u64::from(p.attended_in);
-                i.calls_blind_transfer_out += u64::from(blind_out);
-                i.calls_attended_transfer_out += u64::from(attended_out);
-                i.calls_hold += u64::from(p.held);
-            }
-            "Outbound" => {
-                let o = &mut r.outbound;
-                if p.joined == Joined::Dialled {
-                    o.calls_dialed += 1;
-                    if rec.answered_ms.is_some() {
-                        o.calls_answered += 1;
-                    }
-                }
-                if p.talked && p.joined != Joined::Supervisor {
-                    out_talked += 1;
-                    o.total_talk_time += talk;
-                    o.max_talk_time = o.max_talk_time.max(talk);
-                }
-                o.calls_blind_transfer_out += u64::from(blind_out);
-                o.calls_attended_transfer_out += u64::from(attended_out);
-                o.calls_hold += u64::from(p.held);
-            }
-            _ => {
-                let n = &mut r.internal;
-                match p.joined {
-                    Joined::Dialled => {
-                        n.calls_dialed += 1;
-                        n.calls_answered += u64::from(rec.answered_ms.is_some());
-                    }
-                    Joined::Offered => {
-                        n.calls_offered += 1;
-                        n.calls_handled += u64::from(p.talked);
-                    }
-                    _ => {}
-                }
-                if p.talked {
-                    n.calls_talked += 1;
-                    n.total_talk_time += talk;
-                    n.max_talk_time = n.max_talk_time.max(talk);
-                }
-            }
-        }
-    }
-    r.inbound.handle_rate = ratio(r.inbound.calls_handled, r.inbound.calls_offered);
-    r.inbound.average_talk_time = ratio(r.inbound.total_talk_time, in_talked);
-    r.outbound.answer_rate = ratio(r.outbound.calls_answered, r.outbound.calls_dialed);
-    r.outbound.average_talk_time = ratio(r.outbound.total_talk_time, out_talked);
-    r.internal.average_talk_time = ratio(r.internal.total_talk_time, r.internal.calls_talked);
-    r.overall.average_talk_time = ratio(r.overall.total_talk_time, talked);
-    r
 }
 
 #[cfg(test)]

@@ -156,9 +156,11 @@ impl Emulator {
                 leg.timestamp = ts;
             }
         }
-        if on {
-            if let Some(p) = call.participant_mut(user_id) {
-                p.held = true;
+        if let Some(p) = call.participant_mut(user_id) {
+            if on {
+                p.start_hold(ts);
+            } else {
+                p.end_hold(ts);
             }
         }
         self.touch_call(job_id);

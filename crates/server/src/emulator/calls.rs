@@ -57,6 +57,8 @@ pub(crate) struct Call {
     pub(crate) ivr: Option<Ivr>,
     /// LaunchSurvey sent the customer to the survey.
     pub(crate) survey_launched: bool,
+    /// The agents who sent the customer a survey, once per survey (the record keeps them).
+    pub(crate) surveys: Vec<String>,
 }
 
 impl Call {
@@ -88,6 +90,7 @@ impl Call {
             conference: false,
             ivr: None,
             survey_launched: false,
+            surveys: Vec::new(),
         }
     }
 
@@ -775,6 +778,7 @@ impl Emulator {
             end_ms,
             answered_ms: call.answered_ms,
             participants: call.participants.clone(),
+            surveys: call.surveys.clone(),
         });
     }
 }

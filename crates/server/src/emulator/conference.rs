@@ -285,6 +285,10 @@ impl Emulator {
         };
         call.conference = true;
         let ts = now_ms();
+        // No leg stays on hold: every agent's hold ends here.
+        for p in call.participants.iter_mut() {
+            p.end_hold(ts);
+        }
         for c in call.channels.iter_mut() {
             if !is_supervisor_type(&c.call_type) && c.call_type != CallType::Conference {
                 c.call_type = CallType::Conference;

@@ -1,8 +1,15 @@
-//! Who took part in a call and how, and the record each call leaves when it ends: the source of
-//! ListRecentCallDetailRecords and ListHistoricalAgentReport, and of RedialCall's number.
+//! Who took part in a call and how, the record each call leaves when it ends, and each agent's timeline of
+//! states: the source of ListRecentCallDetailRecords and ListHistoricalAgentReport, and of RedialCall's
+//! number.
+//!
+//! A participant's talk and hold times are measured as they happen (hold: from HoldCall to RetrieveCall, or
+//! to the agent leaving the call or the call becoming a conference). Ringing, dialling and after-call work
+//! are states, so they come from the agent's [`StateSpan`]s of the call's job.
+
+use std::collections::VecDeque;
 
 use ccc_wire::context::CallType;
-use ccc_wire::ApiError;
+use ccc_wire::{ApiError, UserState};
 
 use super::Emulator;
 
@@ -42,7 +49,13 @@ pub(crate) struct Participant {
     talking_since: Option<i64>,
     pub(crate) talk_ms: i64,
     pub(crate) left: bool,
-    pub(crate) held: bool,
+    /// HoldCalls of this agent in the call.
+    pub(crate) holds: u32,
+    /// Their time so far, ms (the running hold excluded).
+    pub(crate) hold_ms: i64,
+    /// The longest of them, ms.
+    pub(crate) max_hold_ms: i64,
+    hold_since: Option<i64>,
     pub(crate) handed_over: Option<HandedOver>,
     /// An attended transfer made this agent the call's owner.
     pub(crate) attended_in: bool,
@@ -57,7 +70,10 @@ impl Participant {
             talking_since: None,
             talk_ms: 0,
             left: false,
-            held: false,
+            holds: 0,
+            hold_ms: 0,
+            max_hold_ms: 0,
+            hold_since: None,
             handed_over: None,
             attended_in: false,
         }
@@ -71,12 +87,95 @@ impl Participant {
         }
     }
 
+    /// The agent puts the call on hold at `now`.
+    pub(crate) fn start_hold(&mut self, now: i64) {
+        if self.hold_since.is_none() {
+            self.hold_since = Some(now);
+            self.holds += 1;
+        }
+    }
+
+    /// The agent's hold (if any) ends at `now`.
+    pub(crate) fn end_hold(&mut self, now: i64) {
+        if let Some(since) = self.hold_since.take() {
+            let held = (now - since).max(0);
+            self.hold_ms += held;
+            self.max_hold_ms = self.max_hold_ms.max(held);
+        }
+    }
+
     /// The agent leaves the call at `now`.
     pub(crate) fn leave(&mut self, now: i64) {
         if let Some(since) = self.talking_since.take() {
             self.talk_ms += (now - since).max(0);
         }
+        self.end_hold(now);
         self.left = true;
+    }
+}
+
+/// A stretch of an agent's time in one state, with the break code, work mode, scenario and job it had.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StateSpan {
+    pub(crate) state: UserState,
+    pub(crate) break_code: String,
+    pub(crate) work_mode: String,
+    pub(crate) outbound_scenario: bool,
+    /// The call (DIALING, RINGING, TALKING) or the call wrapped up (WORKING); empty otherwise.
+    pub(crate) job_id: String,
+    pub(crate) start_ms: i64,
+    /// `None` while the agent is still in it.
+    pub(crate) end_ms: Option<i64>,
+}
+
+impl StateSpan {
+    /// Its duration within `[from, to]`, ms (a running span lasts until `now`).
+    pub(crate) fn ms_within(&self, from: i64, to: i64, now: i64) -> i64 {
+        let end = self.end_ms.unwrap_or(now).min(to);
+        (end - self.start_ms.max(from)).max(0)
+    }
+
+    /// Its whole duration, ms (a running span lasts until `now`).
+    pub(crate) fn ms(&self, now: i64) -> i64 {
+        (self.end_ms.unwrap_or(now) - self.start_ms).max(0)
+    }
+}
+
+/// How many spans an agent's timeline keeps (the oldest go first).
+const KEEP_SPANS: usize = 10_000;
+
+/// An agent's states over time, oldest first; the last span is the current state.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Timeline {
+    spans: VecDeque<StateSpan>,
+}
+
+impl Timeline {
+    /// Records that from `now` the agent is as `next` says (its `start_ms`/`end_ms` are set here); nothing
+    /// when that is what the current span already says.
+    pub(crate) fn enter(&mut self, mut next: StateSpan, now: i64) {
+        if let Some(current) = self.spans.back_mut() {
+            let same = current.state == next.state
+                && current.break_code == next.break_code
+                && current.work_mode == next.work_mode
+                && current.outbound_scenario == next.outbound_scenario
+                && current.job_id == next.job_id;
+            if same {
+                return;
+            }
+            current.end_ms = Some(now);
+        }
+        if self.spans.len() >= KEEP_SPANS {
+            self.spans.pop_front();
+        }
+        next.start_ms = now;
+        next.end_ms = None;
+        self.spans.push_back(next);
+    }
+
+    /// The spans, oldest first.
+    pub(crate) fn spans(&self) -> impl Iterator<Item = &StateSpan> + '_ {
+        self.spans.iter()
     }
 }
 
@@ -93,6 +192,8 @@ pub(crate) struct CallRecord {
     /// When the call first reached talking (every leg connected).
     pub(crate) answered_ms: Option<i64>,
     pub(crate) participants: Vec<Participant>,
+    /// The agents who sent the customer a satisfaction survey (LaunchSurvey), once per survey.
+    pub(crate) surveys: Vec<String>,
 }
 
 impl CallRecord {

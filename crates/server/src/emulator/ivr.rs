@@ -125,13 +125,18 @@ impl Emulator {
             // A text message needs no talking customer: while dialling (the missed-call message) it ends the
             // attempt; after the call (the satisfaction message, from after-call work) it is only sent.
             if self.call_of(user_id, job_id).is_ok() {
+                if let Some(call) = self.calls.get_mut(job_id) {
+                    call.surveys.push(user_id.to_owned());
+                }
                 self.end_call(job_id, &my_ext, "200 - Okay", RingEnd::Abandoned);
-            } else if !self
-                .history
-                .iter()
-                .any(|r| r.job_id == job_id && r.has(user_id))
-            {
-                return Err(ApiError::no_job(job_id));
+            } else {
+                let record = self
+                    .history
+                    .iter_mut()
+                    .rev()
+                    .find(|r| r.job_id == job_id && r.has(user_id))
+                    .ok_or_else(|| ApiError::no_job(job_id))?;
+                record.surveys.push(user_id.to_owned());
             }
             return Ok(());
         }
@@ -153,6 +158,7 @@ impl Emulator {
         let call = self.calls.get_mut(job_id).expect("checked above");
         call.ivr = Some(ivr);
         call.survey_launched = true;
+        call.surveys.push(user_id.to_owned());
         let customer = call.customer_leg().map(|c| c.channel_id.clone());
         let others: Vec<String> = call
             .channels

@@ -8,6 +8,7 @@ use ccc_wire::{ApiError, CallContext, UserState};
 
 use super::data::AgentConfig;
 use super::devices::Registration;
+use super::history::{StateSpan, Timeline};
 use super::Emulator;
 use crate::ids::{now_ms, token};
 
@@ -49,11 +50,13 @@ pub(crate) struct Agent {
     /// Epoch ms a call was last offered to the agent (it was reserved for it; `UserContext.Reserved`), 0 when
     /// never.
     pub(crate) reserved_ms: i64,
+    /// Its states over time (the agent report's state figures).
+    pub(crate) timeline: Timeline,
 }
 
 impl Agent {
     pub(crate) fn new(c: &AgentConfig) -> Self {
-        Agent {
+        let mut agent = Agent {
             user_id: c.user_id.clone(),
             extension: c.extension.clone(),
             display_name: c.display_name.clone(),
@@ -77,7 +80,24 @@ impl Agent {
             context_id: 0,
             ready_since: 0,
             reserved_ms: 0,
-        }
+            timeline: Timeline::default(),
+        };
+        agent.log_state(now_ms());
+        agent
+    }
+
+    /// Records the agent's current state, break code, work mode, scenario and job in its timeline, from `now`.
+    pub(crate) fn log_state(&mut self, now: i64) {
+        let span = StateSpan {
+            state: self.state.clone(),
+            break_code: self.break_code.clone(),
+            work_mode: self.work_mode.clone(),
+            outbound_scenario: self.outbound_scenario,
+            job_id: self.job_id.clone(),
+            start_ms: now,
+            end_ms: None,
+        };
+        self.timeline.enter(span, now);
     }
 
     /// Whether the agent has a call leg (DIALING, RINGING, TALKING).
@@ -121,6 +141,7 @@ impl Emulator {
             }
             agent.state = state;
             agent.break_code = break_code.to_owned();
+            agent.log_state(now_ms());
         }
         self.touch(user_id);
     }
@@ -237,6 +258,7 @@ impl Emulator {
         }
         let agent = self.agent_mut(user_id)?;
         agent.work_mode = mode.as_str().to_owned();
+        agent.log_state(now_ms());
         if let Some(m) = mobile {
             agent.mobile = m;
         }
