@@ -10,7 +10,13 @@
 //!
 //! With `apiAxiosFunc` the host's own function is the transport instead (`sdk-contract.md` §4.5): it is called
 //! as `apiAxiosFunc(apiName, params)` and its promise resolves to the axios-shaped `{data: <envelope>}`; a
-//! rejection that carries `error.response.data` (axios on a non-2xx answer) is read the same way.
+//! rejection that carries `error.response.data` (axios on a non-2xx answer) is read the same way. Calling
+//! it is `sdk.rs`'s (the one module that calls host functions), behind [`HostTransport`]: this module gets
+//! the status and the envelope's text back and reads them as it reads `fetch`'s.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
 use ccc_wire::{keys, Action, ApiError, Envelope};
 use js_sys::encode_uri_component as enc;
@@ -32,6 +38,17 @@ pub enum ApiFailure {
     Api(ApiError),
 }
 
+/// A transport the host supplies instead of `fetch` (`apiAxiosFunc`), implemented by `sdk.rs` over the
+/// host's function: the request of `action` (its JSON text) in, the HTTP status and the body text of
+/// the answer out.
+pub trait HostTransport {
+    /// Sends one request.
+    fn send(&self, action: Action, request: &str) -> HostAnswer;
+}
+
+/// What a [`HostTransport`] answers: the HTTP status and the body text, or why there is none.
+pub type HostAnswer = Pin<Box<dyn Future<Output = Result<(u16, String), ApiFailure>>>>;
+
 /// The built-in transport, configured by the `ajax*` options.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -44,9 +61,19 @@ pub struct Api {
     headers: Vec<(String, String)>,
     with_credentials: bool,
     /// The host's `apiAxiosFunc`, when configured.
-    host_transport: Option<js_sys::Function>,
+    host_transport: Option<Host>,
     /// AK/SK direct mode: sign and call the OpenAPI endpoint.
     direct: Option<Direct>,
+}
+
+/// The host's transport (a trait object, so `Api` stays `Clone` and `Debug`).
+#[derive(Clone)]
+struct Host(Rc<dyn HostTransport>);
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostTransport")
+    }
 }
 
 /// What direct mode signs with.
@@ -106,8 +133,8 @@ impl Api {
     }
 
     /// Sends every request through the host's `apiAxiosFunc` instead of `fetch`.
-    pub fn with_host_transport(mut self, f: js_sys::Function) -> Api {
-        self.host_transport = Some(f);
+    pub fn with_host_transport(mut self, transport: Rc<dyn HostTransport>) -> Api {
+        self.host_transport = Some(Host(transport));
         self
     }
 
@@ -150,8 +177,9 @@ impl Api {
         request: Result<String, ApiFailure>,
     ) -> Result<Option<Value>, ApiFailure> {
         let request = request?;
-        if let Some(f) = &self.host_transport {
-            return call_host(f, action, &request).await;
+        if let Some(Host(host)) = &self.host_transport {
+            let (status, text) = host.send(action, &request).await?;
+            return read_envelope(status, &text);
         }
         if let Some(direct) = &self.direct {
             return call_direct(direct, action, &request).await;
@@ -270,49 +298,6 @@ pub fn openapi_params(request: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `apiAxiosFunc(apiName, params)` → `{data: envelope}`.
-async fn call_host(
-    f: &js_sys::Function,
-    action: Action,
-    request: &str,
-) -> Result<Option<Value>, ApiFailure> {
-    let params = js_sys::JSON::parse(request).map_err(js_err)?;
-    let returned = f
-        .call2(&JsValue::NULL, &JsValue::from_str(action.as_str()), &params)
-        .map_err(js_err)?;
-    let settled = match returned.dyn_into::<js_sys::Promise>() {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(value) => Ok(value),
-    };
-    let (status, answer) = match settled {
-        Ok(response) => (200, response),
-        Err(error) => {
-            // axios rejects non-2xx answers; the envelope is then in error.response.
-            let response =
-                js_sys::Reflect::get(&error, &"response".into()).unwrap_or(JsValue::UNDEFINED);
-            if !response.is_object() {
-                return Err(js_err(error));
-            }
-            let status = js_sys::Reflect::get(&response, &"status".into())
-                .ok()
-                .and_then(|s| s.as_f64());
-            (status.map_or(500, |s| s as u16), response)
-        }
-    };
-    let data = js_sys::Reflect::get(&answer, &"data".into()).unwrap_or(JsValue::UNDEFINED);
-    let text = if let Some(text) = data.as_string() {
-        text
-    } else {
-        js_sys::JSON::stringify(&data)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| {
-                ApiFailure::Network(format!("{action}: apiAxiosFunc resolved without data"))
-            })?
-    };
-    read_envelope(status, &text)
-}
-
 /// Reads an answer body: any key casing; not an envelope ⇒ a network-level failure.
 pub fn read_envelope(status: u16, text: &str) -> Result<Option<Value>, ApiFailure> {
     let value: Value = serde_json::from_str(text)
@@ -325,7 +310,8 @@ pub fn read_envelope(status: u16, text: &str) -> Result<Option<Value>, ApiFailur
     envelope.into_result().map_err(ApiFailure::Api)
 }
 
-fn js_err(e: JsValue) -> ApiFailure {
+/// A JS error (or a rejection's reason) as a network-level failure.
+pub(crate) fn js_err(e: JsValue) -> ApiFailure {
     let text = e
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))

@@ -21,6 +21,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod deadline;
 pub mod device_test;
 pub mod errors;
 pub mod hooks;

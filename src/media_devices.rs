@@ -1,12 +1,16 @@
 //! What the browser offers for calls: WebRTC, a secure context, microphone permission, and the audio
 //! devices (`navigator.mediaDevices.enumerateDevices()`). Feeds 设备检测, `isAvailBroswer` and
 //! `getAudioDeviceList`; the soft phone uses the devices chosen here, and `devicechange` tells the panel
-//! when a chosen one is unplugged ([`on_device_change`], [`gone`]). Reads the browser through
-//! `Reflect`, so it costs no web-sys bindings.
+//! when a chosen one is unplugged ([`on_device_change`], [`gone`]).
+//!
+//! The only module that reads `navigator.mediaDevices` and `navigator.permissions` (`tests/edges.rs`
+//! checks it): the soft phone and 设备检测 open the microphone through [`user_media`]. Everything but
+//! `getUserMedia` is read through `Reflect`, so it costs no web-sys bindings.
 
 use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{MediaStream, MediaStreamConstraints};
 
 /// One audio device.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,16 +36,48 @@ pub struct DeviceReport {
     pub outputs: Vec<AudioDevice>,
 }
 
+/// Whether the browser can take calls at all: what `isAvailBroswer` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Support {
+    /// `RTCPeerConnection` exists.
+    pub webrtc: bool,
+    /// https or localhost: microphone access is possible at all.
+    pub secure: bool,
+    /// `navigator.mediaDevices` exists (it does not on an insecure page).
+    pub media_devices: bool,
+}
+
+/// What this browser supports; `None` outside a window.
+pub fn support() -> Option<Support> {
+    let window = web_sys::window()?;
+    Some(Support {
+        webrtc: crate::softphone::peer::supported(),
+        secure: window.is_secure_context(),
+        media_devices: get(&window.navigator(), "mediaDevices").is_object(),
+    })
+}
+
+/// `navigator.mediaDevices.getUserMedia(constraints)`: the microphone for the soft phone's legs and
+/// 设备检测's level meter (`softphone/peer.rs` builds the constraints).
+pub async fn user_media(constraints: &MediaStreamConstraints) -> Result<MediaStream, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let promise = window
+        .navigator()
+        .media_devices()?
+        .get_user_media_with_constraints(constraints)?;
+    Ok(JsFuture::from(promise).await?.unchecked_into())
+}
+
 fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Calls `target.method(arg?)`, awaiting the promise it returns.
 async fn call(target: &JsValue, method: &str, arg: Option<&JsValue>) -> Result<JsValue, JsValue> {
-    let f: js_sys::Function = get(target, method).dyn_into()?;
+    let method: js_sys::Function = get(target, method).dyn_into()?;
     let result = match arg {
-        Some(a) => f.call1(target, a)?,
-        None => f.call0(target)?,
+        Some(a) => method.call1(target, a)?,
+        None => method.call0(target)?,
     };
     JsFuture::from(result.dyn_into::<Promise>()?).await
 }
@@ -89,7 +125,7 @@ pub async fn check() -> DeviceReport {
     };
     let (inputs, outputs) = audio_devices().await.unwrap_or_default();
     DeviceReport {
-        webrtc: Reflect::has(&window, &"RTCPeerConnection".into()).unwrap_or(false),
+        webrtc: crate::softphone::peer::supported(),
         secure: window.is_secure_context(),
         microphone_permission,
         inputs,
@@ -126,8 +162,8 @@ impl Drop for DeviceChangeListener {
 }
 
 fn call_sync(target: &JsValue, method: &str, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
-    let f: js_sys::Function = get(target, method).dyn_into()?;
-    f.call2(target, a, b)
+    let method: js_sys::Function = get(target, method).dyn_into()?;
+    method.call2(target, a, b)
 }
 
 /// Calls `on_change` whenever a microphone, speaker or headset comes or goes (`None` on a page without

@@ -12,12 +12,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::AppHandle;
 
-use crate::api::Api;
+use crate::api::{js_err, Api, ApiFailure, HostAnswer, HostTransport};
 use crate::app::{App, AppProps};
 use crate::config::{Config, ConfigError, HOOKS};
 use crate::errors::ErrorReport;
 use agent_state::Method;
 use ccc_wire::call_control::WorkMode;
+use ccc_wire::Action;
 
 use crate::workbench::audio_devices::Direction;
 use crate::workbench::{CallExtras, Done, Host, Workbench};
@@ -68,7 +69,9 @@ impl WorkbenchCore {
         }
         let mut api = Api::new(&parsed);
         if let Some(f) = host.get("apiAxiosFunc") {
-            api = api.with_host_transport(f.clone());
+            api = api.with_host_transport(Rc::new(AxiosTransport {
+                api_axios_func: f.clone(),
+            }));
         }
         let tabs = parsed.use_local_storage_to_call;
         let workbench = Workbench::new(parsed, Box::new(host), api);
@@ -569,20 +572,7 @@ impl WorkbenchCore {
     /// or 7005 (page not in a secure context, so no microphone) through `onErrorNotify`, and a 3 s hint.
     #[wasm_bindgen(js_name = isAvailBroswer)]
     pub fn is_avail_broswer(&self) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let has = |name: &str| Reflect::has(&window, &name.into()).unwrap_or(false);
-        let media = Reflect::get(&window.navigator(), &"mediaDevices".into())
-            .map(|m| m.is_object())
-            .unwrap_or(false);
-        if !has("RTCPeerConnection") {
-            self.workbench
-                .report_with_hint(7006, "this browser has no WebRTC (RTCPeerConnection)");
-        } else if !window.is_secure_context() || !media {
-            self.workbench
-                .report_with_hint(7005, "the page is not served over https, so no microphone");
-        }
+        self.workbench.check_browser();
     }
 
     /// Reports a contract method this build does not implement yet (9003 with the method's name), so a host
@@ -683,6 +673,62 @@ impl Host for JsHost {
             let _ = storage.set_item(STATUS_KEY, &code.to_string());
         }
     }
+}
+
+/// The host's `apiAxiosFunc(apiName, params)` as the API's transport (`sdk-contract.md` §4.5).
+struct AxiosTransport {
+    api_axios_func: Function,
+}
+
+impl HostTransport for AxiosTransport {
+    fn send(&self, action: Action, request: &str) -> HostAnswer {
+        let api_axios_func = self.api_axios_func.clone();
+        let request = request.to_owned();
+        Box::pin(async move { call_api_axios_func(&api_axios_func, action, &request).await })
+    }
+}
+
+/// `apiAxiosFunc(apiName, params)` → `{data: envelope}`: the status and the envelope's text. A rejection
+/// that carries `error.response` (axios on a non-2xx answer) is read the same way, with its status.
+async fn call_api_axios_func(
+    api_axios_func: &Function,
+    action: Action,
+    request: &str,
+) -> Result<(u16, String), ApiFailure> {
+    let params = js_sys::JSON::parse(request).map_err(js_err)?;
+    let returned = api_axios_func
+        .call2(&JsValue::NULL, &JsValue::from_str(action.as_str()), &params)
+        .map_err(js_err)?;
+    let settled = match returned.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
+        Err(value) => Ok(value),
+    };
+    let (status, answer) = match settled {
+        Ok(response) => (200, response),
+        Err(error) => {
+            // axios rejects non-2xx answers; the envelope is then in error.response.
+            let response = Reflect::get(&error, &"response".into()).unwrap_or(JsValue::UNDEFINED);
+            if !response.is_object() {
+                return Err(js_err(error));
+            }
+            let status = Reflect::get(&response, &"status".into())
+                .ok()
+                .and_then(|s| s.as_f64());
+            (status.map_or(500, |s| s as u16), response)
+        }
+    };
+    let data = Reflect::get(&answer, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+    let text = if let Some(text) = data.as_string() {
+        text
+    } else {
+        js_sys::JSON::stringify(&data)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| {
+                ApiFailure::Network(format!("{action}: apiAxiosFunc resolved without data"))
+            })?
+    };
+    Ok((status, text))
 }
 
 /// The element named by `dom` (an id, or an element).

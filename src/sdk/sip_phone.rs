@@ -67,9 +67,9 @@ impl SipPhone {
             .ok()
             .and_then(|f| f.dyn_into().ok());
         let notify = move |event: PhoneEvent| {
-            let Some(f) = &on_event else { return };
+            let Some(on_event) = &on_event else { return };
             let (name, detail) = event_js(event);
-            let _ = f.call2(&JsValue::NULL, &name.into(), &detail);
+            let _ = on_event.call2(&JsValue::NULL, &name.into(), &detail);
         };
         let phone = SoftPhone::start(&account, media, asset_url("ringtone.wav"), notify)
             .map_err(|e| JsError::new(&e))?;

@@ -1,13 +1,18 @@
-//! The soft phone's media: the only module that touches `RTCPeerConnection`, the microphone stream and
-//! the element that plays the far party.
+//! The soft phone's media: the only module that touches `RTCPeerConnection` (`tests/edges.rs` checks it),
+//! the microphone stream and the element that plays the far party.
 //!
 //! One [`Peer`] per call leg. SIP carries whole SDP bodies (no trickle ICE), so an offer or answer is
 //! handed out only once ICE gathering has completed (or [`GATHER_LIMIT_MS`] passed, with what was
 //! gathered by then). The microphone is opened on the device the agent chose, with the browser's voice
 //! processing unless the host turned it off; mute disables the track (nothing leaves the machine, the
-//! call stays up); DTMF goes through the sender's RFC 4733 `RTCDTMFSender`.
+//! call stays up); DTMF goes through the sender's RFC 4733 `RTCDTMFSender`. The microphone itself comes
+//! from `navigator.mediaDevices.getUserMedia` through [`crate::media_devices::user_media`].
+//!
+//! Beside the call legs: whether the browser has WebRTC at all ([`supported`]), and the access-point
+//! probe [`first_relay_ms`] (one relay-only connection, timed to its first relay candidate).
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -17,6 +22,8 @@ use web_sys::{
     HtmlAudioElement, MediaStream, MediaStreamTrack, RtcIceGatheringState, RtcPeerConnection,
     RtcRtpSender, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
 };
+
+use crate::deadline::with_deadline;
 
 /// How long an offer/answer waits for ICE gathering before it goes out with what it has.
 pub const GATHER_LIMIT_MS: u32 = 3000;
@@ -53,7 +60,7 @@ pub struct IceServer {
 /// the leg gathers *relay candidates only* (`iceTransportPolicy: 'relay'`): the access point carries the
 /// media, as its dedicated line is meant to; none set means a direct connection (host candidates).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct IceServers(std::rc::Rc<RefCell<Vec<IceServer>>>);
+pub struct IceServers(Rc<RefCell<Vec<IceServer>>>);
 
 impl IceServers {
     /// Replaces the servers for legs opened from now on.
@@ -67,9 +74,15 @@ impl IceServers {
     }
 }
 
+/// Whether this browser has WebRTC (`RTCPeerConnection`).
+pub fn supported() -> bool {
+    web_sys::window()
+        .is_some_and(|w| Reflect::has(&w, &"RTCPeerConnection".into()).unwrap_or(false))
+}
+
 /// An `RTCPeerConnection` with `servers` (relay-only when there are any), built through `Reflect` so it
 /// needs no more `web-sys` features.
-pub(crate) fn peer_connection(servers: &[IceServer]) -> Result<RtcPeerConnection, JsValue> {
+fn peer_connection(servers: &[IceServer]) -> Result<RtcPeerConnection, JsValue> {
     let config = Object::new();
     if !servers.is_empty() {
         let list = Array::new();
@@ -388,8 +401,8 @@ async fn reports(promise: Promise) -> Vec<String> {
     let mut out = Vec::new();
     let values = Reflect::get(&report, &"values".into())
         .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call0(&report).ok());
+        .and_then(|values| values.dyn_into::<js_sys::Function>().ok())
+        .and_then(|values| values.call0(&report).ok());
     if let Some(iter) = values.and_then(|v| js_sys::try_iter(&v).ok().flatten()) {
         for item in iter.flatten() {
             if let Ok(text) = js_sys::JSON::stringify(&item) {
@@ -417,13 +430,15 @@ fn stop(stream: &MediaStream) {
 
 /// `element.setSinkId(id)` where the browser has it.
 pub async fn set_sink(element: &JsValue, id: &str) -> Result<(), MediaFailure> {
-    let Ok(f) = Reflect::get(element, &"setSinkId".into()) else {
+    let Ok(set_sink_id) = Reflect::get(element, &"setSinkId".into()) else {
         return Ok(());
     };
-    let Ok(f) = f.dyn_into::<js_sys::Function>() else {
+    let Ok(set_sink_id) = set_sink_id.dyn_into::<js_sys::Function>() else {
         return Ok(());
     };
-    let promise = f.call1(element, &JsValue::from_str(id)).map_err(peer_err)?;
+    let promise = set_sink_id
+        .call1(element, &JsValue::from_str(id))
+        .map_err(peer_err)?;
     JsFuture::from(Promise::from(promise))
         .await
         .map(drop)
@@ -432,11 +447,6 @@ pub async fn set_sink(element: &JsValue, id: &str) -> Result<(), MediaFailure> {
 
 /// `getUserMedia({audio: {...}})` on device `id` (empty: default); also 设备检测's microphone test.
 pub async fn microphone(id: &str, processing: bool) -> Result<MediaStream, MediaFailure> {
-    let window = web_sys::window().ok_or_else(|| MediaFailure::Microphone("no window".into()))?;
-    let devices = window
-        .navigator()
-        .media_devices()
-        .map_err(|e| MediaFailure::Microphone(describe(e)))?;
     let audio = Object::new();
     let set = |k: &str, v: JsValue| {
         let _ = Reflect::set(&audio, &k.into(), &v);
@@ -452,15 +462,81 @@ pub async fn microphone(id: &str, processing: bool) -> Result<MediaStream, Media
     let constraints = web_sys::MediaStreamConstraints::new();
     constraints.set_audio(&audio);
     constraints.set_video(&false.into());
-    let promise = devices
-        .get_user_media_with_constraints(&constraints)
-        .map_err(|e| MediaFailure::Microphone(describe(e)))?;
-    let stream = JsFuture::from(promise)
+    let stream = crate::media_devices::user_media(&constraints)
         .await
         .map_err(|e| MediaFailure::Microphone(describe(e)))?;
-    let stream: MediaStream = stream.unchecked_into();
     if Array::from(&stream.get_audio_tracks()).length() == 0 {
         return Err(MediaFailure::Microphone("no audio track".into()));
     }
     Ok(stream)
+}
+
+/// Milliseconds until a relay-only peer connection through `servers` gathered its first `relay`
+/// candidate (a data channel triggers the gathering); `None` when none came within `deadline_ms` or
+/// gathering ended without one. The access points' measurement (`workbench/access_points.rs`).
+pub async fn first_relay_ms(servers: &[IceServer], deadline_ms: i32) -> Option<u64> {
+    let pc = peer_connection(servers).ok()?;
+    let started = js_sys::Date::now();
+    let settle: Rc<RefCell<Option<js_sys::Function>>> = Rc::default();
+    let slot = settle.clone();
+    let done = Promise::new(&mut |resolve, _| *slot.borrow_mut() = Some(resolve));
+    let on_candidate = {
+        let settle = settle.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let candidate = Reflect::get(&event, &"candidate".into()).unwrap_or(JsValue::NULL);
+            let relay = if candidate.is_null() || candidate.is_undefined() {
+                Some(false) // gathering is over
+            } else {
+                let kind = Reflect::get(&candidate, &"type".into())
+                    .ok()
+                    .and_then(|t| t.as_string());
+                let line = Reflect::get(&candidate, &"candidate".into())
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default();
+                (kind.as_deref() == Some("relay") || line.contains(" typ relay")).then_some(true)
+            };
+            if let Some(relay) = relay {
+                if let Some(resolve) = settle.borrow_mut().take() {
+                    let _ = resolve.call1(&JsValue::NULL, &JsValue::from_bool(relay));
+                }
+            }
+        })
+    };
+    let _ = Reflect::set(&pc, &"onicecandidate".into(), on_candidate.as_ref());
+    if let Ok(create_data_channel) = Reflect::get(&pc, &"createDataChannel".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = create_data_channel.call1(&pc, &"ccc-turn-probe".into());
+    }
+    let Ok(offer) = JsFuture::from(pc.create_offer()).await else {
+        let _ = Reflect::set(&pc, &"onicecandidate".into(), &JsValue::NULL);
+        pc.close();
+        return None;
+    };
+    let init = RtcSessionDescriptionInit::new(RtcSdpType::Offer);
+    init.set_sdp(
+        &Reflect::get(&offer, &"sdp".into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default(),
+    );
+    if JsFuture::from(pc.set_local_description(&init))
+        .await
+        .is_err()
+    {
+        let _ = Reflect::set(&pc, &"onicecandidate".into(), &JsValue::NULL);
+        pc.close();
+        return None;
+    }
+    let outcome = with_deadline(&done, deadline_ms)
+        .await
+        .and_then(Result::ok)
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let elapsed = (js_sys::Date::now() - started).max(0.0).round() as u64;
+    let _ = Reflect::set(&pc, &"onicecandidate".into(), &JsValue::NULL);
+    pc.close();
+    drop(on_candidate);
+    outcome.then_some(elapsed)
 }

@@ -13,7 +13,7 @@
 //!   again; the new ICE servers apply to calls opened afterwards, a call in progress keeps its path.
 //! - **How it is used.** The chosen access point becomes one ICE server `turn:<domain>` with the
 //!   GetTurnCredentials user, and legs then gather relay candidates only (`iceTransportPolicy: 'relay'`,
-//!   see [`IceServers`]): the access point carries the media.
+//!   see [`IceServers`](crate::softphone::peer::IceServers)): the access point carries the media.
 //! - **Errors.** The list cannot be loaded, is empty for `testTurnServers`, names no such region, or the
 //!   credentials cannot be loaded → 7003 `无法获取接入点信息` (`switchAccessPoint` then changes nothing;
 //!   `register` falls back to a direct connection). Any measured access point that gathered no relay
@@ -26,10 +26,18 @@
 //!   `time` = their mean over the successful rounds, rounded (`null` when none succeeded); `ok` = every
 //!   round succeeded. `currentFrequence` = rounds (default 1, at most [`MAX_ROUNDS`]).
 //!
-//! The pure parts (choosing, the results, the ICE entries) are plain functions tested natively; the browser
-//! part is [`measure`] (one relay-only `RTCPeerConnection` per measurement).
+//! The pure parts (choosing, the results, the ICE entries) are plain functions in `access_points/choice.rs`,
+//! tested natively; this file is the methods over them (the API calls, the reports). The measurement
+//! itself is [`first_relay_ms`] in `softphone/peer.rs` (one relay-only `RTCPeerConnection` per
+//! measurement), the only module that touches `RTCPeerConnection`.
 
-use std::cell::RefCell;
+mod choice;
+
+pub use choice::{
+    choice, fastest, find, ice_servers, rounds, targets, Choice, TurnTest, DEFAULT, MAX_ROUNDS,
+    TEST_DEADLINE_MS,
+};
+
 use std::rc::Rc;
 
 use ccc_wire::turn::{
@@ -37,134 +45,13 @@ use ccc_wire::turn::{
     TurnCredentials,
 };
 use ccc_wire::Action;
-use js_sys::{Array, Promise, Reflect};
-use serde::Serialize;
+use js_sys::{Array, Promise};
 use serde_json::Value;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use super::{Done, Workbench};
-use crate::softphone::peer::{peer_connection, IceServer};
-
-/// How long one measurement waits for a relay candidate.
-pub const TEST_DEADLINE_MS: i32 = 3000;
-/// The most rounds `currentFrequence` may ask for.
-pub const MAX_ROUNDS: u32 = 10;
-/// The region that means "choose automatically".
-pub const DEFAULT: &str = "default";
-
-/// What a requested region resolves to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Choice {
-    /// No TURN: media goes directly.
-    Direct,
-    /// Measure all access points and use the fastest working one.
-    Fastest,
-    /// This region (must be in the list).
-    Region(String),
-}
-
-/// The choice for `requested` (`'default'`, empty or a region) under `isEnableSwitchAdapter`.
-pub fn choice(requested: &str, adapter: bool) -> Choice {
-    let requested = requested.trim();
-    if requested.is_empty() || requested == DEFAULT {
-        if adapter {
-            Choice::Fastest
-        } else {
-            Choice::Direct
-        }
-    } else {
-        Choice::Region(requested.to_owned())
-    }
-}
-
-/// The access point of `region` (exact match, as the contract requires).
-pub fn find<'a>(points: &'a [AccessPoint], region: &str) -> Option<&'a AccessPoint> {
-    points.iter().find(|p| p.region == region)
-}
-
-/// The ICE server entries for `point` with `credentials`: `turn:<domain>`.
-pub fn ice_servers(point: &AccessPoint, credentials: &TurnCredentials) -> Vec<IceServer> {
-    let domain = point.domain.trim();
-    let url = if domain.starts_with("turn:") || domain.starts_with("turns:") {
-        domain.to_owned()
-    } else {
-        format!("turn:{domain}")
-    };
-    vec![IceServer {
-        urls: vec![url],
-        username: credentials.user_name.clone(),
-        credential: credentials.password.clone(),
-    }]
-}
-
-/// `currentFrequence` as a number of rounds: default 1, within 1..=[`MAX_ROUNDS`].
-pub fn rounds(requested: Option<f64>) -> u32 {
-    match requested {
-        Some(n) if n.is_finite() && n >= 1.0 => (n as u32).min(MAX_ROUNDS),
-        _ => 1,
-    }
-}
-
-/// One access point's measurement, as `testTurnServers` reports it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TurnTest {
-    /// The region (what `switchAccessPoint` takes).
-    pub access_point: String,
-    /// The region, again under its own name.
-    pub region: String,
-    /// Display name.
-    pub name: String,
-    /// The TURN server.
-    pub domain: String,
-    /// Mean milliseconds to the first relay candidate over the successful rounds.
-    pub time: Option<u64>,
-    /// Milliseconds per round (`None`: no relay candidate before the deadline).
-    pub times: Vec<Option<u64>>,
-    /// Every round gathered a relay candidate.
-    pub ok: bool,
-}
-
-impl TurnTest {
-    /// The result of `point` from its rounds' times.
-    pub fn new(point: &AccessPoint, times: Vec<Option<u64>>) -> TurnTest {
-        let good: Vec<u64> = times.iter().flatten().copied().collect();
-        let time = (!good.is_empty())
-            .then(|| (good.iter().sum::<u64>() as f64 / good.len() as f64).round() as u64);
-        TurnTest {
-            access_point: point.region.clone(),
-            region: point.region.clone(),
-            name: point.name.clone(),
-            domain: point.domain.clone(),
-            time,
-            ok: !times.is_empty() && times.iter().all(Option::is_some),
-            times,
-        }
-    }
-}
-
-/// The fastest working access point's region.
-pub fn fastest(results: &[TurnTest]) -> Option<&str> {
-    results
-        .iter()
-        .filter(|r| r.ok)
-        .filter_map(|r| r.time.map(|t| (t, r)))
-        .min_by_key(|(t, _)| *t)
-        .map(|(_, r)| r.region.as_str())
-}
-
-/// The access points `testTurnServers` measures: `only` (a region) or all. `None` when `only` names none.
-pub fn targets(points: &[AccessPoint], only: Option<&str>) -> Option<Vec<AccessPoint>> {
-    match only
-        .map(str::trim)
-        .filter(|r| !r.is_empty() && *r != DEFAULT)
-    {
-        Some(region) => find(points, region).map(|p| vec![p.clone()]),
-        None => Some(points.to_vec()),
-    }
-}
+use crate::softphone::peer::first_relay_ms;
 
 /// Why access points could not be used.
 #[derive(Debug)]
@@ -373,7 +260,7 @@ async fn measure_all(
             .map(|p| {
                 let servers = ice_servers(p, credentials);
                 future_to_promise(async move {
-                    Ok(measure(&servers)
+                    Ok(first_relay_ms(&servers, TEST_DEADLINE_MS)
                         .await
                         .map(|ms| JsValue::from_f64(ms as f64))
                         .unwrap_or(JsValue::NULL))
@@ -393,169 +280,4 @@ async fn measure_all(
         .zip(times)
         .map(|(p, t)| TurnTest::new(p, t))
         .collect()
-}
-
-/// Milliseconds until a relay-only peer connection through `servers` gathered its first `relay` candidate
-/// (a data channel triggers the gathering); `None` when none came before [`TEST_DEADLINE_MS`] or gathering
-/// ended without one.
-pub async fn measure(servers: &[IceServer]) -> Option<u64> {
-    let pc = peer_connection(servers).ok()?;
-    let started = js_sys::Date::now();
-    let settle: Rc<RefCell<Option<js_sys::Function>>> = Rc::default();
-    let slot = settle.clone();
-    let done = Promise::new(&mut |resolve, _| *slot.borrow_mut() = Some(resolve));
-    let on_candidate = {
-        let settle = settle.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            let candidate = Reflect::get(&event, &"candidate".into()).unwrap_or(JsValue::NULL);
-            let relay = if candidate.is_null() || candidate.is_undefined() {
-                Some(false) // gathering is over
-            } else {
-                let kind = Reflect::get(&candidate, &"type".into())
-                    .ok()
-                    .and_then(|t| t.as_string());
-                let line = Reflect::get(&candidate, &"candidate".into())
-                    .ok()
-                    .and_then(|t| t.as_string())
-                    .unwrap_or_default();
-                (kind.as_deref() == Some("relay") || line.contains(" typ relay")).then_some(true)
-            };
-            if let Some(relay) = relay {
-                if let Some(resolve) = settle.borrow_mut().take() {
-                    let _ = resolve.call1(&JsValue::NULL, &JsValue::from_bool(relay));
-                }
-            }
-        })
-    };
-    let _ = Reflect::set(&pc, &"onicecandidate".into(), on_candidate.as_ref());
-    if let Ok(f) = Reflect::get(&pc, &"createDataChannel".into())
-        .and_then(|f| f.dyn_into::<js_sys::Function>())
-    {
-        let _ = f.call1(&pc, &"ccc-turn-probe".into());
-    }
-    let Ok(offer) = JsFuture::from(pc.create_offer()).await else {
-        let _ = Reflect::set(&pc, &"onicecandidate".into(), &JsValue::NULL);
-        pc.close();
-        return None;
-    };
-    let init = web_sys::RtcSessionDescriptionInit::new(web_sys::RtcSdpType::Offer);
-    init.set_sdp(
-        &Reflect::get(&offer, &"sdp".into())
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default(),
-    );
-    if JsFuture::from(pc.set_local_description(&init))
-        .await
-        .is_err()
-    {
-        let _ = Reflect::set(&pc, &"onicecandidate".into(), &JsValue::NULL);
-        pc.close();
-        return None;
-    }
-    let timeout = Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_1(
-                &resolve,
-                TEST_DEADLINE_MS,
-                &JsValue::FALSE,
-            );
-        }
-    });
-    let outcome = JsFuture::from(Promise::race(&Array::of2(&done, &timeout)))
-        .await
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
-    let elapsed = (js_sys::Date::now() - started).max(0.0).round() as u64;
-    let _ = Reflect::set(&pc, &"onicecandidate".into(), &JsValue::NULL);
-    pc.close();
-    drop(on_candidate);
-    outcome.then_some(elapsed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn point(region: &str, domain: &str) -> AccessPoint {
-        AccessPoint {
-            region: region.into(),
-            name: format!("{region} name"),
-            domain: domain.into(),
-            cidr: String::new(),
-        }
-    }
-
-    #[test]
-    fn default_is_automatic_only_with_the_adapter() {
-        assert_eq!(choice("default", true), Choice::Fastest);
-        assert_eq!(choice("", true), Choice::Fastest);
-        assert_eq!(choice(" default ", false), Choice::Direct);
-        assert_eq!(choice("shanghai", false), Choice::Region("shanghai".into()));
-        assert_eq!(choice("shanghai", true), Choice::Region("shanghai".into()));
-    }
-
-    #[test]
-    fn regions_match_exactly_and_targets_follow_the_request() {
-        let points = vec![point("shanghai", "a"), point("beijing", "b")];
-        assert_eq!(find(&points, "beijing").unwrap().domain, "b");
-        assert!(find(&points, "Beijing").is_none());
-        assert_eq!(targets(&points, None).unwrap().len(), 2);
-        assert_eq!(targets(&points, Some("default")).unwrap().len(), 2);
-        assert_eq!(
-            targets(&points, Some("shanghai")).unwrap(),
-            vec![points[0].clone()]
-        );
-        assert_eq!(targets(&points, Some("nowhere")), None);
-    }
-
-    #[test]
-    fn ice_servers_are_turn_urls_with_the_credentials() {
-        let creds = TurnCredentials {
-            user_name: "u".into(),
-            password: "p".into(),
-        };
-        let entry = &ice_servers(&point("local", "127.0.0.1:3478"), &creds)[0];
-        assert_eq!(entry.urls, ["turn:127.0.0.1:3478"]);
-        assert_eq!(
-            (entry.username.as_str(), entry.credential.as_str()),
-            ("u", "p")
-        );
-        let named = &ice_servers(&point("sh", "turn-sh-ecs.ccc.aliyuncs.com"), &creds)[0];
-        assert_eq!(named.urls, ["turn:turn-sh-ecs.ccc.aliyuncs.com"]);
-        let already = &ice_servers(&point("x", "turns:t.example:5349"), &creds)[0];
-        assert_eq!(already.urls, ["turns:t.example:5349"]);
-    }
-
-    #[test]
-    fn results_average_successful_rounds_and_the_fastest_working_one_wins() {
-        let a = TurnTest::new(&point("a", "a"), vec![Some(10), Some(21)]);
-        assert_eq!((a.time, a.ok), (Some(16), true));
-        let b = TurnTest::new(&point("b", "b"), vec![Some(3), None]);
-        assert_eq!(
-            (b.time, b.ok),
-            (Some(3), false),
-            "one failed round is a failure"
-        );
-        let c = TurnTest::new(&point("c", "c"), vec![None]);
-        assert_eq!((c.time, c.ok), (None, false));
-        let d = TurnTest::new(&point("d", "d"), vec![Some(12)]);
-        assert_eq!(fastest(&[a.clone(), b.clone(), c.clone(), d]), Some("d"));
-        assert_eq!(fastest(&[b, c]), None);
-        assert_eq!(
-            serde_json::to_value(&a).unwrap(),
-            serde_json::json!({"accessPoint": "a", "region": "a", "name": "a name", "domain": "a",
-                               "time": 16, "times": [10, 21], "ok": true})
-        );
-    }
-
-    #[test]
-    fn rounds_default_to_one_and_are_bounded() {
-        assert_eq!(rounds(None), 1);
-        assert_eq!(rounds(Some(0.0)), 1);
-        assert_eq!(rounds(Some(f64::NAN)), 1);
-        assert_eq!(rounds(Some(3.7)), 3);
-        assert_eq!(rounds(Some(1e9)), MAX_ROUNDS);
-    }
 }

@@ -1,5 +1,6 @@
-//! The agent's audio devices: the 设备检测 report, `getAudioDeviceList`, and the microphone / speaker
-//! chosen with `setAudioInputDevice` / `setAudioOutputDevice` (kept here; the soft phone opens them).
+//! The agent's audio devices: whether the browser can take calls at all (`isAvailBroswer`), the 设备检测
+//! report, `getAudioDeviceList`, and the microphone / speaker chosen with `setAudioInputDevice` /
+//! `setAudioOutputDevice` (kept here; the soft phone opens them).
 
 use std::rc::Rc;
 
@@ -18,6 +19,19 @@ pub enum Direction {
 }
 
 impl Workbench {
+    /// `isAvailBroswer()` (sic): WebRTC and microphone access present → nothing; otherwise 7006 (browser)
+    /// or 7005 (page not in a secure context, so no microphone) through `onErrorNotify`, and a 3 s hint.
+    pub fn check_browser(&self) {
+        let Some(support) = media_devices::support() else {
+            return;
+        };
+        if !support.webrtc {
+            self.report_with_hint(7006, "this browser has no WebRTC (RTCPeerConnection)");
+        } else if !support.secure || !support.media_devices {
+            self.report_with_hint(7005, "the page is not served over https, so no microphone");
+        }
+    }
+
     /// Runs the browser checks of 设备检测 again.
     pub fn check_devices(&self) {
         let wb = self.rc();

@@ -15,11 +15,12 @@ use gloo_timers::callback::Interval;
 use js_sys::Promise;
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 
 use panel_model::{ClosedBy, PanelEvent};
 
 use super::Workbench;
+use crate::deadline::with_deadline;
 use crate::softphone::peer::{MediaFailure, MediaOptions};
 use crate::softphone::{asset_url, PhoneEvent, SipAccount, SoftPhone};
 
@@ -109,22 +110,15 @@ impl Workbench {
         let resolver: Rc<RefCell<Option<js_sys::Function>>> = Rc::default();
         let slot = resolver.clone();
         let registered = Promise::new(&mut |resolve, _| *slot.borrow_mut() = Some(resolve));
-        let timeout = Promise::new(&mut |resolve, _| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_1(
-                    &resolve,
-                    REGISTER_WAIT_MS,
-                    &JsValue::NULL,
-                );
-            }
-        });
         {
             let mut inner = self.inner.borrow_mut();
             inner.phone.phone = Some(phone);
             inner.phone.waiting = resolver.borrow_mut().take();
         }
-        let race = Promise::race(&js_sys::Array::of2(&registered, &timeout));
-        let outcome = JsFuture::from(race).await.ok().and_then(|v| v.as_bool());
+        let outcome = with_deadline(&registered, REGISTER_WAIT_MS)
+            .await
+            .and_then(Result::ok)
+            .and_then(|v| v.as_bool());
         self.inner.borrow_mut().phone.waiting = None;
         if outcome.is_none() {
             // No answer at all (a socket open to a silent server): lost like a dropped one, so the
