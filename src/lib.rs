@@ -13,12 +13,15 @@
 //! - [`device_test`]: 设备检测's microphone level meter and speaker test.
 //! - [`media_devices`]: the browser's WebRTC support, microphone permission and audio devices.
 //! - [`softphone`]: the SIP soft phone: the `ccc_sip` user agent on a WebSocket, WebRTC media, ringtone.
+//! - [`assets`]: where the SDK's own files (the ringtone) are served from.
+//! - [`deadline`]: waiting for a promise, but not forever.
 //! - [`api`]: the SDK → backend request contract over `fetch`.
 //! - [`workbench`]: the controller: reducer, effects, intents, poll/push sync.
 //! - [`app`], [`components`], [`views`], [`hooks`]: the Yew panel.
 
 pub mod api;
 pub mod app;
+pub mod assets;
 pub mod components;
 pub mod config;
 pub mod deadline;

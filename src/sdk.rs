@@ -31,7 +31,7 @@ use crate::tabs::STATUS_KEY;
 /// Tells the core where the loader found it, so it can fetch its other files (the ringtone).
 #[wasm_bindgen(js_name = setAssetBase)]
 pub fn set_asset_base(url: String) {
-    crate::softphone::set_asset_base(&url);
+    crate::assets::set_asset_base(&url);
 }
 
 /// The SDK instance behind the JS facade.

@@ -29,20 +29,6 @@ use peer::{MediaFailure, MediaOptions, Peer};
 use ringtone::Ringtone;
 use transport::Transport;
 
-thread_local! {
-    static ASSET_BASE: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-/// Where the SDK's files are served from (the loader's own directory); set once by the loader.
-pub fn set_asset_base(url: &str) {
-    ASSET_BASE.with(|b| *b.borrow_mut() = url.to_owned());
-}
-
-/// The URL of SDK file `name` (relative to the page when the loader gave no base).
-pub fn asset_url(name: &str) -> String {
-    ASSET_BASE.with(|b| format!("{}{name}", b.borrow()))
-}
-
 /// Seconds a registration is asked to last.
 const REGISTER_EXPIRES: u32 = 600;
 /// Keep-alive ping interval while registered.

@@ -19,8 +19,9 @@ use std::rc::Rc;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::assets::asset_url;
 use crate::softphone::peer::{MediaFailure, MediaOptions};
-use crate::softphone::{asset_url, PhoneEvent, SipAccount, SoftPhone};
+use crate::softphone::{PhoneEvent, SipAccount, SoftPhone};
 
 /// A stand-alone soft phone.
 #[wasm_bindgen]

@@ -7,8 +7,8 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::assets::asset_url;
 use crate::device_test::{play_once, MicMeter};
-use crate::softphone::asset_url;
 
 use crate::media_devices::AudioDevice;
 use crate::views::PanelProps;

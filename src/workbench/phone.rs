@@ -20,9 +20,10 @@ use wasm_bindgen_futures::spawn_local;
 use panel_model::{ClosedBy, PanelEvent};
 
 use super::Workbench;
+use crate::assets::asset_url;
 use crate::deadline::with_deadline;
 use crate::softphone::peer::{MediaFailure, MediaOptions};
-use crate::softphone::{asset_url, PhoneEvent, SipAccount, SoftPhone};
+use crate::softphone::{PhoneEvent, SipAccount, SoftPhone};
 
 /// How long `register()` waits for the SIP registration before going on without the phone.
 const REGISTER_WAIT_MS: i32 = 10_000;
