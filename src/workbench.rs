@@ -14,6 +14,7 @@ pub mod directory;
 pub mod intents;
 pub mod network;
 pub mod page_events;
+pub mod panel_settings;
 pub mod phone;
 pub mod sync;
 

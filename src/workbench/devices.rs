@@ -48,6 +48,11 @@ pub fn tab_device_id() -> String {
 }
 
 impl Workbench {
+    /// `getSoftPhoneDeviceId()`.
+    pub fn device_id(&self) -> String {
+        self.inner.borrow().device_id.clone()
+    }
+
     /// ListDevices for the signed-in agent: `true` when no other device holds it; otherwise 7001 is reported
     /// with that device's record as `errorMsg`.
     pub(super) async fn device_free(&self, user_id: &str) -> bool {

@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen_futures::spawn_local;
 
-use super::{camel, flat_status, status_in, CallExtras, Done, Volumes, Workbench};
+use super::{camel, flat_status, status_in, CallExtras, Done, Workbench};
 
 impl Workbench {
     /// Calls `action`, reporting a failure through `onErrorNotify` and returning `None`.
@@ -612,73 +612,6 @@ impl Workbench {
     pub fn stay_after_call(&self) {
         self.inner.borrow_mut().after_call_timer = None;
         self.dispatch(Event::StayAfterCall);
-    }
-
-    /// The 呼出 view's caller-number choice (kept across side-nav switches).
-    pub fn select_caller(&self, number: String) {
-        self.inner.borrow_mut().caller = number.clone();
-        self.host()
-            .hook("onSelectOutboundNumber", Some(Value::String(number)));
-        self.notify();
-    }
-
-    /// Switches the side-nav view.
-    pub fn select_nav(&self, nav: String) {
-        self.inner.borrow_mut().nav = nav;
-        self.notify();
-    }
-
-    /// `changeVisible(visible)`.
-    pub fn change_visible(&self, visible: bool) {
-        self.inner.borrow_mut().visible = visible;
-        self.notify();
-    }
-
-    /// `changeMainPaneVisible(visible)`.
-    pub fn change_main_pane_visible(&self, visible: bool) {
-        self.inner.borrow_mut().main_visible = visible;
-        self.notify();
-    }
-
-    /// `changeWidth(width)`.
-    pub fn change_width(&self, width: u32) {
-        if width == 0 {
-            self.report(9002, "width must be a positive number");
-            return;
-        }
-        self.inner.borrow_mut().width = width;
-        self.notify();
-    }
-
-    /// `changeVolumeInCall(v)` / `changeRingToneVolume(v)`: a number in [0, 1], else 9002.
-    pub fn change_volume(&self, method: Method, volume: Option<f64>) {
-        let Some(v) = volume.filter(|v| (0.0..=1.0).contains(v)) else {
-            self.report(
-                9002,
-                format!("{method}: the volume must be a number from 0 to 1"),
-            );
-            return;
-        };
-        {
-            let mut inner = self.inner.borrow_mut();
-            if method == Method::ChangeRingToneVolume {
-                inner.volumes.ring = v;
-            } else {
-                inner.volumes.in_call = v;
-            }
-        }
-        self.apply_phone_settings();
-        self.notify();
-    }
-
-    /// The volumes set so far.
-    pub fn volumes(&self) -> Volumes {
-        self.inner.borrow().volumes
-    }
-
-    /// `getSoftPhoneDeviceId()`.
-    pub fn device_id(&self) -> String {
-        self.inner.borrow().device_id.clone()
     }
 
     /// `unloadWorkbench()`: stops timers, polling and the push socket. The panel is removed by `sdk.rs`.
