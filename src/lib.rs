@@ -5,7 +5,7 @@
 //! loaded. See `ARCHITECTURE.md` for the data flow.
 //!
 //! # Layout
-//! - [`sdk`]: the JS boundary: config object, hook functions, public methods, mounting.
+//! - [`sdk`]: the JS boundary: config object, hook functions (and `apiAxiosFunc`), public methods, mounting.
 //! - [`config`]: the typed config and its defaults (pure).
 //! - [`sip_codes`]: SIP status tips for 5001 (pure).
 //! - [`errors`]: `onErrorNotify` codes and tips (pure).
@@ -15,7 +15,7 @@
 //! - [`softphone`]: the SIP soft phone: the `ccc_sip` user agent on a WebSocket, WebRTC media, ringtone.
 //! - [`assets`]: where the SDK's own files (the ringtone) are served from.
 //! - [`deadline`]: waiting for a promise, but not forever.
-//! - [`api`]: the SDK → backend request contract over `fetch`.
+//! - [`api`]: the SDK → backend request contract over `fetch` (or the host's `apiAxiosFunc`, called by `sdk`).
 //! - [`workbench`]: the controller: reducer, effects, intents, poll/push sync.
 //! - [`app`], [`components`], [`views`], [`hooks`]: the Yew panel.
 

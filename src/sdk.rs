@@ -1,8 +1,10 @@
 //! The JavaScript boundary: `WorkbenchCore`, which the `workbenchSdk.min.js` loader wraps as `WorkbenchSdk`.
 //!
-//! This is the one module that reads the host's config object and calls the host's functions. It turns the
-//! config into a typed [`Config`], the hook functions into a [`Host`], mounts the Yew panel, and forwards each
-//! public method to the [`Workbench`] intents. Method names follow the contract exactly.
+//! This is the one module that reads the host's config object and calls the host's functions (with
+//! `sdk/sip_phone.rs`, whose `onEvent` it calls; `tests/edges.rs` checks it). It turns the config into a
+//! typed [`Config`], the hook functions into a [`Host`], the host's `apiAxiosFunc` into the API's
+//! [`HostTransport`], mounts the Yew panel, and forwards each public method to the [`Workbench`] intents.
+//! Method names follow the contract exactly.
 
 use std::rc::Rc;
 
@@ -575,8 +577,8 @@ impl WorkbenchCore {
         self.workbench.check_browser();
     }
 
-    /// Reports a contract method this build does not implement yet (9003 with the method's name), so a host
-    /// page calling it keeps running.
+    /// Reports a contract method the core has no function for (9003 with the method's name), so a host page
+    /// calling it keeps running: the loader's safety net, since every contract method is implemented.
     #[wasm_bindgen(js_name = notImplemented)]
     pub fn not_implemented(&self, method: &str) {
         self.workbench.report(

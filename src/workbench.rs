@@ -1,9 +1,11 @@
 //! The workbench controller: one per mounted SDK instance.
 //!
-//! It owns the [`AgentState`] reducer and everything with a lifetime (timers, the push socket, the poll
-//! loop). Host methods and panel buttons call the same intent methods ([`intents`]); backend facts arrive
-//! through [`sync`]; every fact goes through [`Workbench::dispatch`], which runs the reducer, then carries out
-//! its effects — calling host hooks with no borrow held, so a hook may call back into the SDK.
+//! It owns the [`AgentState`] reducer, the panel's lifecycle model and everything with a lifetime (timers,
+//! the push socket, the poll loop, the soft phone). Host methods and panel buttons call the same intent
+//! methods ([`intents`], [`call_control`], [`conference`], [`panel_settings`], …), each gated by an
+//! [`agent_state::Method`]; backend facts arrive through [`sync`]; every fact goes through
+//! [`Workbench::dispatch`], which runs the reducer, then carries out its effects — calling host hooks with
+//! no borrow held, so a hook may call back into the SDK.
 
 pub mod access_points;
 pub mod audio_devices;

@@ -4,7 +4,8 @@
 //! panel's agent: 7007, the panel is signed out and its phone and sockets stop.
 //!
 //! This browser tab is one device: its id is kept in `sessionStorage`, so a reload of the tab is the same
-//! device (no 7001 naming the agent's own previous page) and finds its call again.
+//! device (no 7001 naming the agent's own previous page) and finds its call again; `getSoftPhoneDeviceId`
+//! answers it.
 
 use agent_state::{Event, Method};
 use ccc_wire::devices::{AddAgentDeviceRequest, Device, ListDevicesRequest};

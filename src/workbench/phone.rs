@@ -1,7 +1,8 @@
 //! The workbench's side of the soft phone: registering it during `register()`, answering its SIP leg
-//! with `answer()`, applying mute / volumes / devices, reporting its failures, `onGetStatsData` once a
-//! second during a call and SaveWebRtcInfo every `pollSaveWebRtcInfoFrequence` ms (unless
-//! `disableSaveStats`), and closing it on `logOut` / `unloadWorkbench`.
+//! with `answer()`, applying the volumes and devices (mute is `call_control.rs`'s, at the track),
+//! reporting its failures, `onGetStatsData` once a second during a call and SaveWebRtcInfo every
+//! `pollSaveWebRtcInfoFrequence` ms (unless `disableSaveStats`). The lifecycle (`sync.rs`) shuts its
+//! [`PhoneSlot`] down on `logOut`, a kick, `pagehide` and `unloadWorkbench`: un-REGISTER, no BYE.
 //!
 //! The phone runs only for the WebRTC device (`register(…, deviceType = 0)`) in the `ON_SITE` work mode;
 //! a desk phone or a mobile takes the calls otherwise.

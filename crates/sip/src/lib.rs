@@ -1,7 +1,9 @@
-//! `ccc-sip`: a sans-I/O SIP stack for the workbench's browser soft phone.
+//! `ccc-sip`: a sans-I/O SIP stack for the workbench's browser soft phone (and for the emulator's SIP side,
+//! `crates/server/src/sip`, which places its calls to the agents with [`call::Call`]).
 //!
 //! SIP over WebSocket (RFC 7118) from a browser: every frame carries one message, the transport is
-//! reliable, and the WebSocket and `RTCPeerConnection` stay in the panel crate. This crate holds only
+//! reliable, and the WebSocket and `RTCPeerConnection` stay with the caller (the panel crate's
+//! `softphone/transport.rs` and `softphone/peer.rs`). This crate holds only
 //! pure code — no web-sys, no tokio, no clock, no randomness, no I/O — so it builds natively and for
 //! `wasm32-unknown-unknown`, and every rule is tested with plain `cargo test`.
 //!
