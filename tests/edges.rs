@@ -247,6 +247,18 @@ fn sources() -> Vec<(String, String)> {
     out
 }
 
+/// The number of `#` of a raw string starting at `i` (its `r`), if one does.
+fn raw_string_at(chars: &[char], i: usize) -> Option<usize> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let starts_token =
+        i == 0 || !ident(chars[i - 1]) || (chars[i - 1] == 'b' && (i < 2 || !ident(chars[i - 2])));
+    if chars[i] != 'r' || !starts_token {
+        return None;
+    }
+    let hashes = chars[i + 1..].iter().take_while(|&&c| c == '#').count();
+    (chars.get(i + 1 + hashes) == Some(&'"')).then_some(hashes)
+}
+
 /// A Rust source with its comments blanked out and its string literals set apart: `code` is the text
 /// with every comment, string and char literal replaced by spaces (newlines kept, so an offset still
 /// gives its line); `strings` are the literals' texts at their offsets.
@@ -267,7 +279,6 @@ impl Scanned {
                 }
             }
         };
-        let ident = |c: char| c.is_alphanumeric() || c == '_';
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
@@ -294,35 +305,17 @@ impl Scanned {
                 }
                 blank(&mut code, i, j);
                 i = j;
-            } else if c == 'r'
-                && (i == 0
-                    || !ident(chars[i - 1])
-                    || (chars[i - 1] == 'b' && (i < 2 || !ident(chars[i - 2]))))
-                && matches!(next, Some('"') | Some('#'))
-                && {
-                    let hashes = chars[i + 1..].iter().take_while(|&&c| c == '#').count();
-                    chars.get(i + 1 + hashes) == Some(&'"')
-                }
-            {
-                let hashes = chars[i + 1..].iter().take_while(|&&c| c == '#').count();
+            } else if let Some(hashes) = raw_string_at(&chars, i) {
+                // `r"…"`, `r#"…"#` (or `br…`): no escapes; it ends at a quote and as many `#`.
                 let start = i + 2 + hashes;
-                let mut j = start;
-                let end = loop {
-                    if j >= chars.len() {
-                        break chars.len();
-                    }
-                    if chars[j] == '"'
-                        && chars[j + 1..]
-                            .iter()
-                            .take(hashes)
-                            .filter(|&&c| c == '#')
-                            .count()
-                            == hashes
-                    {
-                        break j;
-                    }
-                    j += 1;
+                let closes = |j: usize| {
+                    chars[j] == '"'
+                        && j + hashes < chars.len()
+                        && chars[j + 1..=j + hashes].iter().all(|&c| c == '#')
                 };
+                let end = (start..chars.len())
+                    .find(|&j| closes(j))
+                    .unwrap_or(chars.len());
                 strings.push((start, chars[start..end].iter().collect()));
                 let close = (end + 1 + hashes).min(chars.len());
                 blank(&mut code, i + 1, close);
