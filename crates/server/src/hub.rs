@@ -11,12 +11,12 @@
 //! grace rule is the emulator's, see `emulator::phone_legs`).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ccc_wire::action::StatusData;
 use ccc_wire::push::PushMessage;
-use tokio::sync::{broadcast, oneshot, watch};
+use tokio::sync::{broadcast, oneshot, watch, Notify};
 
 use crate::emulator::data::EmulatorConfig;
 use crate::emulator::timers::Timer;
@@ -40,6 +40,22 @@ struct Inner {
     /// Open push sockets by lease id: whose, and how to close it.
     sockets: Mutex<HashMap<u64, (String, oneshot::Sender<PushClose>)>>,
     socket_seq: AtomicU64,
+    /// WebSocket tasks still running (push and SIP), told when one ends: a shutdown waits for them to send
+    /// their close frames.
+    live_sockets: AtomicUsize,
+    socket_ended: Notify,
+}
+
+/// Held by a running WebSocket task (push or SIP) for its whole life; see [`Hub::sockets_ended`].
+pub(crate) struct SocketGuard {
+    inner: Arc<Inner>,
+}
+
+impl Drop for SocketGuard {
+    fn drop(&mut self) {
+        self.inner.live_sockets.fetch_sub(1, Ordering::AcqRel);
+        self.inner.socket_ended.notify_waiters();
+    }
 }
 
 /// The close frame the server sends when it closes an agent-state push socket itself.
@@ -112,6 +128,8 @@ impl Hub {
                 calls: watch::Sender::new(CallsView::default()),
                 sockets: Mutex::new(HashMap::new()),
                 socket_seq: AtomicU64::new(1),
+                live_sockets: AtomicUsize::new(0),
+                socket_ended: Notify::new(),
             }),
         }
     }
@@ -224,6 +242,27 @@ impl Hub {
             .map(|tx| tx.send(frame))
             .filter(Result::is_ok)
             .count()
+    }
+
+    /// Registers a running WebSocket task until the guard is dropped.
+    pub(crate) fn socket_guard(&self) -> SocketGuard {
+        self.inner.live_sockets.fetch_add(1, Ordering::AcqRel);
+        SocketGuard {
+            inner: self.inner.clone(),
+        }
+    }
+
+    /// Resolves once no WebSocket task is running (at once when none is).
+    pub(crate) async fn sockets_ended(&self) {
+        loop {
+            let ended = self.inner.socket_ended.notified();
+            tokio::pin!(ended);
+            ended.as_mut().enable();
+            if self.inner.live_sockets.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            ended.await;
+        }
     }
 
     /// The SIP side lost agent `user_id`'s answered soft-phone leg in `job_id` without a hang-up (its

@@ -38,10 +38,11 @@ mod sip;
 mod static_files;
 pub mod upstream;
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::routing::{any, get};
 use axum::Router;
@@ -162,9 +163,16 @@ pub async fn serve_until(
     serve_with(listener, options, None, shutdown).await
 }
 
-/// Serves on `listener` until `shutdown` completes; with `upstream`, in upstream mode. On shutdown the
-/// server closes its WebSockets as a restart would: agent-state push sockets with close code 1012 (service
-/// restart), SIP WebSockets by ending them.
+/// How long a shutdown waits for in-flight requests (and the WebSockets' close frames) before it stops
+/// anyway.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves on `listener` until `shutdown` completes; with `upstream`, in upstream mode.
+///
+/// A shutdown is graceful: the listener stops accepting, the server closes its WebSockets as a restart
+/// would (agent-state push sockets with close code 1012, service restart; SIP WebSockets by ending them),
+/// requests in flight finish and idle keep-alive connections are closed — for at most [`DRAIN_TIMEOUT`],
+/// after which the server stops regardless. Then what must be kept is flushed, and this returns `Ok`.
 pub async fn serve_with(
     listener: TcpListener,
     options: ServerOptions,
@@ -177,16 +185,61 @@ pub async fn serve_with(
     };
     let (hub, sip) = (state.hub.clone(), state.sip.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let shutdown = async move {
-        shutdown.await;
-        // WebSockets live as long as their peers want: close them as a restart would.
-        let push = hub.close_all_push();
-        sip.close_all();
-        tracing::info!(push, "closed the WebSockets for the shutdown");
+    let began: Arc<OnceLock<Instant>> = Arc::default();
+    let (told, shutting_down) = tokio::sync::oneshot::channel::<()>();
+    let signal = {
+        let (hub, began) = (hub.clone(), began.clone());
+        async move {
+            shutdown.await;
+            let _ = began.set(Instant::now());
+            let _ = told.send(());
+            // WebSockets live as long as their peers want: close them as a restart would.
+            let push = hub.close_all_push();
+            sip.close_all();
+            tracing::info!(
+                push,
+                "closed the WebSockets for the shutdown; draining requests"
+            );
+        }
     };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let serving = axum::serve(listener, app)
+        .with_graceful_shutdown(signal)
+        .into_future();
+    tokio::pin!(serving);
+    // The drain is bounded from the moment the shutdown began.
+    let deadline = || {
+        began
+            .get()
+            .map_or_else(Instant::now, |at| *at + DRAIN_TIMEOUT)
+    };
+    let drained = tokio::select! {
+        // Serving ends once the listener is closed and every connection is done.
+        served = &mut serving => {
+            served?;
+            true
+        }
+        () = async {
+            match shutting_down.await {
+                Ok(()) => tokio::time::sleep_until(deadline().into()).await,
+                // The server stopped on its own (an error): `serving` is ready.
+                Err(_) => std::future::pending().await,
+            }
+        } => false,
+    };
+    if !drained {
+        tracing::warn!(
+            secs = DRAIN_TIMEOUT.as_secs(),
+            "shutdown: requests still in flight after the drain; stopping anyway"
+        );
+    } else if tokio::time::timeout_at(deadline().into(), hub.sockets_ended())
+        .await
+        .is_err()
+    {
+        // Upgraded connections (the WebSockets) run on after their HTTP connection ended: they had what
+        // was left of the drain to send their close frames.
+        tracing::warn!("shutdown: WebSockets still open after the drain; stopping anyway");
+    }
+    tracing::info!("shut down");
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! The `workbench-server` binary: parses flags, binds, serves until Ctrl-C.
+//! The `workbench-server` binary: parses flags, binds, serves until SIGTERM or Ctrl-C (SIGINT), then shuts
+//! down gracefully (see [`workbench_server::serve_with`]) and exits 0.
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -47,8 +48,32 @@ async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
         }
     }
     let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
+        let signal = stop_signal().await;
+        tracing::info!(signal, "shutting down");
     };
     workbench_server::serve_with(listener, options, upstream, shutdown).await
+}
+
+/// The first of SIGTERM (a service manager, `kill`, a container stop) and Ctrl-C: its name.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            },
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM ({e}); Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }

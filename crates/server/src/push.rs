@@ -36,6 +36,7 @@ pub(crate) async fn handle(
 }
 
 async fn serve(mut socket: WebSocket, hub: Hub, token: String) {
+    let _running = hub.socket_guard();
     let Some(Subscription {
         user,
         snapshot,

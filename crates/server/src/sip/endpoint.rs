@@ -47,6 +47,7 @@ pub(crate) async fn handle(
 }
 
 async fn serve(mut socket: WebSocket, sip: Sip) {
+    let _running = sip.hub.socket_guard();
     let conn = CONN_SEQ.fetch_add(1, Ordering::Relaxed);
     let (out, mut outgoing) = mpsc::unbounded_channel::<String>();
     sip.send(Input::Connected { conn, out });
