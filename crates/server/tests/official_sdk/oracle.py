@@ -147,6 +147,21 @@ def customer_channel(data):
     return next(c for c in data["CallContext"]["ChannelContexts"] if not c["UserId"])
 
 
+def conference(e, caller, invite, then=None, **params):
+    """agent1 answers `caller`, brings agent3 in with `invite` (then `then`, e.g. SwitchToConference), and
+    both leave."""
+    for user in (A1, A3):
+        e.call(user, "ReadyForService")
+    job = e.inbound(caller)["jobId"]
+    e.call(A1, "AnswerCall", JobId=job)
+    e.call(A1, invite, JobId=job, **params)
+    e.call(A3, "AnswerCall", JobId=job)
+    if then:
+        e.call(A1, then, JobId=job)
+    for user in (A1, A3):
+        e.call(user, "ReleaseCall", JobId=job)
+
+
 def scenario(e):
     """Every action, each where it has something to act on."""
     # Directory and configuration.
@@ -214,23 +229,8 @@ def scenario(e):
 
     # A conference from a call, and one from a consultation (agent3 is in no group the calls ring in).
     e.call(A2, "TakeBreak", Code="Rest")
-    for user in (A1, A3):
-        e.call(user, "ReadyForService")
-    job = e.inbound("13800000003")["jobId"]
-    e.call(A1, "AnswerCall", JobId=job)
-    e.call(A1, "StartConference", JobId=job, ParticipantListJson='["8003"]')
-    e.call(A3, "AnswerCall", JobId=job)
-    e.call(A1, "ReleaseCall", JobId=job)
-    e.call(A3, "ReleaseCall", JobId=job)
-    for user in (A1, A3):
-        e.call(user, "ReadyForService")
-    job = e.inbound("13800000004")["jobId"]
-    e.call(A1, "AnswerCall", JobId=job)
-    e.call(A1, "InitiateAttendedTransfer", JobId=job, Transferee="8003")
-    e.call(A3, "AnswerCall", JobId=job)
-    e.call(A1, "SwitchToConference", JobId=job)
-    e.call(A1, "ReleaseCall", JobId=job)
-    e.call(A3, "ReleaseCall", JobId=job)
+    conference(e, "13800000003", "StartConference", ParticipantListJson='["8003"]')
+    conference(e, "13800000004", "InitiateAttendedTransfer", Transferee="8003", then="SwitchToConference")
 
     # Outbound: dial, hang up, redial.
     e.call(A1, "ReadyForService")
