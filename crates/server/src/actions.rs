@@ -456,7 +456,7 @@ fn skill_levels(emu: &Emulator, user: &str, is_member: bool, pattern: &str) -> V
     emu.config()
         .skill_groups
         .iter()
-        .filter(|g| g.members.iter().any(|m| m == user) == is_member)
+        .filter(|g| emu.is_member(user, &g.id) == is_member)
         .filter(|g| pattern.is_empty() || g.id.contains(pattern) || g.name.contains(pattern))
         .map(|g| SkillLevel {
             skill_group_id: g.id.clone(),

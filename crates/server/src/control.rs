@@ -390,7 +390,7 @@ fn view(emu: &Emulator) -> StateView {
             break_code: a.break_code.clone(),
             work_mode: a.work_mode.clone(),
             outbound_scenario: a.outbound_scenario,
-            skill_groups: config.groups_of(&a.user_id).map(|g| g.id.clone()).collect(),
+            skill_groups: emu.groups_of(&a.user_id).map(|g| g.id.clone()).collect(),
             signed_skill_groups: a.signed_groups.clone(),
             job_id: Some(a.job_id.clone()).filter(|j| !j.is_empty()),
             device_id: a.registration.as_ref().map(|r| r.device_id.clone()),

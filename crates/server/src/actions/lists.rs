@@ -180,7 +180,7 @@ pub(super) fn in_group(emu: &Emulator, agent: &Agent, group: Option<&str>) -> bo
     group
         .map(str::trim)
         .filter(|g| !g.is_empty())
-        .is_none_or(|g| emu.config().groups_of(&agent.user_id).any(|s| s.id == g))
+        .is_none_or(|g| emu.is_member(&agent.user_id, g))
 }
 
 fn realtime_states(
@@ -222,16 +222,8 @@ fn realtime_states(
             instance_id: instance.clone(),
             mobile: a.mobile.clone(),
             outbound_scenario: a.outbound_scenario,
-            skill_group_id_list: emu
-                .config()
-                .groups_of(&a.user_id)
-                .map(|g| g.id.clone())
-                .collect(),
-            skill_group_name_list: emu
-                .config()
-                .groups_of(&a.user_id)
-                .map(|g| g.name.clone())
-                .collect(),
+            skill_group_id_list: emu.groups_of(&a.user_id).map(|g| g.id.clone()).collect(),
+            skill_group_name_list: emu.groups_of(&a.user_id).map(|g| g.name.clone()).collect(),
             state: state_name(&a.state).into(),
             state_code: match mine.map(|l| l.channel_flags.as_str()) {
                 Some(f) if has_flag(f, FLAG_MONITORING) => "Monitoring".into(),

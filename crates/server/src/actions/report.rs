@@ -140,7 +140,7 @@ fn add_holds(tally: &mut Tally, p: &Participant) {
 }
 
 fn agent_report(emu: &Emulator, a: &Agent, records: &[&CallRecord], period: Period) -> AgentReport {
-    let groups: Vec<_> = emu.config().groups_of(&a.user_id).collect();
+    let groups: Vec<_> = emu.groups_of(&a.user_id).collect();
     let mut r = AgentReport {
         agent_id: a.user_id.clone(),
         agent_name: a.display_name.clone(),

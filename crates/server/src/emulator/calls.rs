@@ -274,7 +274,7 @@ impl Emulator {
         group: Option<&str>,
     ) -> Result<(String, String), InboundError> {
         if let Some(g) = group {
-            if !self.config.skill_groups.iter().any(|s| s.id == g) {
+            if self.skill_group(g).is_none() {
                 return Err(InboundError::UnknownGroup(g.to_owned()));
             }
         }
@@ -389,7 +389,7 @@ impl Emulator {
         }
         let job_id = self.next_job_id();
         let group = my_group.unwrap_or_default();
-        if let Some(peer) = self.agents.iter().find(|a| a.extension == callee) {
+        if let Some(peer) = self.agent_by_extension(callee) {
             if peer.state != UserState::Ready {
                 return Err(ApiError::user_busy(&peer.user_id));
             }

@@ -65,11 +65,7 @@ impl Emulator {
         }
         let mut parties: Vec<Party> = Vec::new();
         for p in raw.iter().map(|p| p.trim()) {
-            let party = if let Some(a) = self
-                .agents
-                .iter()
-                .find(|a| a.user_id == p || a.extension == p)
-            {
+            let party = if let Some(a) = self.agent_by_id_or_extension(p) {
                 if a.user_id == me {
                     return Err(ApiError::invalid(
                         PARTICIPANTS,

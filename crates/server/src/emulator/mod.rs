@@ -38,13 +38,13 @@ pub(crate) mod timers;
 pub(crate) mod transfer;
 pub(crate) mod uploads;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use ccc_wire::action::StatusData;
 use ccc_wire::{ApiError, CallContext, UserContext};
 
 use self::calls::Call;
-use self::data::EmulatorConfig;
+use self::data::{EmulatorConfig, SkillGroupConfig};
 use self::history::CallRecord;
 use self::state::Agent;
 use self::timers::Timer;
@@ -54,7 +54,9 @@ use crate::ids::now_ms;
 #[derive(Debug)]
 pub(crate) struct Emulator {
     config: EmulatorConfig,
+    /// In configuration order ("the first agent", the order of the lists); found by id through `index`.
     agents: Vec<Agent>,
+    index: Index,
     calls: BTreeMap<String, Call>,
     /// Ended calls, oldest first (bounded).
     history: Vec<CallRecord>,
@@ -80,13 +82,54 @@ pub(crate) struct Emulator {
     uploads: VecDeque<uploads::Upload>,
 }
 
+/// Positions by id, so that a request's lookups cost the same whatever the number of agents and groups. The
+/// agents and skill groups never change after start (nor do their ids, extensions and tokens), so the index
+/// is built once.
+#[derive(Debug, Default)]
+struct Index {
+    /// User id → position in [`Emulator::agents`].
+    agents: HashMap<String, usize>,
+    /// Push token → position.
+    tokens: HashMap<String, usize>,
+    /// Extension → position.
+    extensions: HashMap<String, usize>,
+    /// Skill group id → position in the config's `skill_groups`.
+    skill_groups: HashMap<String, usize>,
+    /// User id → the positions of its skill groups, in configuration order.
+    groups_of: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    fn new(config: &EmulatorConfig, agents: &[Agent]) -> Self {
+        let mut index = Index::default();
+        for (i, a) in agents.iter().enumerate() {
+            // The first wins, as a walk of the list would find it (ids and extensions are unique anyway).
+            index.agents.entry(a.user_id.clone()).or_insert(i);
+            index.tokens.entry(a.token.clone()).or_insert(i);
+            index.extensions.entry(a.extension.clone()).or_insert(i);
+        }
+        for (g, group) in config.skill_groups.iter().enumerate() {
+            index.skill_groups.entry(group.id.clone()).or_insert(g);
+            for member in &group.members {
+                let mine = index.groups_of.entry(member.clone()).or_default();
+                if mine.last() != Some(&g) {
+                    mine.push(g);
+                }
+            }
+        }
+        index
+    }
+}
+
 impl Emulator {
     /// An instance seeded from `config` (assumed valid), every agent OFFLINE.
     pub(crate) fn new(config: EmulatorConfig) -> Self {
-        let agents = config.agents.iter().map(Agent::new).collect();
+        let agents: Vec<Agent> = config.agents.iter().map(Agent::new).collect();
+        let index = Index::new(&config, &agents);
         Emulator {
             config,
             agents,
+            index,
             calls: BTreeMap::new(),
             history: Vec::new(),
             context_seq: 0,
@@ -138,30 +181,76 @@ impl Emulator {
 
     /// Agent `user_id`, or 404 `NotExists.UserId`.
     pub(crate) fn agent(&self, user_id: &str) -> Result<&Agent, ApiError> {
-        self.agents
-            .iter()
-            .find(|a| a.user_id == user_id)
+        self.index
+            .agents
+            .get(user_id)
+            .map(|&i| &self.agents[i])
             .ok_or_else(|| ApiError::no_user(user_id, &self.config.instance_id))
     }
 
     fn agent_mut(&mut self, user_id: &str) -> Result<&mut Agent, ApiError> {
-        let instance = &self.config.instance_id;
-        self.agents
-            .iter_mut()
-            .find(|a| a.user_id == user_id)
-            .ok_or_else(|| ApiError::no_user(user_id, instance))
+        match self.index.agents.get(user_id) {
+            Some(&i) => Ok(&mut self.agents[i]),
+            None => Err(ApiError::no_user(user_id, &self.config.instance_id)),
+        }
     }
 
     /// The agent whose push token is `token`.
     pub(crate) fn agent_by_token(&self, token: &str) -> Option<&Agent> {
-        self.agents.iter().find(|a| a.token == token)
+        self.index.tokens.get(token).map(|&i| &self.agents[i])
+    }
+
+    /// The agent whose extension is `extension`.
+    pub(crate) fn agent_by_extension(&self, extension: &str) -> Option<&Agent> {
+        self.index
+            .extensions
+            .get(extension)
+            .map(|&i| &self.agents[i])
+    }
+
+    /// The agent named by `who`, a user id or an extension (the first in configuration order that is
+    /// either).
+    pub(crate) fn agent_by_id_or_extension(&self, who: &str) -> Option<&Agent> {
+        let by_id = self.index.agents.get(who);
+        let by_extension = self.index.extensions.get(who);
+        by_id
+            .into_iter()
+            .chain(by_extension)
+            .min()
+            .map(|&i| &self.agents[i])
+    }
+
+    /// Skill group `id`, if configured.
+    pub(crate) fn skill_group(&self, id: &str) -> Option<&SkillGroupConfig> {
+        self.index
+            .skill_groups
+            .get(id)
+            .map(|&g| &self.config.skill_groups[g])
+    }
+
+    /// The skill groups `user_id` belongs to, in configuration order.
+    pub(crate) fn groups_of<'a>(
+        &'a self,
+        user_id: &str,
+    ) -> impl Iterator<Item = &'a SkillGroupConfig> + 'a {
+        self.index
+            .groups_of
+            .get(user_id)
+            .into_iter()
+            .flatten()
+            .map(|&g| &self.config.skill_groups[g])
+    }
+
+    /// Whether `user_id` is a member of skill group `group_id`.
+    pub(crate) fn is_member(&self, user_id: &str, group_id: &str) -> bool {
+        self.groups_of(user_id).any(|g| g.id == group_id)
     }
 
     /// Marks `user_id` as changed: a new `ContextId`, a fresh heartbeat, and a push after the operation.
     fn touch(&mut self, user_id: &str) {
         self.context_seq += 1;
         let seq = self.context_seq;
-        if let Some(agent) = self.agents.iter_mut().find(|a| a.user_id == user_id) {
+        if let Ok(agent) = self.agent_mut(user_id) {
             agent.context_id = seq;
             agent.heartbeat = now_ms();
         }
@@ -255,6 +344,76 @@ mod tests {
         let a1 = emu.snapshot("agent1@ccc-demo").unwrap().context_id;
         let a2 = emu.snapshot("agent2@ccc-demo").unwrap().context_id;
         assert!(a1 > a2 && a2 > before.context_id);
+    }
+
+    #[test]
+    fn the_last_of_10000_agents_is_found_by_id_token_extension_and_group() {
+        use super::data::AgentConfig;
+        let agents: Vec<AgentConfig> = (0..10_000)
+            .map(|i| AgentConfig {
+                user_id: format!("a{i}@ccc-demo"),
+                extension: format!("{}", 100_000 + i),
+                display_name: format!("Agent {i}"),
+                nickname: None,
+                avatar_url: None,
+                role: "agent".into(),
+                mobile: String::new(),
+            })
+            .collect();
+        let all: Vec<String> = agents.iter().map(|a| a.user_id.clone()).collect();
+        let config = EmulatorConfig {
+            agents,
+            skill_groups: vec![
+                SkillGroupConfig {
+                    id: "all@ccc-demo".into(),
+                    name: "All".into(),
+                    members: all,
+                    skill_level: 5,
+                },
+                SkillGroupConfig {
+                    id: "last@ccc-demo".into(),
+                    name: "Last".into(),
+                    members: vec!["a9999@ccc-demo".into()],
+                    skill_level: 5,
+                },
+            ],
+            ..EmulatorConfig::default()
+        };
+        config.validate().unwrap();
+        let mut emu = Emulator::new(config);
+        let last = "a9999@ccc-demo";
+
+        // Configured order is kept ("the first agent", the lists).
+        assert_eq!(emu.agents()[0].user_id, "a0@ccc-demo");
+        assert_eq!(emu.agents()[9_999].user_id, last);
+        assert_eq!(emu.agent(last).unwrap().extension, "109999");
+        let token = emu.agent(last).unwrap().token.clone();
+        assert_eq!(emu.agent_by_token(&token).unwrap().user_id, last);
+        assert_eq!(emu.agent_by_extension("109999").unwrap().user_id, last);
+        assert_eq!(emu.agent_by_id_or_extension(last).unwrap().user_id, last);
+        assert_eq!(
+            emu.agent_by_id_or_extension("109999").unwrap().user_id,
+            last
+        );
+        let groups: Vec<&str> = emu.groups_of(last).map(|g| g.id.as_str()).collect();
+        assert_eq!(groups, ["all@ccc-demo", "last@ccc-demo"]);
+        assert!(
+            emu.is_member(last, "last@ccc-demo") && !emu.is_member("a0@ccc-demo", "last@ccc-demo")
+        );
+        assert_eq!(emu.skill_group("last@ccc-demo").unwrap().name, "Last");
+        assert!(emu.agent("a10000@ccc-demo").is_err());
+
+        // The state rules reach it: sign in, ready, routed a call, polled, in a call with the first agent.
+        emu.sign_in(last, "dev", vec![]).unwrap();
+        emu.ready(last, false).unwrap();
+        let (job, routed) = emu.inbound("13800000001", Some("last@ccc-demo")).unwrap();
+        assert_eq!(routed, last);
+        emu.answer(last, &job).unwrap();
+        let poll = emu.snapshot(last).unwrap();
+        assert_eq!(poll.user_context.user_state, UserState::Talking);
+        assert_eq!(poll.call_context.unwrap().job_id, job);
+        assert_eq!(emu.live_call_of(last).unwrap().job_id, job);
+        assert_eq!(emu.take_changes().last().map(String::as_str), Some(last));
     }
 
     #[test]

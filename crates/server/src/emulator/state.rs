@@ -155,11 +155,7 @@ impl Emulator {
         groups: Vec<String>,
     ) -> Result<(), ApiError> {
         let instance = self.config.instance_id.clone();
-        let mine: Vec<String> = self
-            .config
-            .groups_of(user_id)
-            .map(|g| g.id.clone())
-            .collect();
+        let mine: Vec<String> = self.groups_of(user_id).map(|g| g.id.clone()).collect();
         self.check_device_takeover(user_id, device_id)?;
         let groups = if groups.is_empty() {
             mine.clone()
@@ -167,7 +163,7 @@ impl Emulator {
             groups
         };
         for g in &groups {
-            if !self.config.skill_groups.iter().any(|s| &s.id == g) {
+            if self.skill_group(g).is_none() {
                 return Err(ApiError::no_skill_group(g, &instance));
             }
             if !mine.contains(g) {

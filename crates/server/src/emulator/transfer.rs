@@ -68,11 +68,8 @@ impl Emulator {
         if t.is_empty() {
             return Err(ApiError::blank("Transferee"));
         }
-        let agent = self
-            .agents
-            .iter()
-            .find(|a| a.user_id == t || a.extension == t);
-        let group = self.config.skill_groups.iter().find(|g| g.id == t);
+        let agent = self.agent_by_id_or_extension(t);
+        let group = self.skill_group(t);
         let kind = match kind {
             Some(k) => k.clone(),
             None if agent.is_some() => TransfereeType::Agent,

@@ -396,21 +396,8 @@ impl Service {
 
     /// Answers a REGISTER; returns the agent that un-registered, if one did.
     fn register(&mut self, conn: u64, r: &Request) -> Option<String> {
-        let accounts: Vec<(String, Account)> = self.hub.read(|emu| {
-            emu.agents()
-                .iter()
-                .map(|a| {
-                    (
-                        a.extension.clone(),
-                        Account {
-                            user_id: a.user_id.clone(),
-                            password: a.sip_password.clone(),
-                        },
-                    )
-                })
-                .collect()
-        });
         let tag = self.ids_tag();
+        let hub = &self.hub;
         let nonces = self.nonces.entry(conn).or_default();
         let (response, outcome) = registrar::register(
             r,
@@ -418,10 +405,12 @@ impl Service {
             nonces,
             crate::ids::token,
             |name| {
-                accounts
-                    .iter()
-                    .find(|(ext, _)| ext == name)
-                    .map(|(_, a)| a.clone())
+                hub.read(|emu| {
+                    emu.agent_by_extension(name).map(|a| Account {
+                        user_id: a.user_id.clone(),
+                        password: a.sip_password.clone(),
+                    })
+                })
             },
             &tag,
         );
