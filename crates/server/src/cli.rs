@@ -1,5 +1,6 @@
 //! Command-line options of the `workbench-server` binary.
 
+use std::ffi::OsString;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -78,6 +79,13 @@ pub struct Cli {
     #[arg(long, value_name = "SECS")]
     pub agent_leg_grace_secs: Option<u64>,
 
+    /// Directory of the emulator's call records (records.db, SQLite in WAL mode; created if missing):
+    /// ListRecentCallDetailRecords and ListHistoricalAgentReport read every call kept there, across restarts
+    /// (rows older than record_retention_days of --emulator-config, default 90, are deleted). Overrides the
+    /// config's data_dir; the default is $XDG_DATA_HOME/ccc-workbench, else ~/.local/share/ccc-workbench.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
     /// TOML file with the upstream (real CCC OpenAPI) settings and secrets; it must be readable by its owner
     /// only (chmod 600), or the server refuses to start. See UPSTREAM MODE below (`--help`) for the keys.
     #[arg(long, value_name = "FILE.toml")]
@@ -94,6 +102,17 @@ impl Cli {
         if let Some(secs) = self.agent_leg_grace_secs {
             emulator.agent_leg_grace = std::time::Duration::from_secs(secs);
         }
+        if let Some(dir) = &self.data_dir {
+            emulator.data_dir = Some(dir.clone());
+        }
+        if emulator.data_dir.is_none() {
+            emulator.data_dir = Some(default_data_dir(|name| std::env::var_os(name)).ok_or_else(|| {
+                ConfigError::Records(
+                    "no per-user data directory (neither XDG_DATA_HOME nor HOME is set): pass --data-dir"
+                        .into(),
+                )
+            })?);
+        }
         Ok(ServerOptions {
             dist: self.dist.clone(),
             emulator,
@@ -107,6 +126,20 @@ impl Cli {
             std::env::var(name).ok()
         })
     }
+}
+
+/// The per-user data directory of the emulator's records: `$XDG_DATA_HOME/ccc-workbench`, else
+/// `$HOME/.local/share/ccc-workbench` (the XDG base directory rules; relative values are ignored).
+pub fn default_data_dir(env: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let absolute = |name: &str| {
+        env(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    absolute("XDG_DATA_HOME")
+        .or_else(|| absolute("HOME").map(|home| home.join(".local/share")))
+        .map(|base| base.join("ccc-workbench"))
 }
 
 #[cfg(test)]
@@ -145,6 +178,63 @@ mod tests {
         );
         let help = Cli::command().render_long_help().to_string();
         assert!(help.contains("--agent-leg-grace-secs"), "{help}");
+        assert!(help.contains("--data-dir") && help.contains("record_retention_days"));
+    }
+
+    #[test]
+    fn the_data_dir_is_the_flag_else_the_config_else_per_user() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            }
+        };
+        assert_eq!(
+            default_data_dir(env(&[("XDG_DATA_HOME", "/x/data"), ("HOME", "/home/a")])),
+            Some(PathBuf::from("/x/data/ccc-workbench"))
+        );
+        assert_eq!(
+            default_data_dir(env(&[("XDG_DATA_HOME", "rel"), ("HOME", "/home/a")])),
+            Some(PathBuf::from("/home/a/.local/share/ccc-workbench"))
+        );
+        assert_eq!(default_data_dir(env(&[("HOME", "")])), None);
+
+        let data_dir = |args: &[&str]| Cli::parse_from(args).options().unwrap().emulator.data_dir;
+        assert_eq!(
+            data_dir(&["workbench-server", "--data-dir", "/tmp/records"]),
+            Some(PathBuf::from("/tmp/records"))
+        );
+        let dir = std::env::temp_dir().join(format!("wbs-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("emulator.toml");
+        std::fs::write(
+            &file,
+            "data_dir = \"/srv/ccc\"\nrecord_retention_days = 7\n",
+        )
+        .unwrap();
+        let config = file.to_str().unwrap();
+        let options = Cli::parse_from(["workbench-server", "--emulator-config", config])
+            .options()
+            .unwrap();
+        assert_eq!(options.emulator.data_dir, Some(PathBuf::from("/srv/ccc")));
+        assert_eq!(options.emulator.record_retention_days, 7);
+        assert_eq!(
+            data_dir(&[
+                "workbench-server",
+                "--emulator-config",
+                config,
+                "--data-dir",
+                "/y"
+            ]),
+            Some(PathBuf::from("/y"))
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        // Without either, the per-user directory (when the environment names one).
+        if let Some(default) = default_data_dir(|name| std::env::var_os(name)) {
+            assert_eq!(data_dir(&["workbench-server"]), Some(default));
+        }
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub enum ConfigError {
     /// The data is inconsistent (unknown members, repeated ids, …).
     #[error("invalid emulator config: {0}")]
     Invalid(String),
+    /// The record store (the call records' SQLite database in the data directory) cannot be opened.
+    #[error("call records: {0}")]
+    Records(String),
     /// The upstream (real CCC) configuration is incomplete or unsafe.
     #[error("upstream config: {0}")]
     Upstream(String),

@@ -22,6 +22,7 @@ use crate::emulator::data::EmulatorConfig;
 use crate::emulator::timers::Timer;
 use crate::emulator::Emulator;
 use crate::sip::view::{self, CallsView};
+use crate::store::Store;
 
 /// Pushes buffered per subscriber before it is considered lagging (it then gets a fresh snapshot).
 const PUSH_BUFFER: usize = 64;
@@ -34,6 +35,8 @@ pub(crate) struct Hub {
 
 struct Inner {
     emulator: Mutex<Emulator>,
+    /// Where ended calls and state spans go (after every operation, under the emulator's lock).
+    store: Store,
     pushes: HashMap<String, broadcast::Sender<PushMessage>>,
     /// The live calls as the SIP side reads them, updated after every operation once someone watches.
     calls: watch::Sender<CallsView>,
@@ -114,8 +117,8 @@ impl Inner {
 }
 
 impl Hub {
-    /// A hub over a fresh emulator seeded with `config`.
-    pub(crate) fn new(config: EmulatorConfig) -> Self {
+    /// A hub over a fresh emulator seeded with `config`, keeping its records in `store`.
+    pub(crate) fn new(config: EmulatorConfig, store: Store) -> Self {
         let pushes = config
             .agents
             .iter()
@@ -124,6 +127,7 @@ impl Hub {
         Hub {
             inner: Arc::new(Inner {
                 emulator: Mutex::new(Emulator::new(config)),
+                store,
                 pushes,
                 calls: watch::Sender::new(CallsView::default()),
                 sockets: Mutex::new(HashMap::new()),
@@ -139,6 +143,42 @@ impl Hub {
             .emulator
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The record store (call records, the agents' state timeline).
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Reads the emulator together with what the record store returns for `query`, consistently: no state
+    /// span or record ends between the two (else the query is made again, a few times at most).
+    pub(crate) fn read_with_records<Q, R>(
+        &self,
+        query: impl Fn(&Store) -> Q,
+        f: impl FnOnce(&Emulator, Q) -> R,
+    ) -> R {
+        let mut attempt = 0;
+        loop {
+            let covered = self.inner.store.written_through();
+            let found = query(&self.inner.store);
+            let emulator = self.lock();
+            if self.inner.store.queued() == covered || attempt >= 3 {
+                return f(&emulator, found);
+            }
+            attempt += 1;
+        }
+    }
+
+    /// The server stops: every agent's running state span is kept as ending now, what is queued is
+    /// written, and the record store is closed.
+    pub(crate) fn close_records(&self) {
+        let mut emulator = self.lock();
+        let mut finished = emulator.take_finished();
+        finished
+            .spans
+            .extend(emulator.running_spans(crate::ids::now_ms()));
+        self.inner.store.keep(finished);
+        self.inner.store.close();
     }
 
     /// Reads the emulator without changing it.
@@ -174,6 +214,7 @@ impl Hub {
                 changed
             });
         }
+        self.inner.store.keep(emulator.take_finished());
         let timers = emulator.take_timers();
         drop(emulator);
         for timer in timers {

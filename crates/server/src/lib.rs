@@ -11,7 +11,8 @@
 //! - `api`: the `/data/api.json` envelope plumbing; `actions`: the emulated actions.
 //! - `identity`: who is calling (`X-CCC-User`, cookie `ccc_user`, first agent).
 //! - `emulator`: the call center's state and rules (sync, no I/O); `hub`: the shared, locked emulator plus push
-//!   channels and timers.
+//!   channels and timers; `store`: the call records and the agents' state timeline in SQLite (the
+//!   emulator config's `data_dir`, in memory without one).
 //! - `sip`: the soft phones' SIP registrar and call controller at `/emulator/ws/sip` (RFC 7118), with the
 //!   calls' media through `ccc-media` (simulated customers, the hear matrix).
 //! - `push`: the agent-state WebSocket; `control`: `/emulator/v1/*`; `static_files`: the dist directory.
@@ -36,6 +37,7 @@ mod openapi_face;
 mod push;
 mod sip;
 mod static_files;
+mod store;
 pub mod upstream;
 
 use std::future::{Future, IntoFuture};
@@ -52,7 +54,7 @@ use tower_http::trace::TraceLayer;
 pub use emulator::data::{
     AccessPointConfig, AgentConfig, Answer, EmulatorConfig, NumberBehaviour, OpenApiCredentials,
     OutboundNumberConfig, SkillGroupConfig, Timers, TurnUser, DEFAULT_AGENT_LEG_GRACE,
-    DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET,
+    DEFAULT_RECORD_RETENTION_DAYS, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET,
 };
 pub use error::{ConfigError, ServeError};
 pub use identity::{USER_COOKIE, USER_HEADER};
@@ -88,11 +90,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Validates the emulator configuration and builds a fresh emulator (every agent OFFLINE).
+    /// Validates the emulator configuration and builds a fresh emulator (every agent OFFLINE), its records
+    /// kept in the configuration's `data_dir` (in memory without one).
     pub fn new(options: ServerOptions) -> Result<Self, ConfigError> {
+        let store = store::Store::open(
+            options.emulator.data_dir.as_deref(),
+            options.emulator.record_retention_days,
+        )?;
+        AppState::build(options, store)
+    }
+
+    fn build(options: ServerOptions, store: store::Store) -> Result<Self, ConfigError> {
         options.emulator.validate()?;
         let tone_hz = options.emulator.customer_tone_hz;
-        let hub = hub::Hub::new(options.emulator);
+        let hub = hub::Hub::new(options.emulator, store);
         Ok(AppState {
             sip: sip::Sip::new(hub.clone(), tone_hz),
             hub,
@@ -102,12 +113,13 @@ impl AppState {
         })
     }
 
-    /// The same, forwarding the API to `upstream` (the real CCC OpenAPI) instead of the emulator.
+    /// The same, forwarding the API to `upstream` (the real CCC OpenAPI) instead of the emulator (whose
+    /// records, unused, stay in memory).
     pub fn with_upstream(
         options: ServerOptions,
         upstream: UpstreamConfig,
     ) -> Result<Self, ConfigError> {
-        let mut state = AppState::new(options)?;
+        let mut state = AppState::build(options, store::Store::open(None, 0)?)?;
         state.upstream = Some(upstream::Upstream::new(upstream)?);
         Ok(state)
     }
@@ -172,7 +184,8 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// A shutdown is graceful: the listener stops accepting, the server closes its WebSockets as a restart
 /// would (agent-state push sockets with close code 1012, service restart; SIP WebSockets by ending them),
 /// requests in flight finish and idle keep-alive connections are closed — for at most [`DRAIN_TIMEOUT`],
-/// after which the server stops regardless. Then what must be kept is flushed, and this returns `Ok`.
+/// after which the server stops regardless. Then the record store is flushed and closed (the agents'
+/// running state spans end now), and this returns `Ok`.
 pub async fn serve_with(
     listener: TcpListener,
     options: ServerOptions,
@@ -239,6 +252,8 @@ pub async fn serve_with(
         // was left of the drain to send their close frames.
         tracing::warn!("shutdown: WebSockets still open after the drain; stopping anyway");
     }
+    // What the emulator has not written yet (the agents' running state spans among it) goes to disk.
+    hub.close_records();
     tracing::info!("shut down");
     Ok(())
 }

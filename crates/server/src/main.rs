@@ -25,6 +25,9 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
+    // Listen for the stop signals before anything else: a SIGTERM right after the "listening" line must
+    // shut down gracefully too, not kill the process.
+    let stop = StopSignals::new()?;
     let options = cli.options()?;
     let upstream = cli.upstream()?;
     let listener = tokio::net::TcpListener::bind((cli.host, cli.port)).await?;
@@ -47,33 +50,48 @@ async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
             tracing::info!(dist = %options.dist.display(), instance = %options.emulator.instance_id, "serving")
         }
     }
-    let shutdown = async {
-        let signal = stop_signal().await;
+    let shutdown = async move {
+        let signal = stop.recv().await;
         tracing::info!(signal, "shutting down");
     };
     workbench_server::serve_with(listener, options, upstream, shutdown).await
 }
 
-/// The first of SIGTERM (a service manager, `kill`, a container stop) and Ctrl-C: its name.
-async fn stop_signal() -> &'static str {
+/// SIGTERM (a service manager, `kill`, a container stop) and Ctrl-C (SIGINT), listened for from creation.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-            },
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM ({e}); Ctrl-C only");
-                let _ = tokio::signal::ctrl_c().await;
-                "SIGINT"
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(StopSignals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    /// The first signal that arrives: its name.
+    async fn recv(mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => "SIGTERM",
+                _ = self.int.recv() => "SIGINT",
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "Ctrl-C"
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
     }
 }

@@ -152,7 +152,8 @@ async fn wait_refused(addr: std::net::SocketAddr) {
 
 #[tokio::test]
 async fn sigterm_drains_in_flight_requests_closes_sockets_and_exits_0() {
-    let mut server = Daemon::start(&[]);
+    let data = temp_dir("sigterm");
+    let mut server = Daemon::start(&["--data-dir", data.to_str().unwrap()]);
     let http = reqwest::Client::new();
 
     // A push socket of agent 1.
@@ -172,6 +173,25 @@ async fn sigterm_drains_in_flight_requests_closes_sockets_and_exits_0() {
         .await
         .unwrap();
     let url = login["Data"]["AgentServerUrl"].as_str().unwrap().to_owned();
+    // Agent 1 signs in: its BREAK is running when the server stops.
+    let sign_in = serde_urlencoded::to_string([(
+        "request",
+        serde_json::json!({"InstanceId": "ccc-demo", "UserId": A1, "DeviceId": "d",
+                           "SignedSkillGroupIdList": "[]"})
+        .to_string(),
+    )])
+    .unwrap();
+    let signed: serde_json::Value = http
+        .post(api_url(&server.base, "SignInGroup"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(sign_in)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(signed["Data"]["UserState"], "BREAK", "{signed}");
     let (mut push, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let first = next_push(&mut push).await;
     assert_eq!(first["Type"], "UserStatus", "{first}");
@@ -249,4 +269,36 @@ async fn sigterm_drains_in_flight_requests_closes_sockets_and_exits_0() {
     assert_eq!(status.code(), Some(0), "{status:?}\n{log}");
     assert!(log.contains("signal=\"SIGTERM\""), "{log}");
     assert!(!log.contains("stopping anyway"), "{log}");
+
+    // What was running is flushed: the database is closed (no WAL left) and holds agent 1's offline time
+    // and its break up to the shutdown.
+    assert!(data.join("records.db").exists());
+    assert!(!data.join("records.db-wal").exists(), "{log}");
+    let db = rusqlite::Connection::open(data.join("records.db")).unwrap();
+    let states: Vec<(String, i64, i64)> = db
+        .prepare(
+            "SELECT state, start_ms, end_ms FROM agent_states WHERE user_id = ?1 ORDER BY start_ms",
+        )
+        .unwrap()
+        .query_map([A1], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let names: Vec<&str> = states.iter().map(|(s, _, _)| s.as_str()).collect();
+    assert_eq!(names, ["OFFLINE", "BREAK"], "{states:?}");
+    assert!(states.iter().all(|(_, start, end)| end >= start));
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test]
+async fn sigterm_right_after_the_listening_line_is_graceful_too() {
+    let data = temp_dir("sigterm-early");
+    let mut server = Daemon::start(&["--data-dir", data.to_str().unwrap()]);
+    server.terminate();
+    let status = server.exit(Duration::from_secs(15)).await;
+    let log = server.log();
+    assert_eq!(status.code(), Some(0), "{status:?}\n{log}");
+    assert!(log.contains("signal=\"SIGTERM\""), "{log}");
+    assert!(!data.join("records.db-wal").exists(), "{log}");
+    let _ = std::fs::remove_dir_all(&data);
 }

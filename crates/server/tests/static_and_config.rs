@@ -114,8 +114,11 @@ members = ["alice@ccc-test"]
         file.to_str().unwrap(),
         "--dist",
         "/nonexistent",
+        "--data-dir",
+        dir.join("records").to_str().unwrap(),
     ]);
     let options = cli.options().unwrap();
+    assert_eq!(options.emulator.data_dir, Some(dir.join("records")));
     let s = start_with(options.emulator, options.dist).await;
     let (st, env) = s
         .api("GetLoginDetails", json!({"InstanceId": "ccc-test"}))

@@ -12,6 +12,8 @@ use serde_json::Value;
 
 use super::call_control::status;
 use super::{blank_check, parse, to_value};
+use crate::emulator::history::redial_number;
+use crate::emulator::ivr::SurveySent;
 use crate::hub::Hub;
 
 /// The actions of this module.
@@ -90,7 +92,19 @@ fn run(hub: &Hub, action: Action, params: &Value, u: &str) -> Result<Value, ApiE
             let params = stringify(params, &["ContactFlowVariables", "SurveyTemplateVariables"]);
             let req: LaunchSurveyRequest = parse(&params)?;
             blank_check("JobId", &req.job_id)?;
-            status(hub, u, |emu| emu.launch_survey(u, &req))
+            let mut sent = None;
+            let answer = status(hub, u, |emu| {
+                sent = Some(emu.launch_survey(u, &req)?);
+                Ok(())
+            })?;
+            // By text message after the call: only an agent with a record of the call may send it (the
+            // record, if any, has got it).
+            if sent == Some(SurveySent::AfterCall)
+                && !hub.store().has_record(req.job_id.trim(), u)?
+            {
+                return Err(ApiError::no_job(&req.job_id));
+            }
+            Ok(answer)
         }
         Action::LaunchAuthentication => {
             let params = stringify(params, &["ContactFlowVariables"]);
@@ -121,9 +135,18 @@ fn run(hub: &Hub, action: Action, params: &Value, u: &str) -> Result<Value, ApiE
             if job.is_none() && callee.is_none() {
                 return Err(ApiError::blank("JobId"));
             }
+            // The call redialled is in the record store (from any earlier run too).
+            let record = match job {
+                Some(j) => Some(
+                    hub.store()
+                        .record_of_job(j)?
+                        .ok_or_else(|| ApiError::no_job(j))?,
+                ),
+                None => None,
+            };
             hub.run(|emu| {
-                let number = match job {
-                    Some(j) => emu.redial_number(u, j)?,
+                let number = match &record {
+                    Some(r) => redial_number(r, &emu.agent(u)?.extension),
                     None => callee.unwrap_or_default().to_owned(),
                 };
                 emu.make_call(u, &number, req.caller.as_deref(), req.timeout_seconds)?;

@@ -17,6 +17,7 @@ use crate::emulator::state::Agent;
 use crate::emulator::Emulator;
 use crate::hub::Hub;
 use crate::ids::now_ms;
+use crate::store::RecordQuery;
 
 /// The actions of this module.
 pub(crate) const ACTIONS: &[Action] = &[
@@ -56,8 +57,8 @@ fn run(hub: &Hub, action: Action, params: &Value, u: &str) -> Result<Value, ApiE
         Action::ListRecentCallDetailRecords => {
             let req: ListRecentCallDetailRecordsRequest = parse(params)?;
             let criteria = criteria(req.criteria.as_deref())?;
-            let all = hub.read(|emu| call_records(emu, u, &req, &criteria));
-            Ok(to_value(Page::of(all, req.page_number, req.page_size)))
+            let instance = hub.read(|emu| emu.config().instance_id.clone());
+            Ok(to_value(call_records(hub, &instance, u, &req, &criteria)?))
         }
         Action::ListRealtimeAgentStates => {
             let req: ListRealtimeAgentStatesRequest = parse(params)?;
@@ -77,7 +78,7 @@ fn run(hub: &Hub, action: Action, params: &Value, u: &str) -> Result<Value, ApiE
         Action::ListPrivilegesOfUser => Ok(to_value(hub.read(|emu| privileges(emu, u))?)),
         Action::ListHistoricalAgentReport => {
             let req: ListHistoricalAgentReportRequest = parse(params)?;
-            let all = hub.read(|emu| super::report::report(emu, u, &req))?;
+            let all = super::report::report(hub, u, &req)?;
             Ok(to_value(Page::of(all, req.page_number, req.page_size)))
         }
         other => Err(super::not_supported(other)),
@@ -120,27 +121,31 @@ fn criteria(raw: Option<&str>) -> Result<Criteria, ApiError> {
     }
 }
 
+/// A page of the caller's call records, from the record store (every call it took part in, not a recent
+/// few), newest ended first.
 fn call_records(
-    emu: &Emulator,
+    hub: &Hub,
+    instance: &str,
     user: &str,
     req: &ListRecentCallDetailRecordsRequest,
     c: &Criteria,
-) -> Vec<CallDetailRecord> {
+) -> Result<Page<CallDetailRecord>, ApiError> {
     let now = now_ms();
-    let from = req.start_time.unwrap_or_else(|| start_of_today(now));
-    let to = req.end_time.unwrap_or(now);
-    let instance = &emu.config().instance_id;
-    emu.history()
+    let query = RecordQuery {
+        user,
+        from: req.start_time.unwrap_or_else(|| start_of_today(now)),
+        to: req.end_time.unwrap_or(now),
+        calling: &c.calling_number,
+        called: &c.called_number,
+        phone: &c.phone_number,
+    };
+    // The page as `Page::of` cuts it.
+    let size = req.page_size.clamp(1, 100);
+    let number = req.page_number.max(1);
+    let offset = (number - 1).saturating_mul(size);
+    let (records, total_count) = hub.store().list_records(&query, offset, size)?;
+    let list = records
         .iter()
-        .rev()
-        .filter(|r| r.has(user) && r.start_ms >= from && r.start_ms <= to)
-        .filter(|r| c.calling_number.is_empty() || r.caller.contains(&c.calling_number))
-        .filter(|r| c.called_number.is_empty() || r.callee.contains(&c.called_number))
-        .filter(|r| {
-            c.phone_number.is_empty()
-                || r.caller.contains(&c.phone_number)
-                || r.callee.contains(&c.phone_number)
-        })
         .map(|r| CallDetailRecord {
             agent_ids: r
                 .participants
@@ -155,11 +160,17 @@ fn call_records(
             contact_id: r.job_id.clone(),
             contact_type: r.contact_type().into(),
             duration: ((r.end_ms - r.start_ms).max(0) + 500) / 1000,
-            instance_id: instance.clone(),
+            instance_id: instance.to_owned(),
             skill_group_ids: r.skill_group.clone(),
             start_time: r.start_ms,
         })
-        .collect()
+        .collect();
+    Ok(Page {
+        list,
+        page_number: number,
+        page_size: size,
+        total_count,
+    })
 }
 
 /// The mixed-case state of ListRealtimeAgentStates / ListAgentStates.

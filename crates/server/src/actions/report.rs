@@ -16,40 +16,65 @@ use ccc_wire::records::{
 use ccc_wire::{ApiError, UserState};
 
 use super::lists::{in_group, start_of_today, string_list};
-use crate::emulator::history::{CallRecord, HandedOver, Joined, Participant};
+use crate::emulator::history::{CallRecord, HandedOver, Joined, Participant, StateSpan};
 use crate::emulator::state::Agent;
 use crate::emulator::Emulator;
+use crate::hub::Hub;
 use crate::ids::now_ms;
 
 /// An offered call answered within this many ms of ringing counts for `ServiceLevel15`.
 const SERVICE_LEVEL_MS: i64 = 15_000;
 
-/// The report of every agent the request names (the caller when it names none).
+/// The report of every agent the request names (the caller when it names none), from the record store
+/// (every call of the period, and the agent's state timeline) and the agent's running state.
 pub(super) fn report(
-    emu: &Emulator,
+    hub: &Hub,
     user: &str,
     req: &ListHistoricalAgentReportRequest,
 ) -> Result<Vec<AgentReport>, ApiError> {
     let now = now_ms();
     let from = req.start_time.unwrap_or_else(|| start_of_today(now));
     let to = req.stop_time.unwrap_or(now);
-    let ids = string_list("AgentIdList", req.agent_id_list.as_deref())?
+    let named = string_list("AgentIdList", req.agent_id_list.as_deref())?
         .unwrap_or_else(|| vec![user.to_owned()]);
-    let mut out = Vec::new();
-    for id in ids {
-        let a = emu.agent(&id)?;
-        if !in_group(emu, a, req.skill_group_id.as_deref()) {
-            continue;
+    let ids = hub.read(|emu| -> Result<Vec<String>, ApiError> {
+        let mut ids = Vec::new();
+        for id in named {
+            let a = emu.agent(&id)?;
+            if in_group(emu, a, req.skill_group_id.as_deref()) {
+                ids.push(id);
+            }
         }
-        let records: Vec<&CallRecord> = emu
-            .history()
-            .iter()
-            .filter(|r| r.has(&id) && r.start_ms >= from && r.start_ms <= to)
-            .collect();
-        out.push(agent_report(emu, a, &records, Period { from, to, now }));
-    }
-    Ok(out)
+        Ok(ids)
+    })?;
+    let period = Period { from, to, now };
+    hub.read_with_records(
+        |store| -> Result<Vec<Kept>, ApiError> {
+            ids.iter()
+                .map(|id| {
+                    Ok((
+                        store.records_of(id, from, to)?,
+                        store.spans_of(id, from, to)?,
+                    ))
+                })
+                .collect()
+        },
+        |emu, found| {
+            ids.iter()
+                .zip(found?)
+                .map(|(id, (records, mut spans))| {
+                    let a = emu.agent(id)?;
+                    spans.extend(a.timeline.current().cloned());
+                    let records: Vec<&CallRecord> = records.iter().collect();
+                    Ok(agent_report(emu, a, &spans, &records, period))
+                })
+                .collect()
+        },
+    )
 }
+
+/// What the record store has of one agent: its call records and its ended state spans.
+type Kept = (Vec<CallRecord>, Vec<StateSpan>);
 
 /// The period of a report, and the time it is made (running spans last until then).
 #[derive(Debug, Clone, Copy)]
@@ -112,9 +137,9 @@ struct CallStates {
 }
 
 /// The agent's states per job.
-fn states_by_job(a: &Agent, now: i64) -> HashMap<&str, CallStates> {
+fn states_by_job(spans: &[StateSpan], now: i64) -> HashMap<&str, CallStates> {
     let mut by_job: HashMap<&str, CallStates> = HashMap::new();
-    for span in a.timeline.spans().filter(|s| !s.job_id.is_empty()) {
+    for span in spans.iter().filter(|s| !s.job_id.is_empty()) {
         let c = by_job.entry(span.job_id.as_str()).or_default();
         match span.state {
             UserState::Ringing => {
@@ -139,7 +164,15 @@ fn add_holds(tally: &mut Tally, p: &Participant) {
     tally.max_ms = tally.max_ms.max(p.max_hold_ms);
 }
 
-fn agent_report(emu: &Emulator, a: &Agent, records: &[&CallRecord], period: Period) -> AgentReport {
+/// Agent `a`'s report from its state spans (`spans`, oldest first, the running one last) and the records of
+/// its calls that started in the period.
+fn agent_report(
+    emu: &Emulator,
+    a: &Agent,
+    spans: &[StateSpan],
+    records: &[&CallRecord],
+    period: Period,
+) -> AgentReport {
     let groups: Vec<_> = emu.groups_of(&a.user_id).collect();
     let mut r = AgentReport {
         agent_id: a.user_id.clone(),
@@ -159,7 +192,7 @@ fn agent_report(emu: &Emulator, a: &Agent, records: &[&CallRecord], period: Peri
         ..Default::default()
     };
     r.inbound.total_messages_sent_by_customer = "0".into();
-    let states = states_by_job(a, period.now);
+    let states = states_by_job(spans, period.now);
     let (mut talked, mut in_talked, mut out_talked) = (0u64, 0u64, 0u64);
     let (mut in_ring, mut in_hold, mut in_work) =
         (Tally::default(), Tally::default(), Tally::default());
@@ -311,13 +344,13 @@ fn agent_report(emu: &Emulator, a: &Agent, records: &[&CallRecord], period: Peri
     ) = (all_hold.total(), all_hold.max(), all_hold.average());
     (all.total_work_time, all.max_work_time) = (all_work.total(), all_work.max());
     all.average_work_time = ratio(all.total_work_time, all.total_calls);
-    overall_states(a, period, &mut r);
+    overall_states(spans, period, &mut r);
     r
 }
 
 /// The overall figures that come from the agent's timeline, clipped to the period. A READY stretch or a
 /// break is counted once even when a work-mode change splits it into spans.
-fn overall_states(a: &Agent, period: Period, r: &mut AgentReport) {
+fn overall_states(spans: &[StateSpan], period: Period, r: &mut AgentReport) {
     let Period { from, to, now } = period;
     let (mut ready, mut breaks) = (Tally::default(), Tally::default());
     let mut by_code: Vec<(String, Tally)> = Vec::new();
@@ -345,7 +378,7 @@ fn overall_states(a: &Agent, period: Period, r: &mut AgentReport) {
         }
     };
     let mut previous: Option<&UserState> = None;
-    for span in a.timeline.spans() {
+    for span in spans {
         let signed_in = span.state != UserState::Offline;
         let was_signed_in = previous.is_some_and(|p| *p != UserState::Offline);
         previous = Some(&span.state);
@@ -442,9 +475,10 @@ mod tests {
 
     const A1: &str = "agent1@ccc-demo";
 
-    /// A timeline of `(at_ms, state, break code, work mode, job)`.
-    fn timeline(steps: &[(i64, UserState, &str, &str, &str)]) -> Timeline {
+    /// The spans of a timeline of `(at_ms, state, break code, work mode, job)`, the last one running.
+    fn timeline(steps: &[(i64, UserState, &str, &str, &str)]) -> Vec<StateSpan> {
         let mut t = Timeline::default();
+        let mut spans = Vec::new();
         for (at, state, code, mode, job) in steps {
             let span = StateSpan {
                 state: state.clone(),
@@ -455,15 +489,10 @@ mod tests {
                 start_ms: 0,
                 end_ms: None,
             };
-            t.enter(span, *at);
+            spans.extend(t.enter(span, *at));
         }
-        t
-    }
-
-    fn agent(emu: &Emulator, steps: &[(i64, UserState, &str, &str, &str)]) -> Agent {
-        let mut a = emu.agent(A1).unwrap().clone();
-        a.timeline = timeline(steps);
-        a
+        spans.extend(t.current().cloned());
+        spans
     }
 
     fn record(job: &str, call_type: CallType, start_ms: i64, p: Participant) -> CallRecord {
@@ -484,19 +513,15 @@ mod tests {
     #[test]
     fn state_figures_come_from_the_timeline_clipped_to_the_period() {
         use UserState::*;
-        let emu = Emulator::new(EmulatorConfig::default());
-        let a = agent(
-            &emu,
-            &[
-                (0, Offline, "", "ON_SITE", ""),
-                (1_000, Break, "Warm-up", "ON_SITE", ""),
-                (3_000, Ready, "", "ON_SITE", ""),
-                // A work-mode change splits the READY stretch in two spans: still one stretch.
-                (5_000, Ready, "", "OFF_SITE", ""),
-                (8_000, Break, "Rest", "OFF_SITE", ""),
-                (9_000, Offline, "", "OFF_SITE", ""),
-            ],
-        );
+        let a = timeline(&[
+            (0, Offline, "", "ON_SITE", ""),
+            (1_000, Break, "Warm-up", "ON_SITE", ""),
+            (3_000, Ready, "", "ON_SITE", ""),
+            // A work-mode change splits the READY stretch in two spans: still one stretch.
+            (5_000, Ready, "", "OFF_SITE", ""),
+            (8_000, Break, "Rest", "OFF_SITE", ""),
+            (9_000, Offline, "", "OFF_SITE", ""),
+        ]);
         let mut r = AgentReport::default();
         let whole = Period {
             from: 0,
@@ -552,13 +577,10 @@ mod tests {
         assert_eq!(o.break_code_detail_list.len(), 1);
 
         // A running state lasts until now.
-        let b = agent(
-            &emu,
-            &[
-                (0, Offline, "", "ON_SITE", ""),
-                (2_000, Ready, "", "ON_SITE", ""),
-            ],
-        );
+        let b = timeline(&[
+            (0, Offline, "", "ON_SITE", ""),
+            (2_000, Ready, "", "ON_SITE", ""),
+        ]);
         let mut r = AgentReport::default();
         overall_states(&b, whole, &mut r);
         assert_eq!(
@@ -571,20 +593,17 @@ mod tests {
     fn call_figures_come_from_the_records_and_the_calls_states() {
         use UserState::*;
         let emu = Emulator::new(EmulatorConfig::default());
-        let a = agent(
-            &emu,
-            &[
-                (0, Ready, "", "ON_SITE", ""),
-                (10_000, Ringing, "", "ON_SITE", "in"),
-                (12_000, Talking, "", "ON_SITE", "in"),
-                (20_000, Working, "", "ON_SITE", "in"),
-                (25_000, Ready, "", "ON_SITE", ""),
-                (30_000, Dialing, "", "ON_SITE", "out"),
-                (33_000, Talking, "", "ON_SITE", "out"),
-                (40_000, Working, "", "ON_SITE", "out"),
-                (41_000, Ready, "", "ON_SITE", ""),
-            ],
-        );
+        let a = timeline(&[
+            (0, Ready, "", "ON_SITE", ""),
+            (10_000, Ringing, "", "ON_SITE", "in"),
+            (12_000, Talking, "", "ON_SITE", "in"),
+            (20_000, Working, "", "ON_SITE", "in"),
+            (25_000, Ready, "", "ON_SITE", ""),
+            (30_000, Dialing, "", "ON_SITE", "out"),
+            (33_000, Talking, "", "ON_SITE", "out"),
+            (40_000, Working, "", "ON_SITE", "out"),
+            (41_000, Ready, "", "ON_SITE", ""),
+        ]);
         let mut taken = Participant::new(A1, Joined::Offered);
         taken.start_talk(12_000);
         taken.start_hold(13_000);
@@ -602,7 +621,13 @@ mod tests {
             to: 50_000,
             now: 50_000,
         };
-        let r = agent_report(&emu, &a, &[&inbound, &outbound], period);
+        let r = agent_report(
+            &emu,
+            emu.agent(A1).unwrap(),
+            &a,
+            &[&inbound, &outbound],
+            period,
+        );
 
         let i = &r.inbound;
         assert_eq!(

@@ -11,7 +11,7 @@
 //!   consultation; a supervisor ends only its own leg; the consulting agent hanging up during an answered
 //!   consultation completes the attended transfer (see [`super::transfer`], [`super::supervision`]); a party of
 //!   a conference leaves only itself (see [`super::conference`]).
-//! - Every agent that has had a leg is a participant; an ended call leaves a [`CallRecord`] in the history.
+//! - Every agent that has had a leg is a participant; an ended call leaves a [`CallRecord`] (for the record store).
 
 use ccc_wire::context::{CallType, ChannelState, MEDIA_AUDIO};
 use ccc_wire::{ApiError, CallContext, ChannelContext, UserState};
@@ -764,11 +764,7 @@ impl Emulator {
 
     /// Keeps the record of ended call `call`.
     fn record(&mut self, call: &Call, end_ms: i64) {
-        const KEEP: usize = 1000;
-        if self.history.len() >= KEEP {
-            self.history.remove(0);
-        }
-        self.history.push(CallRecord {
+        self.finished.records.push(CallRecord {
             job_id: call.job_id.clone(),
             call_type: call.call_type.clone(),
             caller: call.caller.clone(),

@@ -9,7 +9,7 @@
 //! out, an emulator rule) point the panel at a TURN server such as coturn.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -60,7 +60,19 @@ pub struct EmulatorConfig {
     /// default 60 s; CLI `--agent-leg-grace-secs`.
     #[serde(rename = "agent_leg_grace_ms", with = "millis")]
     pub agent_leg_grace: Duration,
+    /// Where the call detail records and the agents' state timeline are kept (`records.db`, SQLite; created
+    /// if missing), so ListRecentCallDetailRecords and ListHistoricalAgentReport see every call, across
+    /// restarts. `None` (the library's default): in memory, nothing kept after the server stops. The
+    /// `workbench-server` binary defaults it to the per-user data directory (`$XDG_DATA_HOME/ccc-workbench`,
+    /// else `~/.local/share/ccc-workbench`); CLI `--data-dir` overrides this key.
+    pub data_dir: Option<PathBuf>,
+    /// Records and state spans that ended more than this many days ago are deleted (at start, then
+    /// hourly); 0 keeps everything. Default 90.
+    pub record_retention_days: u32,
 }
+
+/// The default [`EmulatorConfig::record_retention_days`].
+pub const DEFAULT_RECORD_RETENTION_DAYS: u32 = 90;
 
 /// A [`Duration`] as whole milliseconds (TOML/JSON integers).
 mod millis {
@@ -338,6 +350,8 @@ impl Default for EmulatorConfig {
             access_points: Vec::new(),
             turn: TurnUser::default(),
             agent_leg_grace: DEFAULT_AGENT_LEG_GRACE,
+            data_dir: None,
+            record_retention_days: DEFAULT_RECORD_RETENTION_DAYS,
         }
     }
 }

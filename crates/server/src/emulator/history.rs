@@ -2,14 +2,16 @@
 //! states: the source of ListRecentCallDetailRecords and ListHistoricalAgentReport, and of RedialCall's
 //! number.
 //!
+//! The emulator keeps none of them: what ended (a call's record, a stretch of an agent's state, a survey
+//! sent after a call) goes into [`Finished`], which the hub drains after every operation into the record
+//! store (`crate::store`, SQLite). An agent keeps only its current state's span.
+//!
 //! A participant's talk and hold times are measured as they happen (hold: from HoldCall to RetrieveCall, or
 //! to the agent leaving the call or the call becoming a conference). Ringing, dialling and after-call work
 //! are states, so they come from the agent's [`StateSpan`]s of the call's job.
 
-use std::collections::VecDeque;
-
 use ccc_wire::context::CallType;
-use ccc_wire::{ApiError, UserState};
+use ccc_wire::UserState;
 
 use super::Emulator;
 
@@ -141,41 +143,55 @@ impl StateSpan {
     }
 }
 
-/// How many spans an agent's timeline keeps (the oldest go first).
-const KEEP_SPANS: usize = 10_000;
-
-/// An agent's states over time, oldest first; the last span is the current state.
+/// An agent's current state span; the spans before it are in the record store.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Timeline {
-    spans: VecDeque<StateSpan>,
+    current: Option<StateSpan>,
 }
 
 impl Timeline {
-    /// Records that from `now` the agent is as `next` says (its `start_ms`/`end_ms` are set here); nothing
-    /// when that is what the current span already says.
-    pub(crate) fn enter(&mut self, mut next: StateSpan, now: i64) {
-        if let Some(current) = self.spans.back_mut() {
+    /// Records that from `now` the agent is as `next` says (its `start_ms`/`end_ms` are set here); returns
+    /// the span that ended (`end_ms` set). Nothing when that is what the current span already says.
+    pub(crate) fn enter(&mut self, mut next: StateSpan, now: i64) -> Option<StateSpan> {
+        if let Some(current) = &self.current {
             let same = current.state == next.state
                 && current.break_code == next.break_code
                 && current.work_mode == next.work_mode
                 && current.outbound_scenario == next.outbound_scenario
                 && current.job_id == next.job_id;
             if same {
-                return;
+                return None;
             }
-            current.end_ms = Some(now);
-        }
-        if self.spans.len() >= KEEP_SPANS {
-            self.spans.pop_front();
         }
         next.start_ms = now;
         next.end_ms = None;
-        self.spans.push_back(next);
+        let mut ended = self.current.replace(next)?;
+        ended.end_ms = Some(now);
+        Some(ended)
     }
 
-    /// The spans, oldest first.
-    pub(crate) fn spans(&self) -> impl Iterator<Item = &StateSpan> + '_ {
-        self.spans.iter()
+    /// The running span.
+    pub(crate) fn current(&self) -> Option<&StateSpan> {
+        self.current.as_ref()
+    }
+}
+
+/// What ended since the last [`Emulator::take_finished`], for the record store.
+#[derive(Debug, Default)]
+pub(crate) struct Finished {
+    /// Records of ended calls, in the order they ended.
+    pub(crate) records: Vec<CallRecord>,
+    /// Ended state spans (`end_ms` set), by agent, in the order they ended.
+    pub(crate) spans: Vec<(String, StateSpan)>,
+    /// Satisfaction surveys sent by text message after the call: (job, agent) — the agent's latest record
+    /// of that job gets it.
+    pub(crate) surveys: Vec<(String, String)>,
+}
+
+impl Finished {
+    /// Whether there is nothing to keep.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.records.is_empty() && self.spans.is_empty() && self.surveys.is_empty()
     }
 }
 
@@ -229,29 +245,41 @@ impl CallRecord {
         self.answered_ms
             .map_or(0, |a| ((self.end_ms - a).max(0) + 500) / 1000)
     }
+}
 
-    /// Whether `user_id` took part.
-    pub(crate) fn has(&self, user_id: &str) -> bool {
-        self.participants.iter().any(|p| p.user_id == user_id)
+/// RedialCall's number for an agent with extension `my_extension`, from the record of the call it redials
+/// (its `ContactId`): the customer of an inbound call, the callee of an outbound one, the other agent's
+/// extension of an internal one.
+pub(crate) fn redial_number(record: &CallRecord, my_extension: &str) -> String {
+    match record.call_type {
+        CallType::Outbound => record.callee.clone(),
+        CallType::Internal if record.caller == my_extension => record.callee.clone(),
+        _ => record.caller.clone(),
     }
 }
 
 impl Emulator {
-    /// RedialCall: the far number of the finished call `job_id` (its `ContactId`) for agent `user_id`: the
-    /// customer of an inbound call, the callee of an outbound one, the other agent's extension of an internal
-    /// one. 404 `NotExists.JobId` when no record has that id.
-    pub(crate) fn redial_number(&self, user_id: &str, job_id: &str) -> Result<String, ApiError> {
-        let me = self.agent(user_id)?;
-        let record = self
-            .history
+    /// What ended since the last call (call records, state spans, surveys after a call).
+    pub(crate) fn take_finished(&mut self) -> Finished {
+        std::mem::take(&mut self.finished)
+    }
+
+    /// Every agent's running state span, as if it ended at `now` (the server stops: the spans are kept).
+    pub(crate) fn running_spans(&self, now: i64) -> Vec<(String, StateSpan)> {
+        self.agents
             .iter()
-            .rev()
-            .find(|r| r.job_id == job_id.trim())
-            .ok_or_else(|| ApiError::no_job(job_id))?;
-        Ok(match record.call_type {
-            CallType::Outbound => record.callee.clone(),
-            CallType::Internal if record.caller == me.extension => record.callee.clone(),
-            _ => record.caller.clone(),
-        })
+            .filter_map(|a| {
+                let mut span = a.timeline.current()?.clone();
+                span.end_ms = Some(now.max(span.start_ms));
+                Some((a.user_id.clone(), span))
+            })
+            .collect()
+    }
+
+    /// Keeps the span agent `user_id` ended (from [`Timeline::enter`]).
+    pub(crate) fn keep_span(&mut self, user_id: &str, ended: Option<StateSpan>) {
+        if let Some(span) = ended {
+            self.finished.spans.push((user_id.to_owned(), span));
+        }
     }
 }

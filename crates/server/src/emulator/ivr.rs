@@ -68,6 +68,16 @@ pub(crate) enum IvrReturnError {
     NotInIvr(String),
 }
 
+/// When a survey went out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SurveySent {
+    /// During the call (the IVR survey, or a text message ending a dialling attempt).
+    InCall,
+    /// By text message after the call: only an agent with a record of that call may send it, which the
+    /// record store knows.
+    AfterCall,
+}
+
 impl Emulator {
     /// Checks that `user_id` may send the customer of `job_id` to an IVR flow.
     fn check_ivr(&self, user_id: &str, job_id: &str) -> Result<(), ApiError> {
@@ -108,7 +118,7 @@ impl Emulator {
         &mut self,
         user_id: &str,
         req: &LaunchSurveyRequest,
-    ) -> Result<(), ApiError> {
+    ) -> Result<SurveySent, ApiError> {
         let job_id = req.job_id.trim();
         let sms = match req
             .survey_channel
@@ -130,15 +140,14 @@ impl Emulator {
                 }
                 self.end_call(job_id, &my_ext, "200 - Okay", RingEnd::Abandoned);
             } else {
-                let record = self
-                    .history
-                    .iter_mut()
-                    .rev()
-                    .find(|r| r.job_id == job_id && r.has(user_id))
-                    .ok_or_else(|| ApiError::no_job(job_id))?;
-                record.surveys.push(user_id.to_owned());
+                // After the call: its record (in the record store) gets the survey; whether there is one
+                // the caller checks there ([`SurveySent::AfterCall`]).
+                self.finished
+                    .surveys
+                    .push((job_id.to_owned(), user_id.to_owned()));
+                return Ok(SurveySent::AfterCall);
             }
-            return Ok(());
+            return Ok(SurveySent::InCall);
         }
         self.check_ivr(user_id, job_id)?;
         let flow = req
@@ -183,7 +192,7 @@ impl Emulator {
             seq,
             after: std::time::Duration::from_millis(self.config.timers.survey_duration_ms),
         });
-        Ok(())
+        Ok(SurveySent::InCall)
     }
 
     /// LaunchAuthentication by `user_id`: the customer of `job_id` goes into `flow` with `variables`.
@@ -288,7 +297,7 @@ mod tests {
         assert!(matches!(&timers[..], [Timer::IvrEnd { .. }]));
         emu.fire(&timers[0]);
         assert_eq!(emu.calls().count(), 0);
-        assert_eq!(emu.history().last().unwrap().job_id, job);
+        assert_eq!(emu.recorded().last().unwrap().job_id, job);
     }
 
     #[test]

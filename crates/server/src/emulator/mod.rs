@@ -45,7 +45,7 @@ use ccc_wire::{ApiError, CallContext, UserContext};
 
 use self::calls::Call;
 use self::data::{EmulatorConfig, SkillGroupConfig};
-use self::history::CallRecord;
+use self::history::Finished;
 use self::state::Agent;
 use self::timers::Timer;
 use crate::ids::now_ms;
@@ -58,8 +58,8 @@ pub(crate) struct Emulator {
     agents: Vec<Agent>,
     index: Index,
     calls: BTreeMap<String, Call>,
-    /// Ended calls, oldest first (bounded).
-    history: Vec<CallRecord>,
+    /// What ended since the hub last took it (records, state spans, surveys), for the record store.
+    finished: Finished,
     /// Global, monotonic: bumped on every agent state change.
     context_seq: u64,
     job_seq: u64,
@@ -131,7 +131,7 @@ impl Emulator {
             agents,
             index,
             calls: BTreeMap::new(),
-            history: Vec::new(),
+            finished: Finished::default(),
             context_seq: 0,
             job_seq: 0,
             ready_seq: 0,
@@ -166,9 +166,10 @@ impl Emulator {
         self.calls.values()
     }
 
-    /// Records of ended calls, oldest first.
-    pub(crate) fn history(&self) -> &[CallRecord] {
-        &self.history
+    /// Records of calls that ended since the hub last took them (tests).
+    #[cfg(test)]
+    pub(crate) fn recorded(&self) -> &[history::CallRecord] {
+        &self.finished.records
     }
 
     /// The live call agent `user_id` has a leg in.

@@ -116,7 +116,7 @@ mod tests {
         emu.fire(&timers[0]);
         assert_eq!(state(&emu, A1), UserState::Working);
         assert_eq!(emu.calls().count(), 0);
-        assert!(emu.history().iter().any(|r| r.job_id == job));
+        assert!(emu.recorded().iter().any(|r| r.job_id == job));
         assert!(!emu.agent_leg_is_lost(A1, &job));
     }
 

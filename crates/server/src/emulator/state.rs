@@ -82,12 +82,15 @@ impl Agent {
             reserved_ms: 0,
             timeline: Timeline::default(),
         };
-        agent.log_state(now_ms());
+        // The first span: nothing ended before it.
+        let _ = agent.log_state(now_ms());
         agent
     }
 
-    /// Records the agent's current state, break code, work mode, scenario and job in its timeline, from `now`.
-    pub(crate) fn log_state(&mut self, now: i64) {
+    /// Records the agent's current state, break code, work mode, scenario and job in its timeline, from `now`;
+    /// returns the span that ended (see [`super::Emulator::keep_span`]).
+    #[must_use]
+    pub(crate) fn log_state(&mut self, now: i64) -> Option<StateSpan> {
         let span = StateSpan {
             state: self.state.clone(),
             break_code: self.break_code.clone(),
@@ -97,7 +100,7 @@ impl Agent {
             start_ms: now,
             end_ms: None,
         };
-        self.timeline.enter(span, now);
+        self.timeline.enter(span, now)
     }
 
     /// Whether the agent has a call leg (DIALING, RINGING, TALKING).
@@ -125,6 +128,7 @@ impl Emulator {
             self.ready_seq += 1;
         }
         let ready_seq = self.ready_seq;
+        let mut ended = None;
         if let Ok(agent) = self.agent_mut(user_id) {
             if state == UserState::Ready && agent.state != UserState::Ready {
                 agent.ready_since = ready_seq;
@@ -141,8 +145,9 @@ impl Emulator {
             }
             agent.state = state;
             agent.break_code = break_code.to_owned();
-            agent.log_state(now_ms());
+            ended = agent.log_state(now_ms());
         }
+        self.keep_span(user_id, ended);
         self.touch(user_id);
     }
 
@@ -254,13 +259,14 @@ impl Emulator {
         }
         let agent = self.agent_mut(user_id)?;
         agent.work_mode = mode.as_str().to_owned();
-        agent.log_state(now_ms());
+        let ended = agent.log_state(now_ms());
         if let Some(m) = mobile {
             agent.mobile = m;
         }
         if let Some(d) = device_id.map(str::trim).filter(|d| !d.is_empty()) {
             agent.device_id = d.to_owned();
         }
+        self.keep_span(user_id, ended);
         self.touch(user_id);
         Ok(())
     }

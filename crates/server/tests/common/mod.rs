@@ -30,9 +30,13 @@ pub async fn start() -> Server {
     start_with(fast_config(), PathBuf::from("/nonexistent/dist")).await
 }
 
-/// Default data with timers short enough for tests.
+/// Default data with timers short enough for tests, its records kept in a fresh temporary directory (never
+/// the user's data directory).
 pub fn fast_config() -> EmulatorConfig {
-    let mut c = EmulatorConfig::default();
+    let mut c = EmulatorConfig {
+        data_dir: Some(temp_dir("records")),
+        ..EmulatorConfig::default()
+    };
     c.timers.outbound_answer_delay_ms = 20;
     c.timers.no_answer_timeout_ms = 100;
     c.timers.ringing_timeout_ms = 60_000;
