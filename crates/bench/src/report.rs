@@ -147,6 +147,21 @@ pub(crate) fn percent_text(s: Spread) -> String {
     num_spread(p, 0, "%")
 }
 
+/// `text` as Markdown inline code, fenced with more backticks than it holds.
+pub(crate) fn code(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    if longest == 0 {
+        return format!("`{text}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
+}
+
 /// A Markdown table.
 pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = String::new();
@@ -470,8 +485,8 @@ pub(crate) fn markdown(r: &Results) -> String {
             vec![
                 "Command".into(),
                 format!(
-                    "`{}`{}",
-                    r.command,
+                    "{}{}",
+                    code(&r.command),
                     if r.via_make {
                         " (run by `make bench`)"
                     } else {
@@ -982,6 +997,12 @@ mod tests {
         assert_eq!(int(100_000), "100,000");
         assert_eq!(int(999), "999");
         assert_eq!(int(1_000), "1,000");
+    }
+
+    #[test]
+    fn inline_code() {
+        assert_eq!(code("make bench"), "`make bench`");
+        assert_eq!(code("a `b` c"), "`` a `b` c ``");
     }
 
     #[test]
