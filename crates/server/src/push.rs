@@ -25,6 +25,13 @@ use crate::AppState;
 /// Close code for an unknown or missing token.
 const UNKNOWN_TOKEN: u16 = 4401;
 
+/// The socket's read buffer. tungstenite's default (128 KiB) is zero-filled on the first read, so every idle
+/// socket cost ~128 KiB of resident memory; a client only ever sends pings and a close frame here (a larger
+/// frame grows the buffer as needed).
+const READ_BUFFER: usize = 4 * 1024;
+/// The largest message (and frame) a client may send: nothing it sends is read, so a little suffices.
+const MAX_INCOMING: usize = 64 * 1024;
+
 /// The upgrade handler.
 pub(crate) async fn handle(
     State(app): State<AppState>,
@@ -32,7 +39,12 @@ pub(crate) async fn handle(
     ws: WebSocketUpgrade,
 ) -> Response {
     let token = query.get("token").cloned().unwrap_or_default();
-    ws.on_upgrade(move |socket| serve(socket, app.hub, token))
+    // Frames are written as they are sent (no write buffering: each push is one frame, flushed at once).
+    ws.read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_message_size(MAX_INCOMING)
+        .max_frame_size(MAX_INCOMING)
+        .on_upgrade(move |socket| serve(socket, app.hub, token))
 }
 
 async fn serve(mut socket: WebSocket, hub: Hub, token: String) {

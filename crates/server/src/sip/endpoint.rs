@@ -22,6 +22,10 @@ pub(crate) const SUBPROTOCOL: &str = "sip";
 
 static CONN_SEQ: AtomicU64 = AtomicU64::new(1);
 
+/// The socket's read buffer: a SIP message with its SDP is a few KiB (a larger one grows the buffer), and
+/// tungstenite's 128 KiB default is zero-filled on the first read — resident memory for every phone.
+const READ_BUFFER: usize = 16 * 1024;
+
 /// The upgrade handler.
 pub(crate) async fn handle(
     State(app): State<AppState>,
@@ -43,6 +47,8 @@ pub(crate) async fn handle(
     }
     let sip = app.sip.clone();
     ws.protocols([SUBPROTOCOL])
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| serve(socket, sip))
 }
 
