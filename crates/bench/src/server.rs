@@ -118,8 +118,13 @@ impl Server {
         } else {
             Command::new(binary)
         };
+        // A server that keeps call records on disk puts them under $XDG_DATA_HOME by default: give each run
+        // its own, so the bench never writes into the operator's data nor reads an earlier run's records.
+        let data = dir.join(format!("{label}.data"));
+        std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
         let child = command
             .args(server_args)
+            .env("XDG_DATA_HOME", &data)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
