@@ -4,10 +4,11 @@
 //!
 //! # Writing
 //! The hub hands each operation's [`Finished`] to [`Store::keep`] under the emulator's lock (so the order is
-//! the order of the changes); one writer thread commits them, batching whatever queued up meanwhile, so no
-//! request waits on the disk. The database is in WAL mode with `synchronous=NORMAL`: a commit is a write to
+//! the order of the changes); one writer thread commits them, gathering what arrives within [`GATHER`] into
+//! one commit, so no request waits on the disk. The database is in WAL mode with `synchronous=NORMAL`: a commit is a write to
 //! the log, fsync happens at checkpoints. Every read first waits until what was queued before it is written
-//! ([`Store::written_through`]): an answer never misses a call that ended before its request.
+//! ([`Store::written_through`], which tells the writer to stop gathering): an answer never misses a call that
+//! ended before its request.
 //!
 //! # Schema
 //! `PRAGMA user_version` is the schema's version; [`MIGRATIONS`] are applied in order from it on opening, each
@@ -40,6 +41,18 @@ pub(crate) const DB_FILE: &str = "records.db";
 
 /// How often the writer thread deletes expired rows.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// How long the writer lets batches gather before it commits them (unless a reader waits for them): one
+/// commit for a burst of changes, made away from the requests that caused them.
+const GATHER: Duration = Duration::from_millis(20);
+
+/// What the writer thread is handed.
+enum Job {
+    /// Batch number `.0` to write.
+    Keep(u64, Finished),
+    /// A reader waits: write what was handed so far now.
+    Flush,
+}
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -132,7 +145,7 @@ struct Progress {
 /// The record store (see the module doc).
 pub(crate) struct Store {
     shared: Arc<Shared>,
-    queue: Mutex<Option<mpsc::Sender<(u64, Finished)>>>,
+    queue: Mutex<Option<mpsc::Sender<Job>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
     path: Option<PathBuf>,
 }
@@ -277,7 +290,7 @@ impl Store {
         let mut progress = lock(&self.shared.progress);
         progress.queued += 1;
         let seq = progress.queued;
-        if tx.send((seq, finished)).is_err() {
+        if tx.send(Job::Keep(seq, finished)).is_err() {
             // The writer is gone: count the batch as done, so readers never wait for it.
             progress.written = seq;
         }
@@ -292,6 +305,13 @@ impl Store {
     pub(crate) fn written_through(&self) -> u64 {
         let mut progress = lock(&self.shared.progress);
         let target = progress.queued;
+        if progress.written < target {
+            drop(progress);
+            if let Some(tx) = lock(&self.queue).as_ref() {
+                let _ = tx.send(Job::Flush);
+            }
+            progress = lock(&self.shared.progress);
+        }
         while progress.written < target {
             let (next, _) = self
                 .shared
@@ -446,16 +466,30 @@ impl Drop for Store {
 }
 
 impl Shared {
-    fn write_loop(&self, rx: &mpsc::Receiver<(u64, Finished)>) {
+    fn write_loop(&self, rx: &mpsc::Receiver<Job>) {
         let mut pruned_at = Instant::now();
         loop {
             match rx.recv_timeout(PRUNE_EVERY) {
-                Ok((seq, first)) => {
-                    let mut last = seq;
-                    let mut batch = vec![first];
-                    while let Ok((seq, next)) = rx.try_recv() {
-                        last = seq;
-                        batch.push(next);
+                Ok(Job::Keep(seq, first)) => {
+                    let (mut last, mut batch) = (seq, vec![first]);
+                    // Gather what follows for a moment, unless a reader is waiting (or the store closes).
+                    let until = Instant::now() + GATHER;
+                    loop {
+                        let left = until.saturating_duration_since(Instant::now());
+                        match rx.recv_timeout(left) {
+                            Ok(Job::Keep(seq, next)) => {
+                                last = seq;
+                                batch.push(next);
+                            }
+                            Ok(Job::Flush) | Err(_) => break,
+                        }
+                    }
+                    // Whatever else is already there goes in the same commit.
+                    while let Ok(job) = rx.try_recv() {
+                        if let Job::Keep(seq, next) = job {
+                            last = seq;
+                            batch.push(next);
+                        }
                     }
                     if let Err(e) = self.write(&batch) {
                         tracing::error!("records: could not write {} batch(es): {e}", batch.len());
@@ -465,7 +499,7 @@ impl Shared {
                     drop(progress);
                     self.advanced.notify_all();
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Ok(Job::Flush) | Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
             if pruned_at.elapsed() >= PRUNE_EVERY {
