@@ -303,24 +303,40 @@ impl Store {
 
     /// Waits until every batch queued before this call is written; returns how many that is.
     pub(crate) fn written_through(&self) -> u64 {
-        let mut progress = lock(&self.shared.progress);
-        let target = progress.queued;
-        if progress.written < target {
-            drop(progress);
-            if let Some(tx) = lock(&self.queue).as_ref() {
-                let _ = tx.send(Job::Flush);
+        let target = {
+            let progress = lock(&self.shared.progress);
+            if progress.written >= progress.queued {
+                return progress.queued;
             }
-            progress = lock(&self.shared.progress);
+            progress.queued
+        };
+        if let Some(tx) = lock(&self.queue).as_ref() {
+            let _ = tx.send(Job::Flush);
         }
-        while progress.written < target {
-            let (next, _) = self
+        loop {
+            let progress = lock(&self.shared.progress);
+            if progress.written >= target {
+                return target;
+            }
+            let (progress, waited) = self
                 .shared
                 .advanced
-                .wait_timeout(progress, Duration::from_secs(5))
+                .wait_timeout(progress, Duration::from_secs(1))
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            progress = next;
+            let done = progress.written >= target;
+            drop(progress);
+            if done {
+                return target;
+            }
+            // (Never with `progress` held: `close` holds the thread's lock while the writer finishes.)
+            let writer_gone = lock(&self.thread)
+                .as_ref()
+                .is_none_or(JoinHandle::is_finished);
+            if waited.timed_out() && writer_gone {
+                tracing::warn!("records: the writer is gone; reading without its last changes");
+                return target;
+            }
         }
-        target
     }
 
     /// Runs `f` on a connection for reading, after what was queued before is written.
