@@ -336,12 +336,7 @@ async fn poll_point(binary: &Path, work: &Path, n: usize, s: &Settings) -> PollP
     .await;
     server.settle(settle).await;
     for run in 0..s.runs {
-        let order = if run % 2 == 0 {
-            [true, false]
-        } else {
-            [false, true]
-        };
-        for is_poll in order {
+        for is_poll in interleaved(run) {
             let (reqs, check) = if is_poll {
                 (&polls, Check::Envelope)
             } else {
@@ -394,12 +389,7 @@ async fn poll_point(binary: &Path, work: &Path, n: usize, s: &Settings) -> PollP
     // Section 3: closed-loop throughput.
     let tput = Duration::from_secs_f64(s.tput_secs);
     for run in 0..s.runs {
-        let order = if run % 2 == 0 {
-            [true, false]
-        } else {
-            [false, true]
-        };
-        for is_poll in order {
+        for is_poll in interleaved(run) {
             let (reqs, check) = if is_poll {
                 (&polls, Check::Envelope)
             } else {
@@ -645,5 +635,15 @@ fn git_state() -> String {
         format!("commit {head}, with uncommitted changes in the server's sources")
     } else {
         format!("commit {head}")
+    }
+}
+
+/// Which goes first in run `run` — the polls (`true`) or the health control — alternating, so neither
+/// always runs on a warmer or a busier machine.
+fn interleaved(run: usize) -> [bool; 2] {
+    if run.is_multiple_of(2) {
+        [true, false]
+    } else {
+        [false, true]
     }
 }
