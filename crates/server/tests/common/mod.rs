@@ -408,12 +408,35 @@ pub fn keys(v: &Value) -> Vec<String> {
     k
 }
 
-/// A fresh empty temporary directory.
+/// A fresh empty temporary directory (`wbs-<tag>-<pid>-<n>`). The first call of a test process removes
+/// the ones earlier test processes left (their pid no longer runs), so runs do not pile databases up.
 pub fn temp_dir(tag: &str) -> PathBuf {
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    static SWEEP: std::sync::Once = std::sync::Once::new();
+    SWEEP.call_once(remove_dead_processes_temp_dirs);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("wbs-{tag}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Removes `wbs-*-<pid>-<n>` directories in the temp dir whose process has ended.
+fn remove_dead_processes_temp_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("wbs-") else {
+            continue;
+        };
+        // `<tag>-<pid>-<n>`: the pid is the second field from the end.
+        let pid = rest.rsplit('-').nth(1).and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if pid != std::process::id() && !PathBuf::from(format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
 }
