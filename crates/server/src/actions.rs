@@ -16,6 +16,7 @@
 mod call_control;
 mod conference;
 mod devices;
+mod filters;
 mod lists;
 mod report;
 mod turn;

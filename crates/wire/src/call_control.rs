@@ -33,6 +33,26 @@ pub fn has_flag(flags: &str, flag: &str) -> bool {
     flags.split(',').any(|f| f.trim() == flag)
 }
 
+/// Adds `flag` to the comma-separated `flags` (once).
+pub fn add_flag(flags: &mut String, flag: &str) {
+    if !has_flag(flags, flag) {
+        if !flags.is_empty() {
+            flags.push(',');
+        }
+        flags.push_str(flag);
+    }
+}
+
+/// Removes `flag` from the comma-separated `flags`.
+pub fn remove_flag(flags: &mut String, flag: &str) {
+    *flags = flags
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty() && *f != flag)
+        .collect::<Vec<_>>()
+        .join(",");
+}
+
 string_enum! {
     /// `TransfereeType` of BlindTransfer / InitiateAttendedTransfer (detected from the transferee when absent).
     TransfereeType {
@@ -436,6 +456,19 @@ mod tests {
             back,
             json!({"InstanceId": "i", "JobId": "j", "Transferee": "t"})
         );
+    }
+
+    #[test]
+    fn flags_add_and_remove() {
+        let mut f = String::new();
+        add_flag(&mut f, "HOLD");
+        add_flag(&mut f, "MUTED");
+        add_flag(&mut f, "HOLD");
+        assert_eq!(f, "HOLD,MUTED");
+        remove_flag(&mut f, "HOLD");
+        assert_eq!(f, "MUTED");
+        remove_flag(&mut f, "MUTED");
+        assert_eq!(f, "");
     }
 
     #[test]

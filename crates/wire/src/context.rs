@@ -95,6 +95,16 @@ string_enum! {
     }
 }
 
+impl CallType {
+    /// Whether a leg of this type is a supervisor's (monitor, barge-in, intercept, coach).
+    pub fn is_supervision(&self) -> bool {
+        matches!(
+            self,
+            CallType::Monitor | CallType::Barge | CallType::Coach | CallType::Intercept
+        )
+    }
+}
+
 string_enum! {
     /// `ChannelContext.ChannelState`.
     ChannelState {
@@ -274,6 +284,26 @@ impl CallContext {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn supervision_call_types() {
+        for t in [
+            CallType::Monitor,
+            CallType::Barge,
+            CallType::Coach,
+            CallType::Intercept,
+        ] {
+            assert!(t.is_supervision(), "{t}");
+        }
+        for t in [
+            CallType::Inbound,
+            CallType::Consultant,
+            CallType::Conference,
+        ] {
+            assert!(!t.is_supervision(), "{t}");
+        }
+        assert!(!CallType::Other("MONITORING".into()).is_supervision());
+    }
 
     #[test]
     fn unknown_enum_values_survive_a_round_trip() {

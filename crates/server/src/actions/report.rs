@@ -15,7 +15,7 @@ use ccc_wire::records::{
 };
 use ccc_wire::{ApiError, UserState};
 
-use super::lists::{in_group, start_of_today, string_list};
+use super::filters::{in_group, start_of_today, string_list};
 use crate::emulator::history::{CallRecord, HandedOver, Joined, Participant, StateSpan};
 use crate::emulator::state::Agent;
 use crate::emulator::Emulator;

@@ -8,34 +8,13 @@
 //!
 //! A second hold / mute, or a retrieve / unmute without one, is `InvalidOperation.ChannelState`.
 
-use ccc_wire::call_control::{has_flag, FLAG_HOLD, FLAG_MUTED};
+use ccc_wire::call_control::{add_flag, has_flag, remove_flag, FLAG_HOLD, FLAG_MUTED};
 use ccc_wire::context::{CallType, ChannelState};
 use ccc_wire::{ApiError, ChannelContext, UserState};
 
 use super::calls::Call;
-use super::supervision::is_supervisor_type;
 use super::Emulator;
 use crate::ids::now_ms;
-
-/// Adds `flag` to the comma-separated `flags` (once).
-pub(crate) fn add_flag(flags: &mut String, flag: &str) {
-    if !has_flag(flags, flag) {
-        if !flags.is_empty() {
-            flags.push(',');
-        }
-        flags.push_str(flag);
-    }
-}
-
-/// Removes `flag` from the comma-separated `flags`.
-pub(crate) fn remove_flag(flags: &mut String, flag: &str) {
-    *flags = flags
-        .split(',')
-        .map(str::trim)
-        .filter(|f| !f.is_empty() && *f != flag)
-        .collect::<Vec<_>>()
-        .join(",");
-}
 
 /// `InvalidOperation.ChannelState` for an operation that needs no consultation running.
 pub(crate) fn consultation_running(consult: &ChannelContext) -> ApiError {
@@ -64,7 +43,7 @@ impl Call {
             .channels
             .iter()
             .filter(|c| c.user_id != user_id)
-            .filter(|c| c.call_type != CallType::Consultant && !is_supervisor_type(&c.call_type))
+            .filter(|c| c.call_type != CallType::Consultant && !c.call_type.is_supervision())
             .min_by_key(|c| !c.user_id.is_empty())
             .map(|c| c.channel_id.clone()))
     }
@@ -269,19 +248,6 @@ mod tests {
         let (job, _) = emu.inbound("13800000001", None).unwrap();
         emu.answer(A1, &job).unwrap();
         (emu, job)
-    }
-
-    #[test]
-    fn flags_add_and_remove() {
-        let mut f = String::new();
-        add_flag(&mut f, "HOLD");
-        add_flag(&mut f, "MUTED");
-        add_flag(&mut f, "HOLD");
-        assert_eq!(f, "HOLD,MUTED");
-        remove_flag(&mut f, "HOLD");
-        assert_eq!(f, "MUTED");
-        remove_flag(&mut f, "MUTED");
-        assert_eq!(f, "");
     }
 
     #[test]

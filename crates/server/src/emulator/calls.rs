@@ -18,7 +18,7 @@ use ccc_wire::{ApiError, CallContext, ChannelContext, UserState};
 
 use super::data::{Answer, NumberBehaviour};
 use super::history::{CallRecord, Joined, Participant};
-use super::ivr::Ivr;
+use super::model::{Ivr, RingEnd};
 use super::timers::Timer;
 use super::Emulator;
 use crate::ids::now_ms;
@@ -239,17 +239,6 @@ pub(crate) enum InboundError {
     /// Nobody can take the call.
     #[error("no READY agent {0}")]
     NobodyReady(String),
-}
-
-/// How a ringing agent leaves a call that ends before it answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RingEnd {
-    /// The caller gave up: back to READY.
-    Abandoned,
-    /// Not answered in time: BREAK `RingingTimeout`.
-    TimedOut,
-    /// The agent rejected it: BREAK `RejectCall`.
-    Rejected,
 }
 
 impl Emulator {

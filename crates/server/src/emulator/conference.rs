@@ -18,15 +18,15 @@
 //!   or no agent leg remain.
 //! - A conference cannot be transferred.
 
-use ccc_wire::call_control::FLAG_HOLD;
+use ccc_wire::call_control::{remove_flag, FLAG_HOLD};
 use ccc_wire::context::{CallType, ChannelState};
 use ccc_wire::{ApiError, UserState};
 
-use super::call_control::{consultation_running, remove_flag};
-use super::calls::{leg, Call, Leg, RingEnd};
+use super::call_control::consultation_running;
+use super::calls::{leg, Call, Leg};
 use super::data::Answer;
 use super::history::Joined;
-use super::supervision::is_supervisor_type;
+use super::model::RingEnd;
 use super::timers::Timer;
 use super::transfer::is_phone_number;
 use super::Emulator;
@@ -142,7 +142,7 @@ impl Emulator {
             self.talking_leg(user_id, &job)?;
             let call = self.call_of(user_id, &job)?;
             let my_type = call.leg_of(user_id).map(|c| c.call_type.clone());
-            if matches!(&my_type, Some(t) if *t == CallType::Consultant || is_supervisor_type(t)) {
+            if matches!(&my_type, Some(t) if *t == CallType::Consultant || t.is_supervision()) {
                 return Err(ApiError::invalid(
                     "JobId",
                     "Only a party of the call can start a conference",
@@ -286,7 +286,7 @@ impl Emulator {
             p.end_hold(ts);
         }
         for c in call.channels.iter_mut() {
-            if !is_supervisor_type(&c.call_type) && c.call_type != CallType::Conference {
+            if !c.call_type.is_supervision() && c.call_type != CallType::Conference {
                 c.call_type = CallType::Conference;
                 c.timestamp = ts;
             }

@@ -16,23 +16,13 @@
 use ccc_wire::devices::{AddAgentDeviceData, Device, DEVICE_TYPE_WEBRTC};
 use ccc_wire::{ApiError, UserState};
 
-use super::calls::RingEnd;
+use super::model::{Registration, RingEnd};
 use super::state::Agent;
 use super::Emulator;
 use crate::ids::{now_ms, request_id};
 
 /// How long a registration is valid (renewed by registering again).
 pub(crate) const REGISTRATION_TTL_MS: i64 = 3_600_000;
-
-/// A device registered for an agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Registration {
-    pub(crate) device_id: String,
-    pub(crate) device_type: String,
-    /// SIP Call-ID of the REGISTER.
-    pub(crate) call_id: String,
-    pub(crate) registered_ms: i64,
-}
 
 /// The state of `agent`'s device (`UserContext.DeviceState`, GetLoginDetails `DeviceState`): `ONLINE` while
 /// one is registered, else `OFFLINE`.

@@ -14,48 +14,14 @@
 //!
 //! `GET /emulator/v1/state` shows the flow, its variables and `surveyLaunched` on the call.
 
-use ccc_wire::call_control::{LaunchSurveyRequest, FLAG_HOLD};
+use ccc_wire::call_control::{remove_flag, LaunchSurveyRequest, FLAG_HOLD};
 use ccc_wire::context::CallType;
 use ccc_wire::ApiError;
 
-use super::call_control::remove_flag;
-use super::calls::RingEnd;
-use super::supervision::is_supervisor_type;
+use super::model::{Ivr, IvrKind, RingEnd};
 use super::timers::Timer;
 use super::Emulator;
 use crate::ids::now_ms;
-
-/// Which flow the customer is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum IvrKind {
-    /// The satisfaction survey: the customer hangs up at its end.
-    Survey,
-    /// Identity verification: the customer comes back to the agent.
-    Authentication,
-}
-
-impl IvrKind {
-    /// `survey` or `authentication`.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            IvrKind::Survey => "survey",
-            IvrKind::Authentication => "authentication",
-        }
-    }
-}
-
-/// The customer's visit to an IVR flow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Ivr {
-    pub(crate) kind: IvrKind,
-    pub(crate) contact_flow_id: String,
-    /// `ContactFlowVariables` as sent (a JSON object string, or empty).
-    pub(crate) variables: String,
-    /// Epoch ms the customer entered the flow.
-    pub(crate) since_ms: i64,
-    /// Tells this visit from later ones (timers of earlier visits do nothing).
-    pub(crate) seq: u64,
-}
 
 /// Why the control API could not bring a customer back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,7 +50,7 @@ impl Emulator {
         self.talking_leg(user_id, job_id)?;
         let call = self.call_of(user_id, job_id)?;
         let my_type = call.leg_of(user_id).map(|c| c.call_type.clone());
-        if matches!(&my_type, Some(t) if *t == CallType::Consultant || is_supervisor_type(t)) {
+        if matches!(&my_type, Some(t) if *t == CallType::Consultant || t.is_supervision()) {
             return Err(ApiError::invalid(
                 "JobId",
                 "Only the agent serving the customer can start an IVR flow",

@@ -31,6 +31,7 @@ pub(crate) mod devices;
 pub(crate) mod directory;
 pub(crate) mod history;
 pub(crate) mod ivr;
+pub(crate) mod model;
 pub(crate) mod phone_legs;
 pub(crate) mod state;
 pub(crate) mod supervision;
@@ -304,7 +305,7 @@ impl Emulator {
             Some(call) => {
                 let mut context = call.context(&self.config.instance_id);
                 if let Some(mine) = call.leg_of(&agent.user_id) {
-                    if supervision::is_supervisor_type(&mine.call_type) {
+                    if mine.call_type.is_supervision() {
                         context.call_type = mine.call_type.clone();
                     }
                 }

@@ -7,8 +7,8 @@ use ccc_wire::call_control::WorkMode;
 use ccc_wire::{ApiError, CallContext, UserState};
 
 use super::data::AgentConfig;
-use super::devices::Registration;
 use super::history::{StateSpan, Timeline};
+use super::model::Registration;
 use super::Emulator;
 use crate::ids::{now_ms, token};
 

@@ -10,24 +10,18 @@
 //!   barge-in. InterceptCall takes the agent out of the call (→ WORKING): supervisor ↔ customer.
 //! - The supervisor hanging up ends only its own leg (→ WORKING).
 
-use ccc_wire::call_control::{FLAG_COACHED, FLAG_COACHING, FLAG_MONITORED, FLAG_MONITORING};
+use ccc_wire::call_control::{
+    add_flag, remove_flag, FLAG_COACHED, FLAG_COACHING, FLAG_MONITORED, FLAG_MONITORING,
+};
 use ccc_wire::context::{CallType, ChannelState};
 use ccc_wire::{ApiError, UserState};
 
-use super::call_control::{add_flag, remove_flag};
-use super::calls::{leg, Leg, RingEnd};
+use super::calls::{leg, Leg};
 use super::history::Joined;
+use super::model::RingEnd;
 use super::timers::Timer;
 use super::Emulator;
 use crate::ids::now_ms;
-
-/// Whether a leg of `call_type` is a supervisor's.
-pub(crate) fn is_supervisor_type(call_type: &CallType) -> bool {
-    matches!(
-        call_type,
-        CallType::Monitor | CallType::Barge | CallType::Coach | CallType::Intercept
-    )
-}
 
 fn clear_supervision_flags(flags: &mut String) {
     for f in [FLAG_MONITORING, FLAG_MONITORED, FLAG_COACHING, FLAG_COACHED] {
@@ -102,7 +96,7 @@ impl Emulator {
         let call = self.call_of(target, job_id)?;
         if call
             .leg_of(target)
-            .is_some_and(|c| is_supervisor_type(&c.call_type))
+            .is_some_and(|c| c.call_type.is_supervision())
         {
             return Err(ApiError::invalid(
                 "UserId",
@@ -111,7 +105,7 @@ impl Emulator {
         }
         if let Some(mine) = call.leg_of(supervisor) {
             // Already in the call: switch the kind of supervision.
-            if !is_supervisor_type(&mine.call_type) {
+            if !mine.call_type.is_supervision() {
                 return Err(ApiError::invalid(
                     "UserId",
                     "The supervisor is a party of this call",

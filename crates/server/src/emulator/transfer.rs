@@ -18,13 +18,16 @@
 //!   (a ringing agent → READY, or BREAK `RejectCall` / `RingingTimeout`; a talking one → WORKING) and the
 //!   customer leaves hold.
 
-use ccc_wire::call_control::{has_flag, TransferRequest, TransfereeType, FLAG_HOLD};
+use ccc_wire::call_control::{
+    add_flag, has_flag, remove_flag, TransferRequest, TransfereeType, FLAG_HOLD,
+};
 use ccc_wire::context::{CallType, ChannelState};
 use ccc_wire::{ApiError, UserState};
 
-use super::call_control::{consultation_running, remove_flag};
-use super::calls::{leg, Leg, RingEnd, REJECT_CALL, RINGING_TIMEOUT};
+use super::call_control::consultation_running;
+use super::calls::{leg, Leg, REJECT_CALL, RINGING_TIMEOUT};
 use super::history::{HandedOver, Joined};
+use super::model::RingEnd;
 use super::Emulator;
 use crate::ids::now_ms;
 
@@ -263,7 +266,7 @@ impl Emulator {
         let customer = call.customer_leg().map(|c| c.channel_id.clone());
         for c in call.channels.iter_mut() {
             if Some(&c.channel_id) == customer.as_ref() {
-                super::call_control::add_flag(&mut c.channel_flags, FLAG_HOLD);
+                add_flag(&mut c.channel_flags, FLAG_HOLD);
                 c.timestamp = ts;
             }
         }
