@@ -114,13 +114,15 @@ impl AppState {
     }
 
     /// The same, forwarding the API to `upstream` (the real CCC OpenAPI) instead of the emulator (whose
-    /// records, unused, stay in memory).
+    /// records, unused, stay in memory); its rate limiter runs on `clock` ([`upstream::Clock::system`]
+    /// unless a test drives it).
     pub fn with_upstream(
         options: ServerOptions,
         upstream: UpstreamConfig,
+        clock: upstream::Clock,
     ) -> Result<Self, ConfigError> {
         let mut state = AppState::build(options, store::Store::open(None, 0)?)?;
-        state.upstream = Some(upstream::Upstream::new(upstream)?);
+        state.upstream = Some(upstream::Upstream::new(upstream, clock)?);
         Ok(state)
     }
 }
@@ -193,9 +195,18 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let state = match upstream {
-        Some(up) => AppState::with_upstream(options, up)?,
+        Some(up) => AppState::with_upstream(options, up, upstream::Clock::system())?,
         None => AppState::new(options)?,
     };
+    serve_state(listener, state, shutdown).await
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, gracefully (see [`serve_with`]).
+pub async fn serve_state(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     let (hub, sip) = (state.hub.clone(), state.sip.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let began: Arc<OnceLock<Instant>> = Arc::default();

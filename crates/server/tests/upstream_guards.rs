@@ -445,15 +445,14 @@ async fn request_size_is_limited() {
 #[tokio::test]
 async fn each_agent_is_rate_limited_on_an_injected_clock() {
     let emulator = start().await;
-    let mut cfg = config(
+    let cfg = config(
         &format!("{}/openapi/", emulator.base),
         "v3",
         &jwt(),
         "rate_limit_per_minute = 5",
     );
     let clock = Clock::manual();
-    cfg.clock = clock.clone();
-    let proxy = start_proxy(cfg).await;
+    let proxy = start_proxy_on(cfg, clock.clone()).await;
     let call = |who: &'static str| {
         let proxy = &proxy;
         async move {

@@ -29,7 +29,6 @@ use std::time::Duration;
 use ccc_sign::{AccessKeySecret, Credentials};
 use serde::Deserialize;
 
-use super::guard::Clock;
 use crate::error::ConfigError;
 
 /// Default of `max_body_bytes`.
@@ -148,8 +147,6 @@ pub struct UpstreamConfig {
     pub max_body_bytes: usize,
     /// Requests per authenticated agent and minute → 429.
     pub rate_limit_per_minute: u32,
-    /// Time source of the rate limiter ([`Clock::system`] unless a test drives it).
-    pub clock: Clock,
 }
 
 /// The raw keys, from the file and/or the environment.
@@ -382,7 +379,6 @@ impl Raw {
             allowed_origins,
             max_body_bytes,
             rate_limit_per_minute,
-            clock: Clock::system(),
         })
     }
 }
@@ -683,7 +679,6 @@ mod tests {
             ),
             (0, 1 << 20, 600)
         );
-        assert_eq!(c.clock, Clock::system());
         let c = load(&[
             (
                 "CCC_ALLOWED_ORIGINS",

@@ -69,7 +69,9 @@ pub(crate) struct Upstream {
 }
 
 impl Upstream {
-    pub(crate) fn new(config: UpstreamConfig) -> Result<Arc<Self>, ConfigError> {
+    /// The upstream `config`, its rate limiter running on `clock` ([`Clock::system`] unless a test drives
+    /// it).
+    pub(crate) fn new(config: UpstreamConfig, clock: Clock) -> Result<Arc<Self>, ConfigError> {
         let url = reqwest::Url::parse(&config.endpoint)
             .map_err(|e| ConfigError::Upstream(format!("endpoint: {e}")))?;
         let host = match (url.host_str(), url.port()) {
@@ -83,7 +85,7 @@ impl Upstream {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ConfigError::Upstream(format!("HTTP client: {e}")))?;
-        let limiter = guard::RateLimiter::new(config.rate_limit_per_minute, config.clock.clone());
+        let limiter = guard::RateLimiter::new(config.rate_limit_per_minute, clock);
         Ok(Arc::new(Upstream {
             config,
             client,
@@ -158,16 +160,7 @@ pub(crate) fn rpc_params(params: Value, user_id: &str, instance_id: &str) -> Vec
     map.retain(|k, _| !proxy_controlled(k));
     map.insert("UserId".into(), Value::String(user_id.into()));
     map.insert("InstanceId".into(), Value::String(instance_id.into()));
-    map.into_iter()
-        .filter_map(|(k, v)| {
-            let text = match v {
-                Value::Null => return None,
-                Value::String(s) => s,
-                other => other.to_string(),
-            };
-            Some((k, text))
-        })
-        .collect()
+    ccc_sign::params::rpc_params(Value::Object(map))
 }
 
 /// The handler of `/data/api.json` in upstream mode: the CORS layer around [`answer`].

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
+use workbench_server::upstream::Clock;
 use workbench_server::{EmulatorConfig, ServerOptions, UpstreamConfig};
 
 pub const A1: &str = "agent1@ccc-demo";
@@ -75,6 +76,11 @@ pub fn start_on(
 
 /// Starts a server in upstream mode, forwarding to `upstream`.
 pub async fn start_proxy(upstream: UpstreamConfig) -> Server {
+    start_proxy_on(upstream, Clock::system()).await
+}
+
+/// The same, its rate limiter running on `clock`.
+pub async fn start_proxy_on(upstream: UpstreamConfig, clock: Clock) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -83,7 +89,8 @@ pub async fn start_proxy(upstream: UpstreamConfig) -> Server {
         emulator: EmulatorConfig::default(),
     };
     let task = tokio::spawn(async move {
-        workbench_server::serve_with(listener, options, Some(upstream), async {
+        let state = workbench_server::AppState::with_upstream(options, upstream, clock).unwrap();
+        workbench_server::serve_state(listener, state, async {
             let _ = stopped.await;
         })
         .await
