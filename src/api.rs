@@ -240,7 +240,7 @@ async fn call_direct(
     // From the JSON text already made: one non-generic path, not a serializer per request type.
     let value: Value =
         serde_json::from_str(request).map_err(|e| ApiFailure::Network(e.to_string()))?;
-    let mut action_params = openapi_params(&value);
+    let mut action_params = ccc_sign::params::rpc_params(value);
     action_params.push(("RegionId".into(), direct.region.clone()));
     let nonce = format!(
         "{:016x}{:016x}",
@@ -279,25 +279,6 @@ async fn call_direct(
     send(&url, &init).await
 }
 
-/// The action's parameters as the OpenAPI takes them: top-level keys, strings as they are, numbers and
-/// booleans as text, arrays and objects as JSON text (`SignedSkillGroupIdList=["a","b"]`).
-pub fn openapi_params(request: &Value) -> Vec<(String, String)> {
-    let Some(object) = request.as_object() else {
-        return Vec::new();
-    };
-    object
-        .iter()
-        .filter_map(|(k, v)| {
-            let text = match v {
-                Value::Null => return None,
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            Some((k.clone(), text))
-        })
-        .collect()
-}
-
 /// Reads an answer body: any key casing; not an envelope ⇒ a network-level failure.
 pub fn read_envelope(status: u16, text: &str) -> Result<Option<Value>, ApiFailure> {
     let value: Value = serde_json::from_str(text)
@@ -326,7 +307,7 @@ mod tests {
     fn openapi_parameters_are_text() {
         let request = serde_json::json!({"InstanceId": "ccc-demo", "PageSize": 100, "OutboundScenario": true,
             "SignedSkillGroupIdList": ["a", "b"], "DeviceId": null});
-        let mut params = super::openapi_params(&request);
+        let mut params = ccc_sign::params::rpc_params(request);
         params.sort();
         assert_eq!(
             params,

@@ -6,12 +6,15 @@
 //! - [`verify`]: checks a received request the way the gateway does (signature, timestamp window, nonce
 //!   reuse through a caller-supplied seen-set), for the emulator's OpenAPI face.
 //! - [`encode`]: the percent-encoding both versions use; [`time`]: the `yyyy-MM-ddTHH:mm:ssZ` timestamps.
+//! - [`params`]: a request's JSON as the RPC parameters both versions sign (the browser's AK/SK mode and
+//!   the server's upstream proxy use the same conversion).
 //!
 //! The crate is pure: no clock, no randomness, no I/O. Callers pass the current time and a fresh nonce, which
 //! keeps it testable against the published vectors and usable in the browser (wasm32) as well as on a server.
 //! Secrets are an [`AccessKeySecret`], whose `Debug` and `Display` print `***`.
 
 pub mod encode;
+pub mod params;
 pub mod time;
 pub mod v1;
 pub mod v3;
