@@ -2,7 +2,8 @@
 # Installs what the build and the tests need, skipping whatever is already there.
 #
 #   scripts/setup.sh build   -> wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen), the C libraries
-#                               the emulator's media links (libopus)
+#                               the emulator's media links (libopus), brotli + gzip (the build's precompressed
+#                               siblings, scripts/post-build.sh; `make size`)
 #   scripts/setup.sh test    -> the above + chromium, chromedriver, wasm-bindgen-test-runner, iproute2 (for the
 #                               loopback-only network namespace), the SIP peers (scripts/setup-peers.sh), and
 #                               Alibaba Cloud's official Python SDK in a venv (the emulator's model test)
@@ -82,6 +83,14 @@ ensure_native_libs() {
   fi
 }
 
+ensure_compressors() {
+  # scripts/post-build.sh writes a .br (brotli -q 11) and a .gz (gzip -9) next to every text and wasm file.
+  if ! command -v brotli >/dev/null || ! command -v gzip >/dev/null; then
+    say "installing brotli + gzip (Debian packages)"
+    apt_install brotli gzip
+  fi
+}
+
 ensure_netns_tools() {
   # scripts/netns-run.sh brings up `lo` in a fresh network namespace with `ip`.
   if ! command -v ip >/dev/null || ! command -v unshare >/dev/null; then
@@ -125,6 +134,7 @@ sys.exit(m.version('alibabacloud-ccc20200701') != '$CCC_SDK_VERSION' or
 
 ensure_target
 ensure_native_libs
+ensure_compressors
 ensure_wasm_opt
 ensure_wasm_bindgen
 ensure_trunk

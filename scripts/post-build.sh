@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# trunk's post_build hook (Trunk.toml): finishes the site trunk staged in $TRUNK_STAGING_DIR (or $1).
+#
+# 1. The SDK's own files: the loader (js/workbench-sdk.js → sdk/workbenchSdk.min.js), the stylesheet
+#    (styles/main.css → sdk/main.min.css), the ringtone. Hosts include the loader and the stylesheet by
+#    these stable names (the contract), so they are never renamed.
+# 2. Content-hashed names for what the loader fetches: sdk/workbench-<h>.js and sdk/workbench-<h>_bg.wasm,
+#    <h> = the first 16 hex digits of sha256(wasm ‖ glue) — the two always change together. They are hard
+#    links of sdk/workbench.js and sdk/workbench_bg.wasm (kept under their plain names for anyone loading
+#    them directly), and the staged loader is rewritten to fetch the hashed names. The server sends the
+#    hashed names with `Cache-Control: immutable`, the stable names with `no-cache` (static_files.rs).
+# 3. Precompressed siblings: every js, wasm, css, html, json and svg file gets `<file>.br` (brotli -q 11) and
+#    `<file>.gz` (gzip -9 -n), which the server picks by the request's Accept-Encoding.
+set -euo pipefail
+
+stage="${1:-${TRUNK_STAGING_DIR:?post-build: TRUNK_STAGING_DIR is not set (run by trunk, or pass the dir)}}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+sdk="$stage/sdk"
+
+command -v brotli >/dev/null || {
+  echo "post-build: brotli is missing; run scripts/setup.sh build (installs Debian's brotli)" >&2
+  exit 1
+}
+
+cp "$root/js/workbench-sdk.js" "$sdk/workbenchSdk.min.js"
+cp "$root/styles/main.css" "$sdk/main.min.css"
+cp "$root/assets/ringtone.wav" "$sdk/ringtone.wav"
+rm -f "$stage/workbench.js" "$stage/workbench_bg.wasm"
+
+# 2. Hashed names (hard links: no second copy of the bytes).
+for f in workbench.js workbench_bg.wasm; do
+  [ -f "$sdk/$f" ] || { echo "post-build: trunk produced no sdk/$f" >&2; exit 1; }
+done
+hash="$(cat "$sdk/workbench_bg.wasm" "$sdk/workbench.js" | sha256sum | cut -c1-16)"
+rm -f "$sdk"/workbench-*.js "$sdk"/workbench-*_bg.wasm
+ln "$sdk/workbench.js" "$sdk/workbench-$hash.js"
+ln "$sdk/workbench_bg.wasm" "$sdk/workbench-${hash}_bg.wasm"
+loader="$sdk/workbenchSdk.min.js"
+sed -i -e "s/'workbench\.js'/'workbench-$hash.js'/" -e "s/'workbench_bg\.wasm'/'workbench-${hash}_bg.wasm'/" "$loader"
+grep -q "'workbench-$hash.js'" "$loader" && grep -q "'workbench-${hash}_bg.wasm'" "$loader" || {
+  echo "post-build: the loader no longer names 'workbench.js' and 'workbench_bg.wasm'; update scripts/post-build.sh" >&2
+  exit 1
+}
+
+# 3. Precompressed siblings; a hard link's siblings are linked too (compressed once).
+declare -A done_inode=()
+while IFS= read -r -d '' f; do
+  inode="$(stat -c '%d:%i' "$f")"
+  if [ -n "${done_inode[$inode]:-}" ]; then
+    first="${done_inode[$inode]}"
+    ln -f "$first.br" "$f.br"
+    ln -f "$first.gz" "$f.gz"
+    continue
+  fi
+  done_inode[$inode]="$f"
+  brotli -q 11 -f -o "$f.br" "$f"
+  gzip -9 -n -c "$f" >"$f.gz"
+done < <(find "$stage" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.html' \
+  -o -name '*.json' -o -name '*.svg' \) -print0 | sort -z)
