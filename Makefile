@@ -27,7 +27,7 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-dist/sdk/workbench_bg.wasm: $(shell find src js styles demo assets crates/wire crates/agent-state crates/sign crates/sip/src -type f) index.html Trunk.toml Cargo.toml Cargo.lock
+dist/sdk/workbench_bg.wasm: $(shell find src js styles demo assets crates/wire crates/agent-state crates/sign crates/sip/src -type f) index.html Trunk.toml scripts/post-build.sh Cargo.toml Cargo.lock
 	trunk build --release
 
 ## test-native: pure crates, the server (real HTTP on ephemeral ports, real media), the panel's pure logic —
@@ -46,10 +46,17 @@ test-e2e:
 	$(CARGO) test --locked -p workbench-e2e --no-run
 	scripts/netns-run.sh $(CARGO) test --locked --offline -p workbench-e2e -- --test-threads=1
 
-## size: what a host downloads for the panel (raw and gzip -9), after `make build`
+## size: what a host downloads for the panel (loader + glue + wasm + CSS) after a release build: raw, gzip -9,
+## brotli -q 11 and the bytes the server sends (its .br siblings) per file and in total. Fails, saying by how
+## much, when the total is over the aim (gzip <= 180,000 B, served brotli <= 150,000 B). SIZE_CHECK=0 prints
+## without failing (make bench's report reads it so); SIZE_URL=http://127.0.0.1:8080 measures what a running
+## server sends instead. Not part of `test` yet because the aim is not met: add `size` to `test`'s
+## prerequisites in the commit that first meets it.
+SIZE_CHECK ?= 1
+SIZE_URL ?=
 size: setup
 	trunk build --release
-	@scripts/size-report.sh dist
+	@SIZE_CHECK=$(SIZE_CHECK) SIZE_URL=$(SIZE_URL) scripts/size-report.sh dist
 
 ## bench-call: how long calls take to ring and to carry voice (prints numbers; not part of `make test`)
 bench-call: setup-test dist/sdk/workbench_bg.wasm

@@ -474,8 +474,10 @@ fn size_report(dist: &Path) -> Result<String, String> {
             dist.display()
         ));
     }
+    // SIZE_CHECK=0: the table even when the total is over the aim (the report says so itself).
     let out = Command::new("scripts/size-report.sh")
         .arg(dist)
+        .env("SIZE_CHECK", "0")
         .output()
         .map_err(|e| format!("cannot run scripts/size-report.sh: {e}"))?;
     if !out.status.success() {
