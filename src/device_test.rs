@@ -4,7 +4,10 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AnalyserNode, AudioContext, HtmlAudioElement, MediaStream, MediaStreamTrack};
+use web_sys::{
+    AnalyserNode, AudioContext, HtmlAudioElement, MediaStream, MediaStreamAudioSourceNode,
+    MediaStreamTrack,
+};
 
 use crate::softphone::peer::{microphone, set_sink};
 
@@ -12,6 +15,7 @@ use crate::softphone::peer::{microphone, set_sink};
 pub struct MicMeter {
     context: AudioContext,
     stream: MediaStream,
+    source: MediaStreamAudioSourceNode,
     analyser: AnalyserNode,
     samples: Vec<f32>,
 }
@@ -20,23 +24,35 @@ impl MicMeter {
     /// Opens microphone `device` (empty: default) without voice processing, so the level is the raw one.
     pub async fn open(device: &str) -> Result<MicMeter, String> {
         let stream = microphone(device, false).await.map_err(|e| e.to_string())?;
-        let context = AudioContext::new().map_err(|_| "WebAudio is not available".to_string())?;
-        let source = context
-            .create_media_stream_source(&stream)
-            .map_err(|_| "cannot read the microphone".to_string())?;
-        let analyser = context
-            .create_analyser()
-            .map_err(|_| "cannot measure the microphone".to_string())?;
+        let Ok(context) = AudioContext::new() else {
+            stop(&stream);
+            return Err("WebAudio is not available".to_string());
+        };
+        // From here on a failure releases what was opened: the meter's own drop does it.
+        let (source, analyser) = match (
+            context.create_media_stream_source(&stream),
+            context.create_analyser(),
+        ) {
+            (Ok(source), Ok(analyser)) => (source, analyser),
+            _ => {
+                stop(&stream);
+                let _ = context.close();
+                return Err("cannot read the microphone".to_string());
+            }
+        };
         analyser.set_fft_size(2048);
-        source
-            .connect_with_audio_node(&analyser)
-            .map_err(|_| "cannot measure the microphone".to_string())?;
-        Ok(MicMeter {
+        let meter = MicMeter {
             context,
             stream,
+            source,
             analyser,
             samples: vec![0.0; 2048],
-        })
+        };
+        meter
+            .source
+            .connect_with_audio_node(&meter.analyser)
+            .map_err(|_| "cannot measure the microphone".to_string())?;
+        Ok(meter)
     }
 
     /// The RMS level of the latest ~40 ms, in [0, 1].
@@ -52,11 +68,19 @@ impl MicMeter {
 }
 
 impl Drop for MicMeter {
+    /// Releases the microphone and the audio graph at once: nodes disconnected, tracks stopped, the
+    /// context closed.
     fn drop(&mut self) {
-        for track in self.stream.get_tracks().iter() {
-            track.unchecked_into::<MediaStreamTrack>().stop();
-        }
+        let _ = self.source.disconnect();
+        let _ = self.analyser.disconnect();
+        stop(&self.stream);
         let _ = self.context.close();
+    }
+}
+
+fn stop(stream: &MediaStream) {
+    for track in stream.get_tracks().iter() {
+        track.unchecked_into::<MediaStreamTrack>().stop();
     }
 }
 
@@ -64,6 +88,17 @@ impl Drop for MicMeter {
 /// why it could not play.
 pub async fn play_once(url: &str, output: &str, volume: f64) -> Result<(), String> {
     let audio = HtmlAudioElement::new_with_src(url).map_err(|_| "cannot play audio".to_string())?;
+    let played = play_to_end(&audio, output, volume).await;
+    // Whatever happened, the element lets its handlers and its media player go now.
+    audio.set_onended(None);
+    audio.set_onerror(None);
+    let _ = audio.pause();
+    let _ = audio.remove_attribute("src");
+    audio.load();
+    played
+}
+
+async fn play_to_end(audio: &HtmlAudioElement, output: &str, volume: f64) -> Result<(), String> {
     audio.set_volume(volume.clamp(0.0, 1.0));
     if !output.is_empty() {
         set_sink(audio.as_ref(), output)

@@ -136,36 +136,62 @@ fn peer_err(e: JsValue) -> MediaFailure {
     MediaFailure::Peer(describe(e))
 }
 
+/// A connection's `ontrack` handler.
+type TrackHandler = Closure<dyn FnMut(RtcTrackEvent)>;
+
 /// One call leg's media.
 pub struct Peer {
     pc: RtcPeerConnection,
     mic: RefCell<MediaStream>,
     speaker: HtmlAudioElement,
-    _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
+    /// The connection's `ontrack` (it holds the speaker); dropped when the leg closes.
+    on_track: RefCell<Option<TrackHandler>>,
     /// Called when the microphone's track ends by itself (the device was unplugged).
     on_input_ended: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// [`Peer::close`] ran: everything below is released.
+    closed: std::cell::Cell<bool>,
 }
 
 impl Peer {
     async fn open(options: &MediaOptions) -> Result<Peer, MediaFailure> {
         let mic = microphone(&options.input, options.processing).await?;
-        let pc = peer_connection(&options.ice_servers.get()).map_err(peer_err)?;
+        // Until the leg owns them, a failure must not leave the microphone open.
+        let pc = match peer_connection(&options.ice_servers.get()) {
+            Ok(pc) => pc,
+            Err(e) => {
+                stop(&mic);
+                return Err(peer_err(e));
+            }
+        };
+        let speaker = match HtmlAudioElement::new() {
+            Ok(speaker) => speaker,
+            Err(e) => {
+                pc.close();
+                stop(&mic);
+                return Err(peer_err(e));
+            }
+        };
         for track in mic.get_audio_tracks().iter() {
             let track: MediaStreamTrack = track.unchecked_into();
             pc.add_track_0(&track, &mic);
         }
-        let speaker = HtmlAudioElement::new().map_err(peer_err)?;
         speaker.set_autoplay(true);
         speaker.set_volume(options.volume.clamp(0.0, 1.0));
         let player = speaker.clone();
         let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new(move |e: RtcTrackEvent| {
-            if let Ok(stream) = e.streams().get(0).dyn_into::<MediaStream>() {
-                player.set_src_object(Some(&stream));
-            } else {
-                let stream = MediaStream::new().expect("MediaStream constructor");
-                stream.add_track(&e.track());
-                player.set_src_object(Some(&stream));
-            }
+            // The far party's track in a stream of its own (the event's stream, when it names one, is
+            // the one the connection keeps; a stream made here is released with the element's source).
+            let stream = match e.streams().get(0).dyn_into::<MediaStream>() {
+                Ok(stream) => stream,
+                Err(_) => {
+                    let Ok(stream) = MediaStream::new() else {
+                        return;
+                    };
+                    stream.add_track(&e.track());
+                    stream
+                }
+            };
+            player.set_src_object(Some(&stream));
             let _ = player.play();
         });
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
@@ -173,8 +199,9 @@ impl Peer {
             pc,
             mic: RefCell::new(mic),
             speaker,
-            _on_track: on_track,
+            on_track: RefCell::new(Some(on_track)),
             on_input_ended: RefCell::new(None),
+            closed: std::cell::Cell::new(false),
         };
         if !options.output.is_empty() {
             // An unknown speaker leaves the default in place; the call goes on.
@@ -316,9 +343,15 @@ impl Peer {
         let muted = self.muted();
         let track: Option<MediaStreamTrack> = mic.get_audio_tracks().get(0).dyn_into().ok();
         if let (Some(sender), Some(track)) = (self.sender(), track.as_ref()) {
-            JsFuture::from(sender.replace_track(Some(track)))
-                .await
-                .map_err(peer_err)?;
+            if let Err(e) = JsFuture::from(sender.replace_track(Some(track))).await {
+                stop(&mic);
+                return Err(peer_err(e));
+            }
+        }
+        if self.closed.get() {
+            // The leg ended while the new microphone opened.
+            stop(&mic);
+            return Ok(());
         }
         let old = self.mic.replace(mic);
         detach_ended(&old);
@@ -378,12 +411,32 @@ impl Peer {
             .unwrap_or_default()
     }
 
-    /// Ends the leg: closes the connection, releases the microphone, silences the speaker.
+    /// Ends the leg and releases everything it holds, at once rather than at the next garbage collection:
+    /// the connection closed (its remote tracks end), every microphone and remote track stopped, the
+    /// speaker paused with no source (its media player goes), the handlers taken off and dropped.
+    /// Idempotent.
     pub fn close(&self) {
+        if self.closed.replace(true) {
+            return;
+        }
+        self.pc.set_ontrack(None);
+        let receivers = self.pc.get_receivers();
         self.pc.close();
+        for receiver in receivers.iter() {
+            if let Ok(receiver) = receiver.dyn_into::<web_sys::RtcRtpReceiver>() {
+                receiver.track().stop();
+            }
+        }
         detach_ended(&self.mic.borrow());
         stop(&self.mic.borrow());
+        *self.on_input_ended.borrow_mut() = None;
+        let _ = self.speaker.pause();
+        if let Some(remote) = self.speaker.src_object() {
+            stop(&remote);
+        }
         self.speaker.set_src_object(None);
+        self.speaker.load();
+        drop(self.on_track.borrow_mut().take());
     }
 }
 

@@ -1,7 +1,7 @@
 //! The ringtone: `ringtone.wav` (served beside the SDK) looped on the agent's speaker at the ring volume
 //! while a call rings. Browsers refuse to start audio on a page the user never touched (autoplay
 //! policy, `NotAllowedError`); then the phone reports it, and the panel shows a hint instead of ringing
-//! silently.
+//! silently. Each ringing makes its own element; dropping the [`Ringtone`] releases it.
 
 use js_sys::Reflect;
 use wasm_bindgen_futures::JsFuture;
@@ -54,7 +54,11 @@ impl Ringtone {
 }
 
 impl Drop for Ringtone {
+    /// Stops the sound and lets the element's media player go now (no source, reloaded empty), not at
+    /// the next garbage collection.
     fn drop(&mut self) {
         let _ = self.audio.pause();
+        let _ = self.audio.remove_attribute("src");
+        self.audio.load();
     }
 }

@@ -6,6 +6,7 @@
 //! ChromeDriver stopped whatever the body does, also when it panics. Every wait is for a condition, with a
 //! deadline; nothing sleeps for a fixed time.
 
+pub mod census;
 pub mod coturn;
 pub mod daemon;
 mod host_site;
