@@ -21,7 +21,7 @@ use tokio::sync::{broadcast, oneshot, watch, Notify};
 use crate::emulator::data::EmulatorConfig;
 use crate::emulator::timers::Timer;
 use crate::emulator::Emulator;
-use crate::sip::view::{self, CallsView};
+use crate::emulator::calls_view::{self, CallsView};
 use crate::store::Store;
 
 /// Pushes buffered per subscriber before it is considered lagging (it then gets a fresh snapshot).
@@ -205,7 +205,7 @@ impl Hub {
             }
         }
         if self.inner.calls.receiver_count() > 0 {
-            let calls = view::of(&emulator);
+            let calls = calls_view::of(&emulator);
             self.inner.calls.send_if_modified(|current| {
                 let changed = *current != calls;
                 if changed {
@@ -320,7 +320,7 @@ impl Hub {
     /// Watches the live calls (the SIP side's view of them): the current value, then every change.
     pub(crate) fn watch_calls(&self) -> watch::Receiver<CallsView> {
         let emulator = self.lock();
-        self.inner.calls.send_replace(view::of(&emulator));
+        self.inner.calls.send_replace(calls_view::of(&emulator));
         self.inner.calls.subscribe()
     }
 

@@ -25,6 +25,7 @@
 
 pub(crate) mod call_control;
 pub(crate) mod calls;
+pub(crate) mod calls_view;
 pub(crate) mod conference;
 pub(crate) mod data;
 pub(crate) mod devices;

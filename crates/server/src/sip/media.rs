@@ -11,7 +11,7 @@
 //!   does not.
 //! - Legs not connected yet (ringing) hear nothing and are heard by nobody.
 
-use super::view::{CallView, Role};
+use crate::emulator::calls_view::{CallView, Role};
 
 /// A media party of a call.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,7 +104,7 @@ pub(crate) fn hear_matrix(call: &CallView) -> Vec<(Party, Vec<Party>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sip::view::{AgentLeg, CustomerLeg};
+    use crate::emulator::calls_view::{AgentLeg, CustomerLeg};
 
     fn agent(user: &str, role: Role) -> AgentLeg {
         AgentLeg {

@@ -45,8 +45,8 @@
 //! - [`registrar`]: REGISTER, digest, bindings.
 //! - [`legs`]: an agent's call leg: a `ccc_sip::call::Call` (the emulator calling) and its client
 //!   transactions.
-//! - [`view`]: the emulator's calls as the SIP side reads them (published by the hub after every operation:
-//!   the seam between the synchronous emulator and this module).
+//! - [`crate::emulator::calls_view`] (not here: the hub publishes it): the emulator's calls as the SIP side
+//!   reads them, after every operation — the seam between the synchronous emulator and this module.
 //! - [`media`]: the hear-matrix policy, a pure function.
 //! - [`service`]: the task that owns bindings, legs and media legs and reconciles them with the calls.
 //! - [`bridge`]: the `ccc-media` types used.
@@ -57,7 +57,6 @@ pub(crate) mod legs;
 pub(crate) mod media;
 pub(crate) mod registrar;
 pub(crate) mod service;
-pub(crate) mod view;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};

@@ -35,7 +35,7 @@ use super::bridge::{Bridge, BridgeConfig, LegId, LegStats, Source};
 use super::legs::{Effect, Invite, Leg, TokenIds};
 use super::media::{hear_matrix, Party};
 use super::registrar::{self, Account, Binding, Outcome};
-use super::view::CallsView;
+use crate::emulator::calls_view::CallsView;
 use crate::hub::Hub;
 
 /// An input of the service.

@@ -5,8 +5,8 @@ use ccc_wire::call_control::{has_flag, FLAG_HOLD};
 use ccc_wire::context::{CallType, ChannelState};
 use ccc_wire::UserState;
 
-use crate::emulator::calls::Call;
-use crate::emulator::Emulator;
+use super::calls::Call;
+use super::Emulator;
 
 /// Every live call.
 #[derive(Debug, Clone, Default, PartialEq)]
