@@ -11,7 +11,7 @@
 use std::collections::VecDeque;
 use std::f32::consts::{PI, TAU};
 
-use crate::source::{FRAME_SAMPLES, SAMPLE_RATE};
+use crate::pcm::{FRAME_SAMPLES, SAMPLE_RATE};
 
 /// The level reported for digital silence.
 pub const SILENCE_DBFS: f32 = -120.0;

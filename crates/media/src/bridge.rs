@@ -17,8 +17,10 @@ use tokio::sync::oneshot;
 
 use crate::analysis::Analyzer;
 use crate::leg::{self, Command, WebRtcLeg};
+use crate::leg_id::LegId;
 use crate::mixer::Matrix;
-use crate::source::{Frame, Generator, Source, FRAME_SAMPLES};
+use crate::pcm::{Frame, FRAME_SAMPLES};
+use crate::source::{Generator, Source};
 use crate::MediaError;
 
 /// Played out for a WebRTC leg that delivered nothing this tick.
@@ -42,10 +44,6 @@ impl Default for BridgeConfig {
         }
     }
 }
-
-/// Identifies a leg of one [`Bridge`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct LegId(pub u64);
 
 /// What a leg has received and sent so far.
 #[derive(Clone, Debug, Serialize)]

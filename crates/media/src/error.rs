@@ -1,6 +1,6 @@
 //! The crate's error type.
 
-use crate::LegId;
+use crate::leg_id::LegId;
 
 /// Why a media operation failed.
 #[derive(Debug, thiserror::Error)]

@@ -26,8 +26,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::analysis::Analyzer;
 use crate::dtmf::DtmfDecoder;
-use crate::source::{Frame, FRAME_SAMPLES};
-use crate::{LegId, MediaError};
+use crate::leg_id::LegId;
+use crate::pcm::{Frame, FRAME_SAMPLES};
+use crate::MediaError;
 
 /// Decoded frames waiting for the mixer; more than this (200 ms) and the oldest are dropped.
 const INBOX_LIMIT: usize = 10;

@@ -33,7 +33,7 @@
 //!   that falls behind loses frames, not the whole bridge).
 //! - Dropping the last [`Bridge`] clone ends the tick and every leg task.
 //!
-//! The pure parts (`mixer`, `source`, `analysis`, `dtmf`) are public and tested natively; the
+//! The pure parts (`pcm`, `mixer`, `source`, `analysis`, `dtmf`) are public and tested natively; the
 //! network path is tested str0m-to-str0m over 127.0.0.1 (`tests/loopback.rs`). Interop with a
 //! real Chromium (both offer directions, Opus both ways, DTMF) is checked by hand with
 //! `scripts/netns-run.sh cargo run -p ccc-media --example chromium_check -- [tone.wav]`.
@@ -44,12 +44,15 @@
 mod bridge;
 mod error;
 mod leg;
+mod leg_id;
 
 pub mod analysis;
 pub mod dtmf;
 pub mod mixer;
+pub mod pcm;
 pub mod source;
 
-pub use bridge::{Bridge, BridgeConfig, LegId, LegStats, TICK};
+pub use bridge::{Bridge, BridgeConfig, LegStats, TICK};
 pub use error::MediaError;
+pub use leg_id::LegId;
 pub use source::Source;

@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
-use crate::source::{Frame, FRAME_SAMPLES};
-use crate::LegId;
+use crate::leg_id::LegId;
+use crate::pcm::{Frame, FRAME_SAMPLES};
 
 /// Sums frames sample by sample with clipping; an empty list gives silence.
 pub fn mix(frames: &[&[i16]]) -> Frame {

@@ -1,16 +1,11 @@
 //! PCM generators for virtual legs: silence, a sine tone, and hold music.
 //!
-//! Everything here works on 20 ms frames of 48 kHz mono `i16` ([`FRAME_SAMPLES`] samples) and keeps
+//! Everything here works on 20 ms frames of 48 kHz mono `i16` ([`crate::pcm`]) and keeps
 //! its phase across frames, so consecutive frames join without clicks.
 
 use std::f32::consts::TAU;
 
-/// Sample rate of every PCM frame in the bridge.
-pub const SAMPLE_RATE: u32 = 48_000;
-/// Samples in one 20 ms frame at [`SAMPLE_RATE`].
-pub const FRAME_SAMPLES: usize = 960;
-/// One 20 ms frame of 48 kHz mono PCM.
-pub type Frame = Vec<i16>;
+use crate::pcm::{Frame, FRAME_SAMPLES, SAMPLE_RATE};
 
 /// Peak amplitude of generated tones, as a fraction of full scale (about −15 dBFS RMS).
 pub const TONE_AMPLITUDE: f32 = 0.25;
