@@ -47,11 +47,12 @@ pub struct Support {
     pub media_devices: bool,
 }
 
-/// What this browser supports; `None` outside a window.
-pub fn support() -> Option<Support> {
+/// What this browser supports, `webrtc` being whether it has `RTCPeerConnection` (`softphone/peer.rs`
+/// knows); `None` outside a window.
+pub fn support(webrtc: bool) -> Option<Support> {
     let window = web_sys::window()?;
     Some(Support {
-        webrtc: crate::softphone::peer::supported(),
+        webrtc,
         secure: window.is_secure_context(),
         media_devices: get(&window.navigator(), "mediaDevices").is_object(),
     })
@@ -107,8 +108,8 @@ pub async fn audio_devices() -> Result<(Vec<AudioDevice>, Vec<AudioDevice>), Str
     Ok((inputs, outputs))
 }
 
-/// Everything 设备检测 shows.
-pub async fn check() -> DeviceReport {
+/// Everything 设备检测 shows, `webrtc` being whether the browser has `RTCPeerConnection`.
+pub async fn check(webrtc: bool) -> DeviceReport {
     let Some(window) = web_sys::window() else {
         return DeviceReport::default();
     };
@@ -125,7 +126,7 @@ pub async fn check() -> DeviceReport {
     };
     let (inputs, outputs) = audio_devices().await.unwrap_or_default();
     DeviceReport {
-        webrtc: crate::softphone::peer::supported(),
+        webrtc,
         secure: window.is_secure_context(),
         microphone_permission,
         inputs,

@@ -16,22 +16,8 @@ use std::rc::Rc;
 use agent_state::{Method, Status};
 use yew::prelude::*;
 
+use crate::components::PanelProps;
 use crate::workbench::{View, Workbench};
-
-/// Props of every panel part that renders the [`View`] and drives the [`Workbench`] (header, views).
-#[derive(Properties, Clone)]
-pub struct PanelProps {
-    /// What to show.
-    pub view: View,
-    /// Where buttons go: the same intents the host's methods call.
-    pub workbench: Rc<Workbench>,
-}
-
-impl PartialEq for PanelProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.view == other.view && Rc::ptr_eq(&self.workbench, &other.workbench)
-    }
-}
 
 /// The main area for the current side-nav entry. Before the agent is online, every entry shows the sign-in
 /// prompt, since nothing else can work yet.

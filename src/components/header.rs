@@ -3,8 +3,8 @@
 use agent_state::Status;
 use yew::prelude::*;
 
+use crate::components::PanelProps;
 use crate::hooks::{duration, use_clock};
-use crate::views::PanelProps;
 
 /// The Chinese label of a `moreActionList` value.
 fn action_label(action: &str) -> &'static str {

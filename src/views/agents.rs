@@ -6,7 +6,7 @@ use agent_state::Method;
 use yew::prelude::*;
 
 use super::call_card::CallCard;
-use crate::views::PanelProps;
+use crate::components::PanelProps;
 
 /// A realtime state in one spelling: ListRealtimeAgentStates writes `Ready`, ListAgentStates `READY`.
 pub fn normal_state(state: &str) -> String {

@@ -6,8 +6,8 @@ use agent_state::{Method, Status};
 use yew::prelude::*;
 
 use crate::components::dialpad::Dialpad;
+use crate::components::PanelProps;
 use crate::hooks::{duration, use_clock};
-use crate::views::PanelProps;
 
 /// The live call.
 #[function_component(CallCard)]

@@ -7,7 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::call_card::CallCard;
-use crate::views::PanelProps;
+use crate::components::PanelProps;
 
 /// The 会议 view.
 #[function_component(Conference)]

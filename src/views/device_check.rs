@@ -10,8 +10,8 @@ use yew::prelude::*;
 use crate::assets::asset_url;
 use crate::device_test::{play_once, MicMeter};
 
+use crate::components::PanelProps;
 use crate::media_devices::AudioDevice;
-use crate::views::PanelProps;
 use crate::workbench::audio_devices::Direction;
 
 /// How long 测试麦克风 listens, in level readings 100 ms apart.

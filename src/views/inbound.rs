@@ -4,7 +4,7 @@ use agent_state::{Method, Status};
 use yew::prelude::*;
 
 use super::call_card::CallCard;
-use crate::views::PanelProps;
+use crate::components::PanelProps;
 
 /// The 呼入 view.
 #[function_component(Inbound)]

@@ -2,8 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::components::PanelProps;
 use crate::views::records::talk_time;
-use crate::views::PanelProps;
 
 /// A rate in [0, 1] as a whole percentage (no float formatting in the wasm).
 pub fn percent(rate: f64) -> String {

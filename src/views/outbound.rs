@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::call_card::CallCard;
 use crate::components::dialpad::Dialpad;
-use crate::views::PanelProps;
+use crate::components::PanelProps;
 use crate::workbench::CallExtras;
 
 /// The 呼出 view.

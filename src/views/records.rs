@@ -5,7 +5,7 @@
 use agent_state::Method;
 use yew::prelude::*;
 
-use crate::views::PanelProps;
+use crate::components::PanelProps;
 
 /// `mm:ss` of a duration in seconds.
 pub fn talk_time(seconds: i64) -> String {

@@ -7,7 +7,7 @@ use ccc_wire::call_control::WorkMode;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::views::PanelProps;
+use crate::components::PanelProps;
 
 /// The 设置 view.
 #[function_component(Settings)]

@@ -6,7 +6,7 @@ use agent_state::Method;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::views::PanelProps;
+use crate::components::PanelProps;
 
 /// The 转接 view.
 #[function_component(Transfer)]

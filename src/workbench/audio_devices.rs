@@ -8,6 +8,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::{Done, Workbench};
 use crate::media_devices::{self, device_list_json};
+use crate::softphone::peer;
 
 /// Which list a device id must be in.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,7 +23,7 @@ impl Workbench {
     /// `isAvailBroswer()` (sic): WebRTC and microphone access present → nothing; otherwise 7006 (browser)
     /// or 7005 (page not in a secure context, so no microphone) through `onErrorNotify`, and a 3 s hint.
     pub fn check_browser(&self) {
-        let Some(support) = media_devices::support() else {
+        let Some(support) = media_devices::support(peer::supported()) else {
             return;
         };
         if !support.webrtc {
@@ -36,7 +37,7 @@ impl Workbench {
     pub fn check_devices(&self) {
         let wb = self.rc();
         spawn_local(async move {
-            let report = media_devices::check().await;
+            let report = media_devices::check(peer::supported()).await;
             wb.inner.borrow_mut().device_report = Some(Rc::new(report));
             wb.notify();
         });
