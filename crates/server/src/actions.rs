@@ -28,6 +28,8 @@ use ccc_wire::action::{
 };
 use ccc_wire::{Action, ApiError};
 use serde::de::DeserializeOwned;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::emulator::Emulator;
@@ -99,10 +101,10 @@ pub(crate) fn not_supported(action: Action) -> ApiError {
 
 /// A successful answer: everything the envelope carries besides `Code`, `HttpStatusCode`, `Message` and
 /// `RequestId`, as the action's official response model has it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Answer {
     /// `Data`; `None` for the actions whose model has none (SaveTerminalLog, SaveWebRtcInfo).
-    pub(crate) data: Option<Value>,
+    pub(crate) data: Option<Data>,
     /// The model's other top-level keys: `Params` (`[]`: a success has no message parameters), `Success`,
     /// `TimeStamp`, `RowCount`.
     pub(crate) fields: Map<String, Value>,
@@ -125,13 +127,48 @@ const WITHOUT_PARAMS: &[Action] = &[
     Action::SaveWebRtcInfo,
 ];
 
+/// An answer's `Data` as the action built it: a JSON tree, or its typed result already serialized (what
+/// PollUserStatus — every agent, once a second — and the call actions answer with: no tree is built and
+/// copied for them).
+#[derive(Debug, Clone)]
+pub(crate) enum Data {
+    /// Built as a `serde_json` tree.
+    Tree(Value),
+    /// Serialized from its wire type.
+    Text(Box<RawValue>),
+}
+
+impl Data {
+    /// `value` serialized as it is (a wire type).
+    fn typed(value: impl Serialize) -> Data {
+        serde_json::value::to_raw_value(&value)
+            .map(Data::Text)
+            .unwrap_or(Data::Tree(Value::Null))
+    }
+}
+
+impl From<Value> for Data {
+    fn from(value: Value) -> Data {
+        Data::Tree(value)
+    }
+}
+
+impl Serialize for Data {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Data::Tree(value) => value.serialize(serializer),
+            Data::Text(text) => text.serialize(serializer),
+        }
+    }
+}
+
 impl Answer {
     /// The answer of `action` whose result is `data`. For SaveTerminalLog and SaveWebRtcInfo `data` is the
     /// object of their top-level keys (see [`upload_answer`]).
-    pub(crate) fn of(action: Action, data: Value) -> Answer {
+    pub(crate) fn of(action: Action, data: Data) -> Answer {
         let mut fields = Map::new();
         if matches!(action, Action::SaveTerminalLog | Action::SaveWebRtcInfo) {
-            if let Value::Object(map) = data {
+            if let Data::Tree(Value::Object(map)) = data {
                 fields = map;
             }
             return Answer { data: None, fields };
@@ -165,7 +202,7 @@ fn dispatch(
     action: Action,
     params: Value,
     caller: &CallerInfo,
-) -> Result<Value, ApiError> {
+) -> Result<Data, ApiError> {
     let Value::Object(mut params) = params else {
         return Err(invalid_request(
             "The parameter request must be a JSON object.",
@@ -182,7 +219,8 @@ fn dispatch(
     match action {
         Action::GetLoginDetails => {
             let _: GetLoginDetailsRequest = parse(&params)?;
-            hub.read(|emu| login_details(emu, u, caller)).map(to_value)
+            hub.read(|emu| login_details(emu, u, caller))
+                .map(Data::typed)
         }
         Action::ListSkillLevelsOfUser => {
             let req: ListOfUserRequest = parse(&params)?;
@@ -195,7 +233,7 @@ fn dispatch(
                 .and_then(Value::as_str)
                 .unwrap_or("");
             let all = hub.read(|emu| skill_levels(emu, u, is_member, pattern));
-            Ok(to_value(Page::of(all, req.page_number, req.page_size)))
+            Ok(Data::typed(Page::of(all, req.page_number, req.page_size)))
         }
         Action::ListOutboundNumbersOfUser => {
             let req: ListOfUserRequest = parse(&params)?;
@@ -217,11 +255,11 @@ fn dispatch(
                     })
                     .collect()
             });
-            Ok(to_value(Page::of(all, req.page_number, req.page_size)))
+            Ok(Data::typed(Page::of(all, req.page_number, req.page_size)))
         }
         Action::ListConfigItems => {
             let req: ListConfigItemsRequest = parse(&params)?;
-            Ok(to_value(
+            Ok(Data::typed(
                 hub.read(|emu| config_items(emu, &instance, &req, u)),
             ))
         }
@@ -230,21 +268,21 @@ fn dispatch(
             let groups = group_list(&params, &req.signed_skill_group_id_list)?;
             hub.run(|emu| {
                 emu.sign_in(u, &req.device_id, groups)?;
-                flat(emu, u)
+                flat(emu, u).map(Data::from)
             })
         }
         Action::SignOutGroup => {
             let _: AgentRequest = parse(&params)?;
             hub.run(|emu| {
                 emu.sign_out(u)?;
-                flat(emu, u)
+                flat(emu, u).map(Data::from)
             })
         }
         Action::ReadyForService => {
             let req: AgentRequest = parse(&params)?;
             hub.run(|emu| {
                 emu.ready(u, req.outbound_scenario.unwrap_or(false))?;
-                flat(emu, u)
+                flat(emu, u).map(Data::from)
             })
         }
         Action::TakeBreak => {
@@ -255,18 +293,18 @@ fn dispatch(
                 .ok_or_else(|| ApiError::blank("Code"))?;
             hub.run(|emu| {
                 emu.take_break(u, &code)?;
-                flat(emu, u)
+                flat(emu, u).map(Data::from)
             })
         }
         Action::PollUserStatus => {
             let _: AgentRequest = parse(&params)?;
-            hub.read(|emu| emu.snapshot(u)).map(to_value)
+            hub.read(|emu| emu.snapshot(u)).map(Data::typed)
         }
         Action::MakeCall => {
             let req: MakeCallRequest = parse(&params)?;
             hub.run(|emu| {
                 emu.make_call(u, &req.callee, req.caller.as_deref(), req.timeout_seconds)?;
-                emu.snapshot(u).map(to_value)
+                emu.snapshot(u).map(Data::typed)
             })
         }
         Action::AnswerCall => {
@@ -274,7 +312,7 @@ fn dispatch(
             blank_check("JobId", &req.job_id)?;
             hub.run(|emu| {
                 emu.answer(u, &req.job_id)?;
-                emu.snapshot(u).map(to_value)
+                emu.snapshot(u).map(Data::typed)
             })
         }
         Action::ReleaseCall => {
@@ -282,19 +320,20 @@ fn dispatch(
             blank_check("JobId", &req.job_id)?;
             hub.run(|emu| {
                 emu.release(u, &req.job_id, req.channel_id.as_deref())?;
-                emu.snapshot(u).map(to_value)
+                emu.snapshot(u).map(Data::typed)
             })
         }
         Action::SaveTerminalLog | Action::SaveWebRtcInfo => {
             let kept = hub.run(|emu| emu.keep_upload(action, u, &params));
-            Ok(upload_answer(action, kept))
+            Ok(upload_answer(action, kept).into())
         }
         other => call_control::dispatch(hub, other, &params, u)
             .or_else(|| lists::dispatch(hub, other, &params, u))
             .or_else(|| conference::dispatch(hub, other, &params, u))
             .or_else(|| devices::dispatch(hub, other, &params, u, caller))
             .or_else(|| turn::dispatch(hub, other, &params))
-            .unwrap_or_else(|| Err(not_supported(other))),
+            .unwrap_or_else(|| Err(not_supported(other)))
+            .map(Data::Tree),
     }
 }
 
@@ -304,7 +343,7 @@ fn to_value(v: impl serde::Serialize) -> Value {
 
 /// Reads `params` as `T`; a missing field is `Parameter.Blank`, anything else `InvalidParameter`.
 fn parse<T: DeserializeOwned>(params: &Value) -> Result<T, ApiError> {
-    serde_json::from_value(params.clone()).map_err(|e| {
+    T::deserialize(params).map_err(|e| {
         let text = e.to_string();
         match text
             .strip_prefix("missing field `")

@@ -5,29 +5,26 @@
 //! `request` (GET, or POST without one in the body); a POST with a JSON body is read as the object itself. Keys
 //! may be lowerCamel or PascalCase. The answer is the CCC envelope with the HTTP status it names.
 
-use std::collections::HashMap;
-
-use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ccc_wire::{keys, Action, ApiError, Envelope};
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
-use crate::actions::{self, invalid_request, is_emulated, not_supported, Answer, CallerInfo};
+use crate::actions::{self, invalid_request, is_emulated, not_supported, Answer, CallerInfo, Data};
 use crate::identity;
 use crate::ids::request_id;
 use crate::AppState;
 
 /// The handler of `/data/api.json`.
-pub(crate) async fn handle(
-    State(app): State<AppState>,
-    method: Method,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: axum::body::Body,
-) -> Response {
+pub(crate) async fn handle(State(app): State<AppState>, request: Request) -> Response {
     let rid = request_id();
+    // The request taken apart, not its headers extracted: that would copy them.
+    let (parts, body) = request.into_parts();
+    let query = ApiQuery::parse(parts.uri.query());
+    let (method, headers) = (parts.method, parts.headers);
     // Buffered here, not by an extractor, so that an oversized request gets the CCC envelope too.
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         let err = ApiError {
@@ -45,20 +42,53 @@ pub(crate) async fn handle(
 /// Largest request body the emulator's API reads (axum's default limit, which it had before).
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
+/// A success on the wire: the envelope around `Data`, then the model's other top-level keys. Serialized
+/// straight from the answer, so `Data` is neither copied nor (when the action serialized it) re-encoded.
+#[derive(Serialize)]
+struct Success<'a> {
+    #[serde(flatten)]
+    envelope: Envelope<&'a Data>,
+    #[serde(flatten)]
+    fields: &'a Map<String, Value>,
+}
+
 /// The CCC envelope of `result`, with the HTTP status it names. A success carries the [`Answer`]'s `Data` and
 /// top-level keys.
 pub(crate) fn envelope_response(rid: String, result: Result<Answer, ApiError>) -> Response {
     match result {
         Ok(answer) => {
-            let envelope = Envelope {
-                data: answer.data,
-                ..Envelope::ok(rid, Value::Null)
+            let success = Success {
+                envelope: Envelope {
+                    code: Some(ccc_wire::envelope::OK.into()),
+                    http_status_code: Some(200),
+                    message: String::new(),
+                    request_id: rid,
+                    data: answer.data.as_ref(),
+                    params: Vec::new(),
+                },
+                fields: &answer.fields,
             };
-            let mut body = serde_json::to_value(envelope).unwrap_or(Value::Null);
-            if let Value::Object(map) = &mut body {
-                map.extend(answer.fields);
+            match serde_json::to_vec(&success) {
+                Ok(body) => (
+                    StatusCode::OK,
+                    [(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    )],
+                    body,
+                )
+                    .into_response(),
+                Err(e) => envelope_response(
+                    success.envelope.request_id,
+                    Err(ApiError {
+                        http_status: 500,
+                        code: "InternalError".into(),
+                        message: format!("The answer could not be encoded: {e}."),
+                        params: Vec::new(),
+                        request_id: String::new(),
+                    }),
+                ),
             }
-            (StatusCode::OK, Json(body)).into_response()
         }
         Err(err) => {
             let status =
@@ -71,13 +101,12 @@ pub(crate) fn envelope_response(rid: String, result: Result<Answer, ApiError>) -
 fn answer(
     app: &AppState,
     method: &Method,
-    query: &HashMap<String, String>,
+    query: &ApiQuery,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Answer, ApiError> {
-    let name = query.get("action").map(String::as_str).unwrap_or("").trim();
-    let action = resolve_action(name)?;
-    let params = request_params(method, query, headers, body)?;
+    let action = resolve_action(query.action.trim())?;
+    let params = request_params(method, query.request.as_deref(), headers, body)?;
     let caller = CallerInfo {
         user: identity::caller(headers),
         push_origin: push_origin(headers),
@@ -132,10 +161,39 @@ pub(crate) fn keep_variables(mut params: Value) -> Value {
     params
 }
 
-/// Finds and parses the `request` JSON.
+/// The query parameters the API reads (the SDK also sends `product`, `version` and `region`, which name
+/// nothing the server chooses between).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct ApiQuery {
+    /// `action`, the CCC action name; empty when absent.
+    pub(crate) action: String,
+    /// `request`, the parameters' JSON (a GET's, or a POST's without one in the body).
+    pub(crate) request: Option<String>,
+}
+
+impl ApiQuery {
+    /// Reads `action` and `request` from a URL's query (the first of each, percent-decoded).
+    pub(crate) fn parse(query: Option<&str>) -> ApiQuery {
+        let mut parsed = ApiQuery::default();
+        let (mut action, mut request) = (None, None);
+        for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+            match &*key {
+                "action" if action.is_none() => action = Some(value.into_owned()),
+                "request" if request.is_none() => request = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+        parsed.action = action.unwrap_or_default();
+        parsed.request = request;
+        parsed
+    }
+}
+
+/// Finds and parses the `request` JSON: the form field (POST, form-urlencoded), the body itself (POST, JSON),
+/// else `query_request` (the query's `request`).
 pub(crate) fn request_params(
     method: &Method,
-    query: &HashMap<String, String>,
+    query_request: Option<&str>,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Value, ApiError> {
@@ -148,16 +206,14 @@ pub(crate) fn request_params(
         if content_type.starts_with("application/json") {
             raw = Some(String::from_utf8_lossy(body).into_owned());
         } else {
-            let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-                .map_err(|e| invalid_request(format!("The body is not form-urlencoded: {e}.")))?;
-            raw = form
-                .into_iter()
+            // Decoding is lossy (as a browser's form parser is): a body is never refused for its bytes.
+            raw = form_urlencoded::parse(body)
                 .find(|(k, _)| k == "request")
-                .map(|(_, v)| v);
+                .map(|(_, v)| v.into_owned());
         }
     }
     let raw = raw
-        .or_else(|| query.get("request").cloned())
+        .or_else(|| query_request.map(str::to_owned))
         .ok_or_else(|| {
             invalid_request(
                 "The parameter request is required: a JSON object of the action's parameters, \
@@ -199,7 +255,7 @@ pub(crate) fn push_origin(headers: &HeaderMap) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::push_origin;
+    use super::{push_origin, ApiQuery};
     use axum::http::{HeaderMap, HeaderValue};
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
@@ -208,6 +264,20 @@ mod tests {
             h.insert(*k, HeaderValue::from_str(v).unwrap());
         }
         h
+    }
+
+    #[test]
+    fn the_query_gives_its_first_action_and_request_decoded() {
+        let q = ApiQuery::parse(Some(
+            "action=PollUserStatus&product=CloudCallCenter&request=%7B%22UserId%22%3A%22a%40b+c%22%7D&action=Other",
+        ));
+        assert_eq!(q.action, "PollUserStatus");
+        assert_eq!(q.request.as_deref(), Some(r#"{"UserId":"a@b c"}"#));
+        assert_eq!(ApiQuery::parse(None), ApiQuery::default());
+        assert_eq!(
+            ApiQuery::parse(Some("request=")).request.as_deref(),
+            Some("")
+        );
     }
 
     #[test]

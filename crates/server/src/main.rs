@@ -5,6 +5,11 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use workbench_server::cli::Cli;
 
+/// mimalloc, not the system allocator: a request allocates a few dozen small strings and maps, and glibc's
+/// malloc/free were a quarter of the server's CPU per PollUserStatus (`make bench`, section 3).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()

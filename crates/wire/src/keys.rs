@@ -9,12 +9,12 @@ use serde_json::{Map, Value};
 /// Returns `value` with the first letter of every object key, at every depth, upper-cased.
 /// Idempotent on PascalCase keys.
 pub fn to_pascal(value: Value) -> Value {
-    map_keys(value, &|k| recase(k, char::to_ascii_uppercase))
+    map_keys(value, char::to_ascii_uppercase)
 }
 
 /// Returns `value` with the first letter of every object key, at every depth, lower-cased.
 pub fn to_camel(value: Value) -> Value {
-    map_keys(value, &|k| recase(k, char::to_ascii_lowercase))
+    map_keys(value, char::to_ascii_lowercase)
 }
 
 fn recase(key: &str, f: fn(&char) -> char) -> String {
@@ -25,11 +25,24 @@ fn recase(key: &str, f: fn(&char) -> char) -> String {
     }
 }
 
-fn map_keys(value: Value, f: &dyn Fn(&str) -> String) -> Value {
+/// Whether `f` leaves `key` as it is.
+fn recased_already(key: &str, f: fn(&char) -> char) -> bool {
+    key.chars().next().is_none_or(|first| f(&first) == first)
+}
+
+/// The keys re-cased at every depth. An object whose keys are all cased already is kept and only its values
+/// are visited (requests mostly come PascalCase: nothing is rebuilt for them).
+fn map_keys(value: Value, f: fn(&char) -> char) -> Value {
     match value {
+        Value::Object(mut obj) if obj.keys().all(|k| recased_already(k, f)) => {
+            for v in obj.values_mut() {
+                *v = map_keys(std::mem::take(v), f);
+            }
+            Value::Object(obj)
+        }
         Value::Object(obj) => Value::Object(
             obj.into_iter()
-                .map(|(k, v)| (f(&k), map_keys(v, f)))
+                .map(|(k, v)| (recase(&k, f), map_keys(v, f)))
                 .collect::<Map<_, _>>(),
         ),
         Value::Array(items) => Value::Array(items.into_iter().map(|v| map_keys(v, f)).collect()),
@@ -61,6 +74,15 @@ mod tests {
             json!({"jobId": "job-1", "channelContexts": [{"channelId": "c"}], "": 1})
         );
         assert_eq!(to_pascal(to_camel(p.clone())), p);
+    }
+
+    #[test]
+    fn an_object_cased_already_still_has_its_values_recased() {
+        let p = json!({"UserId": "u", "Data": {"jobId": "j", "Legs": [{"userId": "v"}]}, "Mixed": {"A": 1, "b": 2}});
+        assert_eq!(
+            to_pascal(p),
+            json!({"UserId": "u", "Data": {"JobId": "j", "Legs": [{"UserId": "v"}]}, "Mixed": {"A": 1, "B": 2}})
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ use serde_json::Value;
 pub use config::{Cidr, IdentityConfig, SignatureVersion, UpstreamConfig};
 pub use guard::Clock;
 
-use crate::api::{keep_variables, request_params};
+use crate::api::{keep_variables, request_params, ApiQuery};
 use crate::error::ConfigError;
 use crate::ids::{now_ms, request_id};
 use crate::AppState;
@@ -235,12 +235,8 @@ async fn answer(up: &Upstream, rid: String, request: Request) -> Response {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let (parts, body) = request.into_parts();
-    let query: std::collections::HashMap<String, String> =
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default();
-    let name = query
-        .get("action")
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default();
+    let query = ApiQuery::parse(parts.uri.query());
+    let name = query.action.trim().to_owned();
 
     let (agent, credential) = match identity::authenticate_with(
         &up.config.identity,
@@ -320,7 +316,12 @@ async fn answer(up: &Upstream, rid: String, request: Request) -> Response {
         Ok(b) => b,
         Err(_) => return too_large(),
     };
-    let params = match request_params(&parts.method, &query, &parts.headers, &body) {
+    let params = match request_params(
+        &parts.method,
+        query.request.as_deref(),
+        &parts.headers,
+        &body,
+    ) {
         Ok(p) => p,
         Err(e) => return envelope(rid, e.http_status, &e.code, e.message),
     };
