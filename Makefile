@@ -64,17 +64,22 @@ bench-call: setup-test dist/sdk/workbench_bg.wasm
 	scripts/netns-run.sh $(CARGO) run --locked --offline -q -p workbench-e2e --bin call-setup -- $(or $(CALLS),5)
 
 ## bench: the server at call-center scale on this machine — poll latency vs 500…10,000 agents, a poll's cost
-## first vs last agent, throughput, 10,000 push sockets, a 100,000-call soak, the download size (of dist/, if
-## built): prints the table and writes bench/report.md + SVG plots (about 30 minutes; not part of `make test`).
-## BENCH_ARGS="--quick" for a short try, `bench --help` (crates/bench) for every option. The load generator
-## is built in its own profile (optimised, no LTO, panics unwind so the server child is always killed).
-bench: setup
+## first vs last agent, throughput, 10,000 push sockets, a 100,000-call soak, the download size (of dist/) —
+## then the panel in headless Chromium (crates/e2e's browser-bench, in the loopback-only namespace): start-up
+## vs a blank page, push → hook latency in the page, renderer memory and live media objects over 500 calls
+## (bench/browser.json). Prints the tables and writes bench/report.md + SVG plots (about 40 minutes; not part
+## of `make test`). BENCH_ARGS="--quick" for a short try of the server part, BROWSER_BENCH_ARGS="--calls 50"
+## for the browser's; `bench --help` (crates/bench) for every option. The load generator is built in its own
+## profile (optimised, no LTO, panics unwind so the server child is always killed).
+bench: setup setup-test dist/sdk/workbench_bg.wasm
 	$(CARGO) build --locked --release -p workbench-server
 	$(CARGO) build --locked -p workbench-bench --profile bench-tool \
 	  --config 'profile.bench-tool.inherits="release"' --config 'profile.bench-tool.opt-level=3' \
 	  --config 'profile.bench-tool.lto=false' --config 'profile.bench-tool.codegen-units=16' \
 	  --config 'profile.bench-tool.panic="unwind"'
-	t="$${CARGO_TARGET_DIR:-target}"; "$$t/bench-tool/bench" --server "$$t/release/workbench-server" --out bench $(BENCH_ARGS)
+	$(CARGO) build --locked -p workbench-e2e --bin browser-bench
+	t="$${CARGO_TARGET_DIR:-target}"; "$$t/bench-tool/bench" --server "$$t/release/workbench-server" --out bench \
+	  --browser-bench "$$t/debug/browser-bench" --browser-args "$(BROWSER_BENCH_ARGS)" $(BENCH_ARGS)
 
 ## serve: live-reloading development build on http://127.0.0.1:8081 (run `make run` in another terminal)
 serve: setup

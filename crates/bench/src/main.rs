@@ -7,6 +7,7 @@
 //! See `report.rs` for what each section measures.
 
 mod agents;
+mod browser;
 mod config;
 mod http;
 mod plot;
@@ -117,6 +118,14 @@ struct Cli {
     /// was built from another tree).
     #[arg(long)]
     server_note: Option<String>,
+    /// The browser bench (`crates/e2e`'s `browser-bench` binary): run after the server's parts, inside the
+    /// loopback-only namespace (`scripts/netns-run.sh`), writing OUT/browser.json, which the report's
+    /// "Browser" section reads (without this option, an OUT/browser.json of an earlier run is shown as such).
+    #[arg(long)]
+    browser_bench: Option<PathBuf>,
+    /// Options for the browser bench, space-separated (e.g. "--calls 50").
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    browser_args: String,
     /// Agents per skill group in the generated config.
     #[arg(long, default_value_t = 100)]
     group_size: usize,
@@ -266,6 +275,19 @@ async fn main() -> std::process::ExitCode {
     if plan.has(Part::Size) {
         results.size = Some(size_report(&cli.dist));
     }
+    let browser_json = cli.out.join("browser.json");
+    let browser_run = cli
+        .browser_bench
+        .as_ref()
+        .map(|bin| browser_bench(bin, &browser_json, &cli.browser_args));
+    results.browser = match browser_run {
+        Some(Err(e)) => Some(Err(e)),
+        Some(Ok(())) => {
+            results.browser_fresh = true;
+            browser::load(&browser_json)
+        }
+        None => browser::load(&browser_json),
+    };
     results.load_end = procfs::loadavg();
     results.elapsed_secs = began.elapsed().as_secs_f64();
 
@@ -464,6 +486,29 @@ async fn soak_run(
         ));
     }
     Ok(result)
+}
+
+/// Section 7: the browser bench `bin` in the loopback-only namespace, writing `out`.
+fn browser_bench(bin: &Path, out: &Path, args: &str) -> Result<(), String> {
+    eprintln!("bench: browser, {} {args}", bin.display());
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let status = Command::new("scripts/netns-run.sh")
+        .arg(bin)
+        .arg("--out")
+        .arg(out)
+        .args(args.split_whitespace())
+        .status()
+        .map_err(|e| format!("cannot run scripts/netns-run.sh {}: {e}", bin.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "browser-bench failed ({status}); see its output above"
+        ))
+    }
 }
 
 /// Section 6: `scripts/size-report.sh DIST`, when DIST holds a build.

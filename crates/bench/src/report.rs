@@ -64,6 +64,10 @@ pub(crate) struct Results {
     /// The soak ran smaller than `make bench`'s default: why, and how to run the full one.
     pub(crate) soak_note: Option<String>,
     pub(crate) size: Option<Result<String, String>>,
+    /// `bench/browser.json` (the browser bench's results), when there is one.
+    pub(crate) browser: Option<Result<serde_json::Value, String>>,
+    /// The browser bench ran in this invocation (`--browser-bench`), rather than earlier.
+    pub(crate) browser_fresh: bool,
     pub(crate) elapsed_secs: f64,
     /// SVG files written (file name, what it shows).
     pub(crate) plots: Vec<(String, String)>,
@@ -196,7 +200,7 @@ fn mib(kib: f64) -> String {
     format!("{:.1} MiB", kib / 1024.0)
 }
 
-fn verdict(met: Option<bool>) -> &'static str {
+pub(crate) fn verdict(met: Option<bool>) -> &'static str {
     match met {
         Some(true) => "met",
         Some(false) => "**not met**",
@@ -452,6 +456,9 @@ pub(crate) fn summary(r: &Results) -> String {
                 verdict(Some(total <= 180_000)).into(),
             ]);
         }
+    }
+    if let Some(Ok(b)) = &r.browser {
+        rows.extend(crate::browser::summary_rows(b));
     }
     table(&["Measurement", "Result", "Context", "Aim"], &rows)
 }
@@ -763,13 +770,18 @@ pub(crate) fn markdown(r: &Results) -> String {
         }
     }
 
-    out.push_str("\n## Not measured yet\n\n");
-    out.push_str(
-        "These need the panel running in headless Chromium and come later; no number is given for them here.\n\n\
-         - Browser start-up (script load to `onInit`, panel shown): not measured yet.\n\
-         - Push → hook latency in the page (frame received to the host's hook called): not measured yet.\n\
-         - Browser memory per call: not measured yet.\n",
-    );
+    out.push_str("\n## 7. Browser\n\n");
+    match &r.browser {
+        Some(Ok(b)) => out.push_str(&crate::browser::section(b, r.browser_fresh)),
+        Some(Err(e)) => out.push_str(&format!("Not measured: {e}\n")),
+        None => out.push_str(
+            "Not measured: no `bench/browser.json` (`make bench` runs `browser-bench` in headless Chromium: \
+             start-up against a blank page, push → hook latency in the page, browser memory per call).\n\n\
+             - Browser start-up (navigation to `onInit`): not measured.\n\
+             - Push → hook latency in the page: not measured.\n\
+             - Browser memory per call: not measured.\n",
+        ),
+    }
 
     if !r.plots.is_empty() {
         out.push_str("\n## Plots\n\n");
@@ -1078,9 +1090,7 @@ mod tests {
         );
         assert!(md.contains("last 5.4× first"), "{md}");
         assert!(md.contains("| 100 µs / 50 µs |"), "{md}");
-        assert!(md.contains(
-            "Browser start-up (script load to `onInit`, panel shown): not measured yet."
-        ));
+        assert!(md.contains("Browser start-up (navigation to `onInit`): not measured."));
         assert!(md.contains("Not measured: dist/ is missing"));
         assert!(md.contains(
             "## 4. Push: idle sockets and state change → frame\n\nNot run in this invocation"

@@ -50,6 +50,7 @@ impl HostSite {
         let app = Router::new()
             .route("/crm.html", get(page))
             .route("/other-tab.html", get(|| async { Html(OTHER_TAB) }))
+            .route("/blank.html", get(|| async { Html(BLANK) }))
             .route("/aliyun/ccc/api", any(forward))
             .route("/openapi/", any(openapi))
             .with_state(site);
@@ -199,4 +200,8 @@ const PAGE: &str = r#"<!doctype html>
 /// Another tab of the same CRM, without the SDK: it only writes to `localStorage`.
 const OTHER_TAB: &str = r#"<!doctype html><html><head><meta charset="utf-8"><title>CRM, another tab</title></head>
 <body><p>customer list</p></body></html>
+"#;
+
+/// An empty page on the CRM's origin: the browser bench's control for a page load.
+const BLANK: &str = r#"<!doctype html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>
 "#;
