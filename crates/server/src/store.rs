@@ -13,7 +13,17 @@
 //! # Schema
 //! `PRAGMA user_version` is the schema's version; [`MIGRATIONS`] are applied in order from it on opening, each
 //! in its own transaction (a database newer than this server is refused). Version 1: `call_records` and
-//! `call_participants`; version 2: `agent_states` (the agents' state timeline).
+//! `call_participants`; version 2: `agent_states` (the agents' state timeline); version 3: `agent_running` (each
+//! agent's running span) and `store_alive` (when the writer was last alive).
+//!
+//! # A server that dies
+//! A running state span is in memory until it ends; a server that stops (SIGTERM, Ctrl-C) keeps every running
+//! span as ending then. So that one that dies (SIGKILL, a crash, the power) loses none either, each span that
+//! begins is also written as the agent's row in `agent_running`, and the writer stamps `store_alive` with
+//! every commit and every [`ALIVE_EVERY`] while idle. A clean close empties `agent_running`; rows found there
+//! on opening are an unclean stop's, and are kept as spans ending at the last stamp (so at most
+//! [`ALIVE_EVERY`] of them is lost, never invented). An agent's first span since start-up (signed out) is not
+//! written there.
 //!
 //! # Retention
 //! Rows that ended more than `record_retention_days` ago (0: keep everything) are deleted on opening and then
@@ -41,6 +51,9 @@ pub(crate) const DB_FILE: &str = "records.db";
 
 /// How often the writer thread deletes expired rows.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// How often the idle writer stamps `store_alive`.
+pub(crate) const ALIVE_EVERY: Duration = Duration::from_secs(5);
 
 /// How long the writer lets batches gather before it commits them (unless a reader waits for them): one
 /// commit for a burst of changes, made away from the requests that caused them.
@@ -103,6 +116,20 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX agent_states_user_end ON agent_states (user_id, end_ms);
     CREATE INDEX agent_states_job ON agent_states (job_id) WHERE job_id != '';",
+    // 3: each agent's running span and the writer's last sign of life (see "A server that dies").
+    "CREATE TABLE agent_running (
+        user_id           TEXT PRIMARY KEY,
+        state             TEXT NOT NULL,
+        break_code        TEXT NOT NULL,
+        work_mode         TEXT NOT NULL,
+        outbound_scenario INTEGER NOT NULL,
+        job_id            TEXT NOT NULL,
+        start_ms          INTEGER NOT NULL
+    );
+    CREATE TABLE store_alive (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        at_ms INTEGER NOT NULL
+    );",
 ];
 
 /// The schema version this server writes.
@@ -247,6 +274,15 @@ impl Store {
                 (conn, None, None)
             }
         };
+        match recover_running(&writer) {
+            Ok(0) => {}
+            Ok(kept) => tracing::warn!(
+                kept,
+                "records: the server before this one stopped without closing the store; its agents' \
+                 running state spans are kept as ending at its last sign of life"
+            ),
+            Err(e) => tracing::error!("records: the last run's running state spans are lost: {e}"),
+        }
         let shared = Arc::new(Shared {
             writer: Mutex::new(Some(writer)),
             reader,
@@ -466,6 +502,10 @@ impl Store {
         let Some(conn) = lock(&self.shared.writer).take() else {
             return;
         };
+        // A clean close: what ran until now was kept (or, dropped without the hub's close, is not known).
+        if let Err(e) = conn.execute("DELETE FROM agent_running", []) {
+            tracing::warn!("records: clearing the running spans: {e}");
+        }
         if let Err((_, e)) = conn.close() {
             tracing::warn!("records: closing the database: {e}");
         }
@@ -485,7 +525,7 @@ impl Shared {
     fn write_loop(&self, rx: &mpsc::Receiver<Job>) {
         let mut pruned_at = Instant::now();
         loop {
-            match rx.recv_timeout(PRUNE_EVERY) {
+            match rx.recv_timeout(ALIVE_EVERY) {
                 Ok(Job::Keep(seq, first)) => {
                     let (mut last, mut batch) = (seq, vec![first]);
                     // Gather what follows for a moment, unless a reader is waiting (or the store closes).
@@ -515,7 +555,12 @@ impl Shared {
                     drop(progress);
                     self.advanced.notify_all();
                 }
-                Ok(Job::Flush) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Ok(Job::Flush) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(e) = self.write(&[]) {
+                        tracing::warn!("records: could not stamp store_alive: {e}");
+                    }
+                }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
             if pruned_at.elapsed() >= PRUNE_EVERY {
@@ -549,6 +594,11 @@ impl Shared {
                 "INSERT INTO agent_states
                  (user_id, state, break_code, work_mode, outbound_scenario, job_id, start_ms, end_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut running = tx.prepare_cached(
+                "INSERT OR REPLACE INTO agent_running
+                 (user_id, state, break_code, work_mode, outbound_scenario, job_id, start_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut survey = tx.prepare_cached(
                 "UPDATE call_records SET surveys = json_insert(surveys, '$[#]', ?2)
@@ -601,7 +651,20 @@ impl Shared {
                 for (job, user) in &finished.surveys {
                     survey.execute(params![job, user])?;
                 }
+                for (user, s) in &finished.running {
+                    running.execute(params![
+                        user,
+                        s.state.as_str(),
+                        s.break_code,
+                        s.work_mode,
+                        s.outbound_scenario,
+                        s.job_id,
+                        s.start_ms
+                    ])?;
+                }
             }
+            tx.prepare_cached("INSERT OR REPLACE INTO store_alive (id, at_ms) VALUES (1, ?1)")?
+                .execute([now_ms()])?;
         }
         tx.commit()
     }
@@ -626,6 +689,23 @@ impl Shared {
             }
         }
     }
+}
+
+/// Keeps the running spans an unclean stop left in `agent_running` as spans ending at the writer's last
+/// stamp, and empties it; how many.
+fn recover_running(conn: &Connection) -> rusqlite::Result<usize> {
+    let tx = conn.unchecked_transaction()?;
+    let kept = tx.execute(
+        "INSERT INTO agent_states
+         (user_id, state, break_code, work_mode, outbound_scenario, job_id, start_ms, end_ms)
+         SELECT user_id, state, break_code, work_mode, outbound_scenario, job_id, start_ms,
+                max(start_ms, coalesce((SELECT at_ms FROM store_alive WHERE id = 1), start_ms))
+         FROM agent_running",
+        [],
+    )?;
+    tx.execute("DELETE FROM agent_running", [])?;
+    tx.commit()?;
+    Ok(kept)
 }
 
 /// Creates the data directory (only its owner may enter it: the records hold phone numbers).
@@ -794,6 +874,74 @@ mod tests {
     }
 
     #[test]
+    fn a_store_that_dies_keeps_its_running_spans_as_ending_at_its_last_stamp() {
+        let dir = temp_dir("dies");
+        let now = now_ms();
+        let store = Store::open(Some(&dir), 90).unwrap();
+        let mut ready = span(UserState::Ready, "", now - 3_000, 0);
+        ready.end_ms = None;
+        store.keep(Finished {
+            spans: vec![(
+                "a1".into(),
+                span(UserState::Break, "", now - 8_000, now - 3_000),
+            )],
+            running: vec![("a1".into(), ready)],
+            ..Finished::default()
+        });
+        store.written_through();
+        let stamped_by = now_ms();
+        // It dies: neither the hub's close nor the store's runs (its writer thread is left behind).
+        std::mem::forget(store);
+
+        let store = Store::open(Some(&dir), 90).unwrap();
+        let spans = store.spans_of("a1", 0, i64::MAX).unwrap();
+        let got: Vec<_> = spans
+            .iter()
+            .map(|s| (s.state.as_str(), s.start_ms))
+            .collect();
+        assert_eq!(got, [("BREAK", now - 8_000), ("READY", now - 3_000)]);
+        let end = spans[1].end_ms.unwrap();
+        assert!(
+            (now..=stamped_by).contains(&end),
+            "the running span ends at the writer's last stamp: {end} not in {now}..={stamped_by}"
+        );
+        store.close();
+
+        // Kept once: a clean close leaves nothing to recover.
+        let store = Store::open(Some(&dir), 90).unwrap();
+        assert_eq!(store.spans_of("a1", 0, i64::MAX).unwrap().len(), 2);
+        store.close();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_clean_close_leaves_no_running_span_behind() {
+        let dir = temp_dir("clean");
+        let now = now_ms();
+        let store = Store::open(Some(&dir), 90).unwrap();
+        let mut ready = span(UserState::Ready, "", now - 1_000, 0);
+        ready.end_ms = None;
+        store.keep(Finished {
+            running: vec![("a1".into(), ready)],
+            ..Finished::default()
+        });
+        store.close();
+        let conn = open_file(&dir.join(DB_FILE)).unwrap();
+        let running: i64 = conn
+            .query_row("SELECT count(*) FROM agent_running", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(running, 0);
+        let alive: i64 = conn
+            .query_row("SELECT at_ms FROM store_alive WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(alive >= now, "stamped with the commit: {alive}");
+        drop(conn);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn records_and_spans_round_trip_and_survive_reopening() {
         let dir = temp_dir("reopen");
         let now = now_ms();
@@ -805,6 +953,7 @@ mod tests {
                 span(UserState::Ringing, "job-1", now - 10_000, now - 9_000),
             )],
             surveys: vec![("job-1".into(), "a1".into())],
+            ..Finished::default()
         });
         store.keep(Finished {
             records: vec![record("job-2", "a1", now - 4_000, now - 1_000)],
@@ -964,7 +1113,7 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION as i64);
-        assert_eq!(SCHEMA_VERSION, 2);
+        assert_eq!(SCHEMA_VERSION, 3);
         let mode: String = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();

@@ -302,3 +302,87 @@ async fn sigterm_right_after_the_listening_line_is_graceful_too() {
     assert!(!data.join("records.db-wal").exists(), "{log}");
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// Agent `user`'s rows of `table` (`agent_states` or `agent_running`): (state, start_ms, end_ms or -1).
+fn state_rows(data: &std::path::Path, table: &str, user: &str) -> Vec<(String, i64, i64)> {
+    let db = rusqlite::Connection::open(data.join("records.db")).unwrap();
+    let end = if table == "agent_states" {
+        "end_ms"
+    } else {
+        "-1"
+    };
+    let mut q = db
+        .prepare(&format!(
+            "SELECT state, start_ms, {end} FROM {table} WHERE user_id = ?1 ORDER BY start_ms"
+        ))
+        .unwrap();
+    let rows = q
+        .query_map([user], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows
+}
+
+#[tokio::test]
+async fn a_killed_server_loses_no_running_state_span() {
+    let data = temp_dir("sigkill");
+    let dir = data.to_str().unwrap();
+    let mut server = Daemon::start(&["--data-dir", dir]);
+    let sign_in = serde_urlencoded::to_string([(
+        "request",
+        serde_json::json!({"InstanceId": "ccc-demo", "UserId": A1, "DeviceId": "d",
+                           "SignedSkillGroupIdList": "[]"})
+        .to_string(),
+    )])
+    .unwrap();
+    let signed: serde_json::Value = reqwest::Client::new()
+        .post(api_url(&server.base, "SignInGroup"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(sign_in)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(signed["Data"]["UserState"], "BREAK", "{signed}");
+    // The writer commits the running BREAK within its gathering time.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let running = loop {
+        let rows = state_rows(&data, "agent_running", A1);
+        if !rows.is_empty() {
+            break rows;
+        }
+        assert!(Instant::now() < deadline, "no running span written");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(running[0].0, "BREAK", "{running:?}");
+    let break_began = running[0].1;
+
+    // SIGKILL: no drain, no close.
+    server.child.kill().unwrap();
+    let status = server.exit(Duration::from_secs(5)).await;
+    assert_eq!(status.code(), None, "killed by a signal: {status:?}");
+    assert_eq!(state_rows(&data, "agent_running", A1).len(), 1);
+
+    // The next server on the same data directory keeps the break as ending at the last sign of life.
+    let mut next = Daemon::start(&["--data-dir", dir]);
+    // It prints its address before it opens the store: an answer means the store is open.
+    let health = reqwest::get(format!("{}/emulator/v1/health", next.base))
+        .await
+        .unwrap();
+    assert!(health.status().is_success());
+    let states = state_rows(&data, "agent_states", A1);
+    let names: Vec<&str> = states.iter().map(|(s, _, _)| s.as_str()).collect();
+    assert_eq!(names, ["OFFLINE", "BREAK"], "{states:?}");
+    assert_eq!(states[1].1, break_began);
+    assert!(states[1].2 >= break_began, "{states:?}");
+    assert!(state_rows(&data, "agent_running", A1).is_empty());
+    next.terminate();
+    let status = next.exit(Duration::from_secs(15)).await;
+    let log = next.log();
+    assert_eq!(status.code(), Some(0), "{status:?}\n{log}");
+    assert!(log.contains("stopped without closing the store"), "{log}");
+    let _ = std::fs::remove_dir_all(&data);
+}

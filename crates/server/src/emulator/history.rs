@@ -186,12 +186,18 @@ pub(crate) struct Finished {
     /// Satisfaction surveys sent by text message after the call: (job, agent) — the agent's latest record
     /// of that job gets it.
     pub(crate) surveys: Vec<(String, String)>,
+    /// The spans that began when those of `spans` ended (`end_ms` unset), by agent: the store keeps each
+    /// agent's latest as its running span, so that a server that dies without closing loses none of it.
+    pub(crate) running: Vec<(String, StateSpan)>,
 }
 
 impl Finished {
     /// Whether there is nothing to keep.
     pub(crate) fn is_empty(&self) -> bool {
-        self.records.is_empty() && self.spans.is_empty() && self.surveys.is_empty()
+        self.records.is_empty()
+            && self.spans.is_empty()
+            && self.surveys.is_empty()
+            && self.running.is_empty()
     }
 }
 
@@ -276,10 +282,18 @@ impl Emulator {
             .collect()
     }
 
-    /// Keeps the span agent `user_id` ended (from [`Timeline::enter`]).
+    /// Keeps the span agent `user_id` ended (from [`Timeline::enter`]) and the one it began.
     pub(crate) fn keep_span(&mut self, user_id: &str, ended: Option<StateSpan>) {
-        if let Some(span) = ended {
-            self.finished.spans.push((user_id.to_owned(), span));
+        let Some(span) = ended else {
+            return;
+        };
+        self.finished.spans.push((user_id.to_owned(), span));
+        let began = self
+            .agent(user_id)
+            .ok()
+            .and_then(|a| a.timeline.current().cloned());
+        if let Some(began) = began {
+            self.finished.running.push((user_id.to_owned(), began));
         }
     }
 }
