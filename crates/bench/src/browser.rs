@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::report::{int, table, verdict};
+use crate::markdown::{code, int, table, verdict};
 
 /// Reads `path`: `None` when there is no such file, `Err` when it is not the browser bench's JSON.
 pub(crate) fn load(path: &Path) -> Option<Result<Value, String>> {
@@ -180,7 +180,7 @@ pub(crate) fn section(b: &Value, fresh: bool) -> String {
         },
         b["date"].as_str().unwrap_or("?"),
         b["commit"].as_str().unwrap_or("?"),
-        crate::report::code(b["command"].as_str().unwrap_or("browser-bench")),
+        code(b["command"].as_str().unwrap_or("browser-bench")),
     ));
     out.push_str("### Start-up\n\n");
     out.push_str(&format!(

@@ -10,6 +10,7 @@ mod agents;
 mod browser;
 mod config;
 mod http;
+mod markdown;
 mod plot;
 mod poll;
 mod procfs;
@@ -261,7 +262,7 @@ async fn main() -> std::process::ExitCode {
                 "This soak is smaller than the issue's ({} calls over {} agents at {} calls/s, what `make bench` \
                  runs by default); the full one: `bench --soak-calls {} --soak-agents {} --soak-rate {}` (about \
                  {:.0} minutes).",
-                report::int(FULL_SOAK.0),
+                markdown::int(FULL_SOAK.0),
                 FULL_SOAK.1,
                 FULL_SOAK.2,
                 FULL_SOAK.0,
