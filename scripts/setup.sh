@@ -6,7 +6,8 @@
 #                               siblings, scripts/post-build.sh; `make size`)
 #   scripts/setup.sh test    -> the above + chromium, chromedriver, wasm-bindgen-test-runner, iproute2 (for the
 #                               loopback-only network namespace), the SIP peers (scripts/setup-peers.sh), and
-#                               Alibaba Cloud's official Python SDK in a venv (the emulator's model test)
+#                               Alibaba Cloud's official Python SDK in a venv (the emulator's model test),
+#                               TypeScript (npm, for the WorkbenchSdk.d.ts test: crates/e2e/tests/package.rs)
 #
 # Tools live outside the clone (~/.cargo/bin, ~/.cache/ccc-workbench) so a fresh clone
 # on the same machine reuses them. Versions are the ones known to work here
@@ -21,6 +22,8 @@ BINARYEN_VERSION=132.0.0
 # The official CCC SDK whose response models crates/server/tests/official_sdk.rs checks the emulator against.
 CCC_SDK_VERSION=2.35.0
 TEA_OPENAPI_VERSION=0.4.6
+# The TypeScript compiler the package test checks package/WorkbenchSdk.d.ts with (`tsc --strict`).
+TYPESCRIPT_VERSION=5.9.3
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
@@ -132,6 +135,17 @@ sys.exit(m.version('alibabacloud-ccc20200701') != '$CCC_SDK_VERSION' or
   fi
 }
 
+ensure_typescript() {
+  # npm's typescript in its own prefix outside the clone; crates/e2e/tests/package.rs runs its tsc.
+  local dir="$tools/typescript"
+  if ! "$dir/node_modules/.bin/tsc" --version 2>/dev/null | grep -qx "Version $TYPESCRIPT_VERSION"; then
+    command -v npm >/dev/null || { say "installing nodejs + npm (Debian packages)"; apt_install nodejs npm; }
+    say "installing typescript $TYPESCRIPT_VERSION (npm, into $dir)"
+    mkdir -p "$dir"
+    npm install --silent --no-audit --no-fund --prefix "$dir" "typescript@$TYPESCRIPT_VERSION"
+  fi
+}
+
 ensure_target
 ensure_native_libs
 ensure_compressors
@@ -142,6 +156,7 @@ if [ "$what" = test ]; then
   ensure_chromium
   ensure_netns_tools
   ensure_official_sdk
+  ensure_typescript
   "$root/scripts/setup-peers.sh"
 fi
 say "tools ready"
