@@ -1,7 +1,10 @@
 //! Call flows through the real HTTP surface: inbound, hang-ups, outbound outcomes, internal calls, timeouts.
+//! The tests whose outcome is an emulator timer (a far end answering or failing, a ring timing out) run on
+//! held virtual time and check the timer's exact boundary.
 
 mod common;
 
+use common::virtual_time::{ms, HeldClock};
 use common::*;
 use serde_json::{json, Value};
 
@@ -141,10 +144,12 @@ async fn customer_hangs_up_while_ringing_and_while_talking() {
     assert_eq!(customer(&poll)["ReleaseInitiator"], "139");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn outbound_auto_answer_then_talk() {
+    let clock = HeldClock::hold();
     let s = start().await;
     s.register(A1).await;
+    let armed = clock.now();
     let dial = s
         .ok(
             A1,
@@ -156,7 +161,14 @@ async fn outbound_auto_answer_then_talk() {
     assert_eq!(dial["CallContext"]["CallType"], "OUTBOUND");
     assert_eq!(customer(&dial)["Destination"], "13912345678");
     assert_eq!(customer(&dial)["Originator"], "01080000002");
-    s.wait_state(A1, "TALKING").await;
+    clock
+        .assert_fires_at(
+            "the callee answered (A1 TALKING)",
+            armed,
+            ms(OUTBOUND_ANSWER_DELAY_MS),
+            async || s.agent(A1).await["state"] == "TALKING",
+        )
+        .await;
     let poll = s.ok(A1, "PollUserStatus", json!({})).await;
     assert_eq!(customer(&poll)["ChannelState"], "ANSWERED");
     let job = poll["CallContext"]["JobId"].as_str().unwrap();
@@ -164,8 +176,9 @@ async fn outbound_auto_answer_then_talk() {
     assert_eq!(done["UserContext"]["UserState"], "WORKING");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn busy_and_unanswered_numbers_fail_into_after_call_work() {
+    let clock = HeldClock::hold();
     let s = start().await;
     s.register(A1).await;
     let (st, _) = s
@@ -185,8 +198,16 @@ async fn busy_and_unanswered_numbers_fail_into_after_call_work() {
         .await;
     assert_eq!(st, 400);
 
+    let armed = clock.now();
     s.ok(A1, "MakeCall", json!({"Callee": "13900000002"})).await;
-    s.wait_state(A1, "WORKING").await;
+    clock
+        .assert_fires_at(
+            "the busy number failed (A1 WORKING)",
+            armed,
+            ms(10),
+            async || s.agent(A1).await["state"] == "WORKING",
+        )
+        .await;
     let poll = s.ok(A1, "PollUserStatus", json!({})).await;
     assert_eq!(customer(&poll)["ReleaseReason"], "486 - Busy Here");
     assert_eq!(customer(&poll)["ChannelState"], "RELEASED");
@@ -198,9 +219,17 @@ async fn busy_and_unanswered_numbers_fail_into_after_call_work() {
         json!({"answer": "no-answer"}),
     )
     .await;
+    let armed = clock.now();
     s.ok(A1, "MakeCall", json!({"Callee": "13900000003"})).await;
     assert_eq!(s.agent(A1).await["state"], "DIALING");
-    s.wait_state(A1, "WORKING").await;
+    clock
+        .assert_fires_at(
+            "the unanswered number failed (A1 WORKING)",
+            armed,
+            ms(NO_ANSWER_TIMEOUT_MS),
+            async || s.agent(A1).await["state"] == "WORKING",
+        )
+        .await;
 }
 
 #[tokio::test]
@@ -256,14 +285,21 @@ async fn internal_call_rings_the_other_agent() {
     assert_eq!(s.agent(A2).await["state"], "WORKING");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn unanswered_ringing_times_out_into_break() {
+    let clock = HeldClock::hold();
     let mut config = fast_config();
     config.timers.ringing_timeout_ms = 30;
     let s = start_with(config, "/nonexistent".into()).await;
     s.register(A1).await;
+    let armed = clock.now();
     s.inbound(json!({"caller": "138"})).await;
-    let a = s.wait_state(A1, "BREAK").await;
+    clock
+        .assert_fires_at("the ring timed out (A1 BREAK)", armed, ms(30), async || {
+            s.agent(A1).await["state"] == "BREAK"
+        })
+        .await;
+    let a = s.agent(A1).await;
     assert_eq!(a["breakCode"], "RingingTimeout");
     assert_eq!(s.state().await["calls"], json!([]));
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod phone;
+pub mod virtual_time;
 pub mod voice;
 
 use std::net::SocketAddr;
@@ -31,6 +32,13 @@ pub async fn start() -> Server {
     start_with(fast_config(), PathBuf::from("/nonexistent/dist")).await
 }
 
+/// [`fast_config`]'s delay before a dialled number (or a supervisor's leg) answers.
+pub const OUTBOUND_ANSWER_DELAY_MS: u64 = 20;
+/// [`fast_config`]'s time after which a dialled number that does not answer fails.
+pub const NO_ANSWER_TIMEOUT_MS: u64 = 100;
+/// [`fast_config`]'s time an agent's phone rings before the agent goes to BREAK `RingingTimeout`.
+pub const RINGING_TIMEOUT_MS: u64 = 60_000;
+
 /// Default data with timers short enough for tests, its records kept in a fresh temporary directory (never
 /// the user's data directory).
 pub fn fast_config() -> EmulatorConfig {
@@ -38,9 +46,9 @@ pub fn fast_config() -> EmulatorConfig {
         data_dir: Some(temp_dir("records")),
         ..EmulatorConfig::default()
     };
-    c.timers.outbound_answer_delay_ms = 20;
-    c.timers.no_answer_timeout_ms = 100;
-    c.timers.ringing_timeout_ms = 60_000;
+    c.timers.outbound_answer_delay_ms = OUTBOUND_ANSWER_DELAY_MS;
+    c.timers.no_answer_timeout_ms = NO_ANSWER_TIMEOUT_MS;
+    c.timers.ringing_timeout_ms = RINGING_TIMEOUT_MS;
     c
 }
 
