@@ -7,7 +7,7 @@ CARGO ?= cargo
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test build setup setup-test test-native test-browser test-e2e size bench-call bench serve lint fmt clean
+.PHONY: run test build setup setup-test test-native test-browser test-e2e size package bench-call bench serve lint fmt clean
 
 ## run: install what is missing, build release, serve the workbench + emulator on http://127.0.0.1:8080
 run: build
@@ -57,6 +57,13 @@ SIZE_URL ?=
 size: setup
 	trunk build --release
 	@SIZE_CHECK=$(SIZE_CHECK) SIZE_URL=$(SIZE_URL) scripts/size-report.sh dist
+
+## package: the npm package (package/: package.json, README, WorkbenchSdk.d.ts, plus the release build's loader,
+## hashed core, CSS and ringtone) packed by `npm pack` into $(PACKAGE_DIR)/ccc-workbench-sdk-<version>.tgz, which a
+## host `npm install`s (or keeps the <script> tag); crates/e2e/tests/package.rs installs it offline and runs tsc
+PACKAGE_DIR ?= $(or $(CARGO_TARGET_DIR),target)/package
+package: setup dist/sdk/workbench_bg.wasm
+	@scripts/package.sh dist $(PACKAGE_DIR)
 
 ## bench-call: how long calls take to ring and to carry voice (prints numbers; not part of `make test`)
 bench-call: setup-test dist/sdk/workbench_bg.wasm
