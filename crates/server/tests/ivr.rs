@@ -1,10 +1,12 @@
 //! The customer in an IVR flow (LaunchSurvey, LaunchAuthentication, the control API's `ivr-return`) and
-//! RedialCall, over real HTTP.
+//! RedialCall, over real HTTP. The tests whose outcome is an emulator timer (an IVR visit ending, a
+//! redialled number answering, a number that must not have failed yet) run on held virtual time.
 
 mod common;
 
 use std::path::PathBuf;
 
+use common::virtual_time::{ms, HeldClock};
 use common::*;
 use serde_json::{json, Value};
 
@@ -57,13 +59,18 @@ async fn launch_survey_releases_the_agent_and_leaves_the_customer_in_the_survey(
     assert_eq!(s.agent(A1).await["state"], "WORKING");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_survey_ends_by_itself_after_the_configured_time() {
+    let clock = HeldClock::hold();
     let s = server_with(30, 60_000).await;
     s.register(A1).await;
     let job = s.talking_inbound(A1, "13800000082").await;
+    let armed = clock.now();
     s.ok(A1, "LaunchSurvey", json!({"JobId": job})).await;
-    s.wait_until("the survey ended", |st| call_in(st, &job).is_null())
+    clock
+        .assert_fires_at("the survey ended", armed, ms(30), async || {
+            s.call_view(&job).await.is_null()
+        })
         .await;
     assert_eq!(s.agent(A1).await["state"], "WORKING");
 }
@@ -206,22 +213,25 @@ async fn launch_authentication_keeps_the_agent_talking_until_the_customer_is_bac
     assert_eq!(st, 404);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_authenticated_customer_comes_back_by_itself() {
+    let clock = HeldClock::hold();
     let s = server_with(60_000, 30).await;
     s.register(A1).await;
     let job = s.talking_inbound(A1, "13800000085").await;
+    let armed = clock.now();
     s.ok(
         A1,
         "LaunchAuthentication",
         json!({"JobId": job, "ContactFlowId": "verify-id"}),
     )
     .await;
-    s.wait_until("the customer came back", |st| {
-        let call = call_in(st, &job);
-        !call.is_null() && call.get("ivr").is_none()
-    })
-    .await;
+    clock
+        .assert_fires_at("the customer came back", armed, ms(30), async || {
+            let call = s.call_view(&job).await;
+            !call.is_null() && call.get("ivr").is_none()
+        })
+        .await;
     assert_eq!(s.agent(A1).await["state"], "TALKING");
 }
 
@@ -256,14 +266,16 @@ async fn launch_authentication_rules() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn redial_call_dials_the_far_number_of_a_record() {
+    let clock = HeldClock::hold();
     let s = start().await;
     s.register(A1).await;
     let job = s.talking_inbound(A1, "13800000087").await;
     s.ok(A1, "ReleaseCall", json!({"JobId": job})).await;
     s.ok(A1, "ReadyForService", json!({})).await;
 
+    let armed = clock.now();
     let data = s.ok(A1, "RedialCall", json!({"JobId": job})).await;
     assert_eq!(data["UserContext"]["UserState"], "DIALING");
     assert_eq!(status_of(A1, &data), 8);
@@ -271,7 +283,14 @@ async fn redial_call_dials_the_far_number_of_a_record() {
     let redial = data["CallContext"]["JobId"].as_str().unwrap().to_owned();
     assert_ne!(redial, job);
     assert_eq!(customer_legs(&data)[0]["Destination"], "13800000087");
-    s.wait_state(A1, "TALKING").await;
+    clock
+        .assert_fires_at(
+            "the redialled number answered (A1 TALKING)",
+            armed,
+            ms(OUTBOUND_ANSWER_DELAY_MS),
+            async || s.agent(A1).await["state"] == "TALKING",
+        )
+        .await;
     assert_eq!(s.status_code(A1).await, 10);
 
     s.expect_err(
@@ -314,8 +333,11 @@ async fn redial_call_dials_the_far_number_of_a_record() {
     .await;
 }
 
-#[tokio::test]
+// Held virtual time: the number that does not answer cannot fail (NO_ANSWER_TIMEOUT_MS) before the
+// missed-call message ends the attempt, however slow the machine.
+#[tokio::test(start_paused = true)]
 async fn text_message_surveys_need_no_talking_customer() {
+    let _clock = HeldClock::hold();
     let s = server_with(60_000, 60_000).await;
     s.register(A1).await;
     // While dialling a number that does not answer, the missed-call message ends the attempt.

@@ -1,7 +1,9 @@
 //! Blind and attended transfers over real HTTP: both agents' states and derived statuses after each step.
+//! The transfer that times out runs on held virtual time and checks the ring timeout's exact boundary.
 
 mod common;
 
+use common::virtual_time::{ms, HeldClock};
 use common::*;
 use serde_json::{json, Value};
 
@@ -404,29 +406,48 @@ async fn attended_transfer_to_an_external_number() {
     assert_eq!(call["channels"][1]["callType"], "INBOUND");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn unanswered_transfers_time_out_after_timeout_seconds() {
+    let clock = HeldClock::hold();
     let s = start().await;
     let job = a1_talking_with(&s, "13800000009", &[A2, A3]).await;
+    let armed = clock.now();
     s.ok(
         A1,
         "InitiateAttendedTransfer",
         json!({"JobId": job, "Transferee": "8002", "TimeoutSeconds": "1"}),
     )
     .await;
-    let b = s.wait_state(A2, "BREAK").await;
+    clock
+        .assert_fires_at(
+            "the consulted agent's ring timed out (A2 BREAK)",
+            armed,
+            ms(1000),
+            async || s.agent(A2).await["state"] == "BREAK",
+        )
+        .await;
+    let b = s.agent(A2).await;
     assert_eq!(b["breakCode"], "RingingTimeout");
     let a = poll(&s, A1).await;
     assert_eq!(status_of(A1, &a), 9, "back with the customer");
     assert_eq!(customer_legs(&a)[0]["ChannelFlags"], "");
 
+    let armed = clock.now();
     s.ok(
         A1,
         "BlindTransfer",
         json!({"JobId": job, "Transferee": "8003", "TimeoutSeconds": 1}),
     )
     .await;
-    let c = s.wait_state(A3, "BREAK").await;
+    clock
+        .assert_fires_at(
+            "the transferee's ring timed out (A3 BREAK)",
+            armed,
+            ms(1000),
+            async || s.agent(A3).await["state"] == "BREAK",
+        )
+        .await;
+    let c = s.agent(A3).await;
     assert_eq!(c["breakCode"], "RingingTimeout");
     assert_eq!(
         s.state().await["calls"],
