@@ -1,8 +1,10 @@
 //! Conferences over real HTTP: StartConference (from a call and from READY), parties leaving, SwitchToConference,
-//! and their state rules, with the panel status each agent's snapshot produces (19 = conference).
+//! and their state rules, with the panel status each agent's snapshot produces (19 = conference). The tests
+//! whose outcome is an invited number answering or failing (an emulator timer) run on held virtual time.
 
 mod common;
 
+use common::virtual_time::{ms, HeldClock};
 use common::*;
 use serde_json::{json, Value};
 
@@ -17,13 +19,15 @@ async fn poll(s: &Server, user: &str) -> Value {
     s.ok(user, "PollUserStatus", json!({})).await
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_call_becomes_a_conference_and_parties_leave_one_by_one() {
+    let clock = HeldClock::hold();
     let s = start().await;
     s.register(A1).await;
     let job = s.talking_inbound(A1, "13800000071").await;
     s.register(A2).await;
 
+    let armed = clock.now();
     let data = s
         .ok(
             A1,
@@ -42,14 +46,20 @@ async fn a_call_becomes_a_conference_and_parties_leave_one_by_one() {
     assert_eq!(s.status_code(A2).await, 6, "the invited agent rings");
 
     // The number answers (after the fast config's 20 ms), agent 2 answers.
-    s.wait_until("the number answered", |st| {
-        call_in(st, &job)["channels"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["destination"] == "13900000000" && c["state"] == "ANSWERED")
-    })
-    .await;
+    clock
+        .assert_fires_at(
+            "the number answered",
+            armed,
+            ms(OUTBOUND_ANSWER_DELAY_MS),
+            async || {
+                s.call_view(&job).await["channels"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["destination"] == "13900000000" && c["state"] == "ANSWERED")
+            },
+        )
+        .await;
     let talk = s.ok(A2, "AnswerCall", json!({"JobId": job})).await;
     assert_eq!(talk["UserContext"]["UserState"], "TALKING");
     assert_eq!(status_of(A2, &talk), 19);
@@ -167,13 +177,15 @@ async fn from_ready_the_organiser_dials_until_a_party_answers() {
     assert_eq!(cdr["List"][0]["ContactType"], "Internal");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_invited_number_that_is_busy_drops_out() {
+    let clock = HeldClock::hold();
     let s = start().await;
     s.put_number("13900000002", json!({"answer": "busy", "delayMs": 5}))
         .await;
     s.register(A1).await;
     let job = s.talking_inbound(A1, "13800000072").await;
+    let armed = clock.now();
     let data = s
         .ok(
             A1,
@@ -182,10 +194,15 @@ async fn an_invited_number_that_is_busy_drops_out() {
         )
         .await;
     assert_eq!(legs(&data).len(), 3);
-    s.wait_until("the busy number dropped out", |st| {
-        call_in(st, &job)["channels"].as_array().unwrap().len() == 2
-    })
-    .await;
+    clock
+        .assert_fires_at("the busy number dropped out", armed, ms(5), async || {
+            s.call_view(&job).await["channels"]
+                .as_array()
+                .unwrap()
+                .len()
+                == 2
+        })
+        .await;
     let a1 = poll(&s, A1).await;
     assert_eq!(
         status_of(A1, &a1),
@@ -196,6 +213,7 @@ async fn an_invited_number_that_is_busy_drops_out() {
     // A conference started from READY whose only party fails ends: the organiser goes to after-call work.
     s.ok(A1, "ReleaseCall", json!({"JobId": job})).await;
     s.ok(A1, "ReadyForService", json!({})).await;
+    let armed = clock.now();
     let data = s
         .ok(
             A1,
@@ -208,7 +226,14 @@ async fn an_invited_number_that_is_busy_drops_out() {
         data["CallContext"]["ChannelContexts"][1]["Destination"],
         "13900000002"
     );
-    s.wait_state(A1, "WORKING").await;
+    clock
+        .assert_fires_at(
+            "the only party failed (A1 WORKING)",
+            armed,
+            ms(5),
+            async || s.agent(A1).await["state"] == "WORKING",
+        )
+        .await;
     assert_eq!(s.call_view(&job).await, Value::Null);
 }
 

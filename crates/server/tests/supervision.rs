@@ -1,13 +1,29 @@
 //! Supervision over real HTTP: monitor, coach, barge-in, intercept; the supervisor's snapshot carries its own
-//! `CallType` and the browser's reducer derives 24 / 21 / 26 / 25 from it.
+//! `CallType` and the browser's reducer derives 24 / 21 / 26 / 25 from it. The supervisor's leg connects on
+//! an emulator timer: every test runs on held virtual time and checks that timer's exact boundary.
 
 mod common;
 
+use common::virtual_time::{ms, HeldClock};
 use common::*;
 use serde_json::{json, Value};
+use tokio::time::Instant;
 
 async fn poll(s: &Server, user: &str) -> Value {
     s.ok(user, "PollUserStatus", json!({})).await
+}
+
+/// The supervisor's leg, dialled by a request sent at `armed`, connects (SUP TALKING) exactly
+/// `OUTBOUND_ANSWER_DELAY_MS` later.
+async fn supervisor_connects(s: &Server, clock: &HeldClock, armed: Instant) {
+    clock
+        .assert_fires_at(
+            "the supervisor's leg connected (SUP TALKING)",
+            armed,
+            ms(OUTBOUND_ANSWER_DELAY_MS),
+            async || s.agent(SUP).await["state"] == "TALKING",
+        )
+        .await;
 }
 
 /// A1 talks with a customer; the supervisor is READY.
@@ -18,10 +34,12 @@ async fn setup(s: &Server) -> String {
     job
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn monitor_coach_barge_then_leave() {
+    let clock = HeldClock::hold();
     let s = start().await;
     let job = setup(&s).await;
+    let armed = clock.now();
     let dial = s
         .ok(SUP, "MonitorCall", json!({"MonitoredUserId": A1}))
         .await;
@@ -31,7 +49,7 @@ async fn monitor_coach_barge_then_leave() {
     assert_eq!(leg_of(&dial, SUP)["CallType"], "MONITOR");
     assert_eq!(status_of(SUP, &dial), 24, "monitor initiated");
 
-    s.wait_state(SUP, "TALKING").await;
+    supervisor_connects(&s, &clock, armed).await;
     let listening = poll(&s, SUP).await;
     assert_eq!(status_of(SUP, &listening), 21, "monitoring");
     assert_eq!(leg_of(&listening, SUP)["ChannelFlags"], "MONITORING");
@@ -89,16 +107,18 @@ async fn monitor_coach_barge_then_leave() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn coach_call_alias_and_direct_supervision_from_ready() {
+    let clock = HeldClock::hold();
     let s = start().await;
     let job = setup(&s).await;
+    let armed = clock.now();
     let dial = s
         .ok(SUP, "CoachCall", json!({"CoachedUserId": A1, "JobId": job}))
         .await;
     assert_eq!(dial["UserContext"]["UserState"], "DIALING");
     assert_eq!(dial["CallContext"]["CallType"], "COACH");
-    s.wait_state(SUP, "TALKING").await;
+    supervisor_connects(&s, &clock, armed).await;
     assert_eq!(s.status_code(SUP).await, 26);
     // The customer hangs up: everyone goes to after-call work.
     s.send_json(
@@ -111,13 +131,15 @@ async fn coach_call_alias_and_direct_supervision_from_ready() {
     assert_eq!(s.agent(A1).await["state"], "WORKING");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn intercept_takes_the_agent_out() {
+    let clock = HeldClock::hold();
     let s = start().await;
     let job = setup(&s).await;
+    let armed = clock.now();
     s.ok(SUP, "MonitorCall", json!({"MonitoredUserId": A1}))
         .await;
-    s.wait_state(SUP, "TALKING").await;
+    supervisor_connects(&s, &clock, armed).await;
     let taken = s
         .ok(
             SUP,
@@ -137,8 +159,9 @@ async fn intercept_takes_the_agent_out() {
     assert_eq!(leg_of(&agent, A1)["ReleaseInitiator"], "8009");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn supervision_rules() {
+    let clock = HeldClock::hold();
     let s = start().await;
     s.register(A2).await;
     s.register(SUP).await;
@@ -172,9 +195,10 @@ async fn supervision_rules() {
     )
     .await;
     s.ok(SUP, "TakeBreak", json!({"Code": "Meal"})).await;
+    let armed = clock.now();
     s.ok(SUP, "MonitorCall", json!({"MonitoredUserId": A2}))
         .await;
-    s.wait_state(SUP, "TALKING").await;
+    supervisor_connects(&s, &clock, armed).await;
     s.register(A1).await;
     s.talking_inbound(A1, "13800000023").await;
     s.expect_err(
