@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::process::{Child, Command};
 use tokio::sync::oneshot;
-use workbench_server::{EmulatorConfig, ServerOptions};
+use workbench_server::{Bound, EmulatorConfig, ServerOptions, TlsConfig};
 
 /// How long any single condition may take before the test fails.
 pub const DEADLINE: Duration = Duration::from_secs(20);
@@ -53,12 +53,15 @@ pub fn dist() -> PathBuf {
 
 /// The server under test, serving on an ephemeral loopback port.
 pub struct Server {
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (or `https://<name>:<port>` for [`Server::start_tls`]).
     pub base: String,
+    /// The loopback address it listens on.
+    pub addr: std::net::SocketAddr,
     http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     emulator: EmulatorConfig,
+    tls: Option<TlsConfig>,
 }
 
 impl Server {
@@ -67,13 +70,48 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let addr = listener.local_addr().unwrap();
         let mut server = Server {
-            base,
+            base: format!("http://{addr}"),
+            addr,
             http: reqwest::Client::new(),
             shutdown: None,
             task: None,
             emulator,
+            tls: None,
+        };
+        server.serve(listener);
+        server
+    }
+
+    /// The same over HTTPS with `tls` (a certificate for `name`), addressed as `https://<name>:<port>`: the
+    /// harness's own client trusts `cert_pem` and resolves `name` to the loopback address (give the browser
+    /// `--host-resolver-rules` for it, see [`https_args`]).
+    pub async fn start_tls(
+        emulator: EmulatorConfig,
+        tls: TlsConfig,
+        name: &str,
+        cert_pem: &str,
+    ) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().unwrap();
+        let http = reqwest::Client::builder()
+            .add_root_certificate(
+                reqwest::Certificate::from_pem(cert_pem.as_bytes()).expect("a PEM certificate"),
+            )
+            .resolve(name, addr)
+            .build()
+            .expect("an HTTPS client");
+        let mut server = Server {
+            base: format!("https://{name}:{}", addr.port()),
+            addr,
+            http,
+            shutdown: None,
+            task: None,
+            emulator,
+            tls: Some(tls),
         };
         server.serve(listener);
         server
@@ -85,12 +123,16 @@ impl Server {
             dist: dist(),
             emulator: self.emulator.clone(),
         };
+        let bound = match &self.tls {
+            Some(tls) => Bound::tls(listener, tls.clone()),
+            None => listener.into(),
+        };
         self.shutdown = Some(tx);
         self.task = Some(tokio::spawn(async move {
             let stop = async {
                 let _ = rx.await;
             };
-            if let Err(e) = workbench_server::serve_until(listener, options, stop).await {
+            if let Err(e) = workbench_server::serve_until(bound, options, stop).await {
                 panic!("server failed: {e}");
             }
         }));
@@ -109,10 +151,9 @@ impl Server {
                 .expect("the server to stop")
                 .expect("the server task");
         }
-        let addr = self.base.trim_start_matches("http://").to_owned();
-        let listener = eventually("the port to be free again", || {
-            let addr = addr.clone();
-            async move { TcpListener::bind(&addr).await.ok() }
+        let addr = self.addr;
+        let listener = eventually("the port to be free again", || async move {
+            TcpListener::bind(addr).await.ok()
         })
         .await;
         self.serve(listener);
@@ -298,6 +339,17 @@ impl Driver {
         .await;
         Driver { child, url }
     }
+}
+
+/// Chromium flags for a page served over HTTPS as `name` (a LAN-looking host, not localhost): `name`
+/// resolves to the loopback address, and the certificate whose public key hashes to `spki_sha256`
+/// (base64 SHA-256, [`TlsConfig::spki_sha256`]) is trusted — only that one, as an agent who checked the
+/// printed fingerprint would.
+pub fn https_args(name: &str, spki_sha256: &str) -> Vec<String> {
+    vec![
+        format!("--host-resolver-rules=MAP {name} 127.0.0.1"),
+        format!("--ignore-certificate-errors-spki-list={spki_sha256}"),
+    ]
 }
 
 /// What a test body works with.

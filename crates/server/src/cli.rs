@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::{ConfigError, EmulatorConfig, ServerOptions, UpstreamConfig};
+use crate::{ConfigError, EmulatorConfig, ServerOptions, TlsConfig, UpstreamConfig};
 
 const UPSTREAM_HELP: &str = "\
 UPSTREAM MODE (the real Alibaba Cloud CCC OpenAPI instead of the emulator):
@@ -90,6 +90,31 @@ pub struct Cli {
     /// only (chmod 600), or the server refuses to start. See UPSTREAM MODE below (`--help`) for the keys.
     #[arg(long, value_name = "FILE.toml")]
     pub upstream_config: Option<PathBuf>,
+
+    /// Serve HTTPS (and WSS for the push and SIP sockets) with this certificate chain (PEM); needs
+    /// --tls-key. Browsers give the microphone only to secure contexts: off localhost, agents need HTTPS.
+    #[arg(
+        long,
+        value_name = "CERT.pem",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "KEY.pem", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve HTTPS with a self-signed certificate, for a trial on a LAN: made once and kept in the data
+    /// directory (tls/), for localhost, 127.0.0.1, ::1 and every --tls-name; its SHA-256 fingerprint is
+    /// printed at start-up so that agents can check it before accepting the browser's warning.
+    #[arg(long)]
+    pub tls_self_signed: bool,
+
+    /// A name or address the self-signed certificate must also cover (the one agents type, e.g.
+    /// ccc.lan or 192.168.1.20); repeat for several.
+    #[arg(long, value_name = "NAME", requires = "tls_self_signed")]
+    pub tls_name: Vec<String>,
 }
 
 impl Cli {
@@ -117,6 +142,16 @@ impl Cli {
             dist: self.dist.clone(),
             emulator,
         })
+    }
+
+    /// The HTTPS identity these flags ask for, or `None` for plain HTTP. A self-signed certificate is kept
+    /// in `data_dir` (see [`TlsConfig::self_signed`]).
+    pub fn tls(&self, data_dir: &std::path::Path) -> Result<Option<TlsConfig>, ConfigError> {
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => TlsConfig::from_pem_files(cert, key).map(Some),
+            _ if self.tls_self_signed => TlsConfig::self_signed(data_dir, &self.tls_name).map(Some),
+            _ => Ok(None),
+        }
     }
 
     /// The upstream configuration (from `--upstream-config` and the `CCC_*` environment variables), or `None`
@@ -179,6 +214,52 @@ mod tests {
         let help = Cli::command().render_long_help().to_string();
         assert!(help.contains("--agent-leg-grace-secs"), "{help}");
         assert!(help.contains("--data-dir") && help.contains("record_retention_days"));
+    }
+
+    #[test]
+    fn tls_flags_come_in_pairs() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["workbench-server"], args].concat());
+        assert!(
+            parse(&["--tls-cert", "c.pem"]).is_err(),
+            "a certificate needs its key"
+        );
+        assert!(
+            parse(&["--tls-key", "k.pem"]).is_err(),
+            "a key needs its certificate"
+        );
+        assert!(parse(&["--tls-cert", "c", "--tls-key", "k", "--tls-self-signed"]).is_err());
+        assert!(
+            parse(&["--tls-name", "ccc.lan"]).is_err(),
+            "names are for the self-signed one"
+        );
+        let cli = parse(&[
+            "--tls-self-signed",
+            "--tls-name",
+            "a.lan",
+            "--tls-name",
+            "10.0.0.2",
+        ])
+        .unwrap();
+        assert_eq!(cli.tls_name, ["a.lan", "10.0.0.2"]);
+        let plain = parse(&[]).unwrap();
+        assert!(plain
+            .tls(std::path::Path::new("/nonexistent"))
+            .unwrap()
+            .is_none());
+        let missing = parse(&[
+            "--tls-cert",
+            "/nonexistent/c.pem",
+            "--tls-key",
+            "/nonexistent/k.pem",
+        ])
+        .unwrap()
+        .tls(std::path::Path::new("/nonexistent"))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            missing.starts_with("TLS: ") && missing.contains("/nonexistent/c.pem"),
+            "{missing}"
+        );
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub enum ConfigError {
     /// The upstream (real CCC) configuration is incomplete or unsafe.
     #[error("upstream config: {0}")]
     Upstream(String),
+    /// The HTTPS certificate or key cannot be used (`--tls-cert`/`--tls-key`, `--tls-self-signed`).
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 /// The server could not start or stopped with an error.

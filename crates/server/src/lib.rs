@@ -17,6 +17,9 @@
 //!   calls' media through `ccc-media` (simulated customers, the hear matrix).
 //! - `push`: the agent-state WebSocket; `control`: `/emulator/v1/*`; `static_files`: the dist directory.
 //! - `openapi_face`: `/openapi/`, the emulator behind real OpenAPI signatures (V3/V1, verified by `ccc-sign`).
+//! - `tls`: HTTPS by the server itself ([`TlsConfig`]: the operator's PEM files or a kept self-signed
+//!   certificate); `listen`: [`Bound`], a listener with or without it, and [`Peer`], the connection's
+//!   address as handlers see it.
 //! - [`upstream`]: upstream mode — `/data/api.json` forwarded, signed and locked down, to the real CCC
 //!   OpenAPI (configuration from `CCC_*` variables or `--upstream-config`). In that mode the emulator's own
 //!   routes (`/emulator/…`, `/openapi/`) are not mounted.
@@ -33,15 +36,16 @@ mod error;
 mod hub;
 mod identity;
 mod ids;
+mod listen;
 mod openapi_face;
 mod push;
 mod sip;
 mod static_files;
 mod store;
+mod tls;
 pub mod upstream;
 
 use std::future::{Future, IntoFuture};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -58,7 +62,9 @@ pub use emulator::data::{
 };
 pub use error::{ConfigError, ServeError};
 pub use identity::{USER_COOKIE, USER_HEADER};
+pub use listen::{Bound, Peer};
 pub use openapi_face::OPENAPI_PATH;
+pub use tls::TlsConfig;
 pub use upstream::UpstreamConfig;
 
 /// What the server needs to run.
@@ -141,7 +147,7 @@ pub const SIP_WS_PATH: &str = "/emulator/ws/sip";
 /// paths, forwarded) and the dist directory only.
 ///
 /// Upstream mode's trusted-header identity needs the peer address: serve with
-/// `into_make_service_with_connect_info::<SocketAddr>()` (as [`serve_with`] does).
+/// `into_make_service_with_connect_info::<Peer>()` (as [`serve_with`] does).
 pub fn router(state: AppState) -> Router {
     // Spans name the path only: a query may carry a V1 signature (the OpenAPI face) and is never logged.
     let trace = TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -170,7 +176,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves on `listener` until `shutdown` completes.
 pub async fn serve_until(
-    listener: TcpListener,
+    listener: impl Into<Bound>,
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
@@ -189,7 +195,7 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// after which the server stops regardless. Then the record store is flushed and closed (the agents'
 /// running state spans end now), and this returns `Ok`.
 pub async fn serve_with(
-    listener: TcpListener,
+    listener: impl Into<Bound>,
     options: ServerOptions,
     upstream: Option<UpstreamConfig>,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -203,12 +209,27 @@ pub async fn serve_with(
 
 /// Serves `state` on `listener` until `shutdown` completes, gracefully (see [`serve_with`]).
 pub async fn serve_state(
-    listener: TcpListener,
+    listener: impl Into<Bound>,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let Bound { tcp, tls } = listener.into();
     let (hub, sip) = (state.hub.clone(), state.sip.clone());
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let mut routes = router(state);
+    if tls.is_some() {
+        // Every request reached us over TLS: say so as a TLS proxy in front would, so that the URLs the
+        // server hands out (the push and SIP sockets of GetLoginDetails) are wss://, whatever a client sent.
+        routes = routes.layer(axum::middleware::map_request(
+            |mut req: axum::http::Request<axum::body::Body>| async move {
+                req.headers_mut().insert(
+                    "x-forwarded-proto",
+                    axum::http::HeaderValue::from_static("https"),
+                );
+                req
+            },
+        ));
+    }
+    let app = routes.into_make_service_with_connect_info::<Peer>();
     let began: Arc<OnceLock<Instant>> = Arc::default();
     let (told, shutting_down) = tokio::sync::oneshot::channel::<()>();
     let signal = {
@@ -226,9 +247,22 @@ pub async fn serve_state(
             );
         }
     };
-    let serving = axum::serve(listener, app)
-        .with_graceful_shutdown(signal)
-        .into_future();
+    type Serving = std::pin::Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
+    let serving: Serving = match tls {
+        None => Box::pin(
+            axum::serve(tcp, app)
+                .with_graceful_shutdown(signal)
+                .into_future(),
+        ),
+        Some(tls) => {
+            let listener = listen::https(tcp, &tls);
+            Box::pin(
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(signal)
+                    .into_future(),
+            )
+        }
+    };
     tokio::pin!(serving);
     // The drain is bounded from the moment the shutdown began.
     let deadline = || {

@@ -35,14 +35,33 @@ async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
     let stop = StopSignals::new()?;
     let options = cli.options()?;
     let upstream = cli.upstream()?;
-    let listener = tokio::net::TcpListener::bind((cli.host, cli.port)).await?;
-    let addr = listener.local_addr()?;
-    let shown = if addr.ip().is_unspecified() {
-        "127.0.0.1".to_owned()
-    } else {
-        addr.ip().to_string()
+    let data_dir = options.emulator.data_dir.clone().unwrap_or_default();
+    let tls = cli.tls(&data_dir)?;
+    let tcp = tokio::net::TcpListener::bind((cli.host, cli.port)).await?;
+    let addr = tcp.local_addr()?;
+    let shown = match addr.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
     };
-    println!("workbench listening on http://{shown}:{}", addr.port());
+    let listener = match tls {
+        Some(tls) => {
+            println!("workbench listening on https://{shown}:{}", addr.port());
+            println!(
+                "TLS certificate {} SHA-256 {}",
+                tls.source.display(),
+                tls.fingerprint
+            );
+            if let Some(spki) = &tls.spki_sha256 {
+                println!("TLS public key SHA-256 (base64) {spki}");
+            }
+            workbench_server::Bound::tls(tcp, tls)
+        }
+        None => {
+            println!("workbench listening on http://{shown}:{}", addr.port());
+            tcp.into()
+        }
+    };
     match &upstream {
         Some(up) => tracing::info!(
             dist = %options.dist.display(),

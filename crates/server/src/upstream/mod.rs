@@ -32,7 +32,6 @@ pub mod config;
 pub mod guard;
 pub mod identity;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -232,8 +231,8 @@ async fn answer(up: &Upstream, rid: String, request: Request) -> Response {
     let started = Instant::now();
     let peer = request
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+        .get::<ConnectInfo<crate::Peer>>()
+        .map(|c| c.0 .0.ip());
     let (parts, body) = request.into_parts();
     let query = ApiQuery::parse(parts.uri.query());
     let name = query.action.trim().to_owned();

@@ -64,10 +64,28 @@ pub fn start_on(
     dist: PathBuf,
 ) -> Server {
     let addr = listener.local_addr().unwrap();
+    start_bound(
+        listener.into(),
+        format!("http://{addr}"),
+        reqwest::Client::new(),
+        emulator,
+        dist,
+    )
+}
+
+/// Serves on `bound` (plain or HTTPS), addressed as `base` by `http`.
+pub fn start_bound(
+    bound: workbench_server::Bound,
+    base: String,
+    http: reqwest::Client,
+    emulator: EmulatorConfig,
+    dist: PathBuf,
+) -> Server {
+    let addr = bound.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let options = ServerOptions { dist, emulator };
     let task = tokio::spawn(async move {
-        workbench_server::serve_until(listener, options, async {
+        workbench_server::serve_until(bound, options, async {
             let _ = stopped.await;
         })
         .await
@@ -75,8 +93,8 @@ pub fn start_on(
     });
     Server {
         addr,
-        base: format!("http://{addr}"),
-        http: reqwest::Client::new(),
+        base,
+        http,
         stop,
         task,
     }
