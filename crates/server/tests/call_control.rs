@@ -1,8 +1,10 @@
 //! Hold / retrieve, mute / unmute and DTMF over real HTTP: the snapshots, the status the browser's reducer
-//! derives from them, and the state-rule errors.
+//! derives from them, and the state-rule errors. The DTMF test waits for the far end to answer (an emulator
+//! timer) on held virtual time, at its exact deadline.
 
 mod common;
 
+use common::virtual_time::{ms, HeldClock};
 use common::*;
 use serde_json::json;
 
@@ -144,16 +146,25 @@ async fn mute_and_unmute_flag_the_agents_own_leg() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn dtmf_digits_reach_the_far_end() {
+    let clock = HeldClock::hold();
     let s = start().await;
     s.register(A1).await;
+    let armed = clock.now();
     let dial = s.ok(A1, "MakeCall", json!({"Callee": "13912345678"})).await;
     let job = dial["CallContext"]["JobId"].as_str().unwrap().to_owned();
     // Allowed while dialling already (IVR menus answer early).
     s.ok(A1, "SendDtmfSignaling", json!({"JobId": job, "Dtmf": "1"}))
         .await;
-    s.wait_state(A1, "TALKING").await;
+    clock
+        .assert_fires_at(
+            "the far end answered (A1 TALKING)",
+            armed,
+            ms(OUTBOUND_ANSWER_DELAY_MS),
+            async || s.agent(A1).await["state"] == "TALKING",
+        )
+        .await;
     let customer = customer_legs(&dial)[0]["ChannelId"].clone();
     let data = s
         .ok(

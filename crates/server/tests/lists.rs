@@ -1,8 +1,10 @@
 //! The list/report actions and the number helpers over real HTTP: `Data` shapes against the spec's field names
-//! (`ccc-api-2020-07-01.md` §4), filters, and ChangeWorkMode's rules.
+//! (`ccc-api-2020-07-01.md` §4), filters, and ChangeWorkMode's rules. The tests that wait for a dialled
+//! number to answer or fail (an emulator timer) run on held virtual time, at the timer's exact deadline.
 
 mod common;
 
+use common::virtual_time::{ms, HeldClock};
 use common::*;
 use serde_json::{json, Value};
 
@@ -15,8 +17,9 @@ fn list(data: &Value) -> &Vec<Value> {
     data["List"].as_array().unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn recent_call_detail_records_of_the_agent() {
+    let clock = HeldClock::hold();
     let s = start().await;
     s.register(A1).await;
     let inbound = s.talking_inbound(A1, "13800000011").await;
@@ -24,8 +27,16 @@ async fn recent_call_detail_records_of_the_agent() {
     s.ok(A1, "ReadyForService", json!({})).await;
     s.put_number("13900000002", json!({"answer": "busy", "delayMs": 5}))
         .await;
+    let armed = clock.now();
     s.ok(A1, "MakeCall", json!({"Callee": "13900000002"})).await;
-    s.wait_state(A1, "WORKING").await;
+    clock
+        .assert_fires_at(
+            "the busy number failed (A1 WORKING)",
+            armed,
+            ms(5),
+            async || s.agent(A1).await["state"] == "WORKING",
+        )
+        .await;
 
     let data = s
         .ok(
@@ -428,8 +439,9 @@ async fn pick_outbound_numbers_and_number_locations() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn historical_agent_report_counts_todays_calls() {
+    let clock = HeldClock::hold();
     let s = start().await;
     s.register(A1).await;
     let job = s.talking_inbound(A1, "13800000013").await;
@@ -437,8 +449,17 @@ async fn historical_agent_report_counts_todays_calls() {
     s.ok(A1, "RetrieveCall", json!({"JobId": job})).await;
     s.ok(A1, "ReleaseCall", json!({"JobId": job})).await;
     s.ok(A1, "ReadyForService", json!({})).await;
+    let armed = clock.now();
     s.ok(A1, "MakeCall", json!({"Callee": "13912345678"})).await;
-    let talking = s.wait_state(A1, "TALKING").await;
+    clock
+        .assert_fires_at(
+            "the callee answered (A1 TALKING)",
+            armed,
+            ms(OUTBOUND_ANSWER_DELAY_MS),
+            async || s.agent(A1).await["state"] == "TALKING",
+        )
+        .await;
+    let talking = s.agent(A1).await;
     let out_job = talking["jobId"].as_str().unwrap().to_owned();
     s.ok(A1, "ReleaseCall", json!({"JobId": out_job})).await;
 

@@ -1,12 +1,14 @@
 //! The call records are kept in the data directory's database: every call is listed (not a recent few), and
 //! the records, the agent report (with the state timeline behind it) and RedialCall survive a restart on the
-//! same data directory. Each test has its own temporary data directory (`fast_config`).
+//! same data directory. Each test has its own temporary data directory (`fast_config`). The restart test
+//! waits for its outbound call to be answered (an emulator timer) on held virtual time.
 
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use common::virtual_time::{ms, HeldClock};
 use common::*;
 use serde_json::{json, Value};
 
@@ -105,8 +107,9 @@ async fn more_than_a_thousand_calls_are_all_listed_and_reported() {
     s.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn records_the_report_and_redial_survive_a_restart() {
+    let clock = HeldClock::hold();
     let from = now_ms() - 1_000;
     let config = fast_config();
     let data_dir = config.data_dir.clone().unwrap();
@@ -119,8 +122,17 @@ async fn records_the_report_and_redial_survive_a_restart() {
     s.ok(A1, "RetrieveCall", json!({"JobId": inbound})).await;
     s.ok(A1, "ReleaseCall", json!({"JobId": inbound})).await;
     s.ok(A1, "ReadyForService", json!({})).await;
+    let armed = clock.now();
     s.ok(A1, "MakeCall", json!({"Callee": "13912345679"})).await;
-    let talking = s.wait_state(A1, "TALKING").await;
+    clock
+        .assert_fires_at(
+            "the callee answered (A1 TALKING)",
+            armed,
+            ms(OUTBOUND_ANSWER_DELAY_MS),
+            async || s.agent(A1).await["state"] == "TALKING",
+        )
+        .await;
+    let talking = s.agent(A1).await;
     let outbound = talking["jobId"].as_str().unwrap().to_owned();
     s.ok(A1, "ReleaseCall", json!({"JobId": outbound})).await;
     let (total, before) = all_records(&s, A1, from).await;
