@@ -5,30 +5,30 @@
 
 /// A member of an interface: `name?(params): T;` or `name?: T;`.
 #[derive(Debug, Clone)]
-pub struct Member {
+pub(crate) struct Member {
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Declared with `?`.
-    pub optional: bool,
+    pub(crate) optional: bool,
     /// The text between the parentheses of a method signature; `None` for a property.
-    pub params: Option<String>,
+    pub(crate) params: Option<String>,
     /// The text after the name (and `?`) up to the end of the member.
-    pub rest: String,
+    pub(crate) rest: String,
 }
 
 /// One parameter of a signature: `name?: type`.
 #[derive(Debug, Clone)]
-pub struct Param {
+pub(crate) struct Param {
     /// Its name (`...args` keeps the dots).
-    pub name: String,
+    pub(crate) name: String,
     /// Declared with `?`.
-    pub optional: bool,
+    pub(crate) optional: bool,
     /// Its type's text.
-    pub ty: String,
+    pub(crate) ty: String,
 }
 
 /// `src` with `//` and `/* */` comments blanked out (string literals kept as they are).
-pub fn strip_comments(src: &str) -> String {
+pub(crate) fn strip_comments(src: &str) -> String {
     let chars: Vec<char> = src.chars().collect();
     let mut out = String::with_capacity(src.len());
     let mut i = 0;
@@ -107,12 +107,12 @@ fn closing(text: &str, open: usize) -> usize {
 }
 
 /// The header (`export interface Name … {`, `extends` included) and body of interface `name`.
-pub fn interface<'a>(src: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
+pub(crate) fn interface<'a>(src: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
     let key = format!("export interface {name}");
     let mut from = 0;
     while let Some(at) = src[from..].find(&key).map(|i| i + from) {
         let after = &src[at + key.len()..];
-        if after.starts_with(|c: char| c == ' ' || c == '{') {
+        if after.starts_with([' ', '{']) {
             let open = at + key.len() + after.find('{')?;
             let close = closing(src, open);
             return Some((&src[at..open], &src[open + 1..close - 1]));
@@ -123,7 +123,7 @@ pub fn interface<'a>(src: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
 }
 
 /// The members of an interface body, in order (overloads appear once each).
-pub fn members(body: &str) -> Vec<Member> {
+pub(crate) fn members(body: &str) -> Vec<Member> {
     let mut out = Vec::new();
     let bytes = body.as_bytes();
     let mut i = 0;
@@ -173,7 +173,7 @@ pub fn members(body: &str) -> Vec<Member> {
 }
 
 /// The parameters of a signature's parameter text.
-pub fn params(text: &str) -> Vec<Param> {
+pub(crate) fn params(text: &str) -> Vec<Param> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -225,7 +225,7 @@ pub fn params(text: &str) -> Vec<Param> {
 }
 
 /// The right-hand side of `export type name = …;`.
-pub fn type_alias<'a>(src: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn type_alias<'a>(src: &'a str, name: &str) -> Option<&'a str> {
     let key = format!("export type {name} =");
     let at = src.find(&key)? + key.len();
     let bytes = src.as_bytes();
@@ -241,7 +241,7 @@ pub fn type_alias<'a>(src: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// The literal members of a union alias: numbers and quoted strings, in order (other members skipped).
-pub fn union_literals(src: &str, name: &str) -> Vec<String> {
+pub(crate) fn union_literals(src: &str, name: &str) -> Vec<String> {
     let Some(rhs) = type_alias(src, name) else {
         return Vec::new();
     };
