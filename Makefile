@@ -38,7 +38,7 @@ test-native:
 
 ## test-browser: components and the mount API in headless Chromium (wasm-bindgen-test)
 test-browser:
-	$(CARGO) test --locked --target wasm32-unknown-unknown -p workbench --test browser
+	$(CARGO) test --locked --target wasm32-unknown-unknown -p workbench --test browser --test browser_i18n
 
 ## test-e2e: whole flows in headless Chromium against the real server and the release build in dist/, and
 ## interop with Kamailio + JsSIP — in a loopback-only network namespace (calls carry WebRTC audio)

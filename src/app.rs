@@ -42,13 +42,14 @@ pub fn app(props: &AppProps) -> Html {
     let style = format!("width:{}px;height:{}px", view.width, view.height);
     html! {
         <div class={classes!("ccc-wb", (!view.visible).then_some("ccc-hidden"))} {style}
-             data-status={view.status.code().to_string()}>
+             lang={view.lang.tag()} data-status={view.status.code().to_string()}>
             if config.header {
                 <Header view={(*view).clone()} workbench={wb.clone()} />
             }
             if view.main_visible {
                 <div class="ccc-body">
-                    <SideNav items={config.side_nav_list.clone()} current={view.nav.clone()} on_select={on_nav} />
+                    <SideNav items={config.side_nav_list.clone()} current={view.nav.clone()} lang={view.lang}
+                             on_select={on_nav} />
                     <main class="ccc-main">{ views::render(&view, &wb) }</main>
                 </div>
             }

@@ -44,19 +44,79 @@ pub const MORE_ACTIONS: [&str; 7] = [
     "changeWorkMode",
 ];
 
+/// The `sideNavList` values: the contract's Chinese names, which hosts pass in `sideNavList` and the panel
+/// keeps as the entry's key (`View::nav`, `data-nav`) in every language; `i18n` gives what is shown.
+pub mod nav {
+    /// 呼入: the incoming call.
+    pub const INBOUND: &str = "呼入";
+    /// 呼出: dialling.
+    pub const OUTBOUND: &str = "呼出";
+    /// 内部通话: calling a colleague.
+    pub const INTERNAL: &str = "内部通话";
+    /// 通话记录: recent calls.
+    pub const RECORDS: &str = "通话记录";
+    /// 转接: transfers.
+    pub const TRANSFER: &str = "转接";
+    /// 会议: conferences.
+    pub const CONFERENCE: &str = "会议";
+    /// 监听: supervision.
+    pub const MONITOR: &str = "监听";
+    /// 我的工作: today's figures.
+    pub const MY_WORK: &str = "我的工作";
+    /// 设备检测: browser and audio-device checks.
+    pub const DEVICE_CHECK: &str = "设备检测";
+    /// 设置: agent facts, work mode, volumes.
+    pub const SETTINGS: &str = "设置";
+}
+
 /// The `sideNavList` values, in canonical order.
 pub const SIDE_NAV: [&str; 10] = [
-    "呼入",
-    "呼出",
-    "内部通话",
-    "通话记录",
-    "转接",
-    "会议",
-    "监听",
-    "我的工作",
-    "设备检测",
-    "设置",
+    nav::INBOUND,
+    nav::OUTBOUND,
+    nav::INTERNAL,
+    nav::RECORDS,
+    nav::TRANSFER,
+    nav::CONFERENCE,
+    nav::MONITOR,
+    nav::MY_WORK,
+    nav::DEVICE_CHECK,
+    nav::SETTINGS,
 ];
+
+/// The panel's language (`language`, this SDK's own option): `zh-CN` (default, the original's panel) or
+/// `en-US`. Only what the panel shows changes; hook payloads (status names, `errorMsgTip`) stay the
+/// contract's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    /// 简体中文, the default.
+    #[default]
+    ZhCn,
+    /// English.
+    EnUs,
+}
+
+impl Language {
+    /// `zh-CN` / `en-US` (also `zh` / `en`, any casing); anything else is `None`, which the config reads as
+    /// the default, as it does for other values of the wrong kind.
+    pub fn parse(value: &str) -> Option<Language> {
+        let v = value.trim();
+        if v.eq_ignore_ascii_case("zh-CN") || v.eq_ignore_ascii_case("zh") {
+            Some(Language::ZhCn)
+        } else if v.eq_ignore_ascii_case("en-US") || v.eq_ignore_ascii_case("en") {
+            Some(Language::EnUs)
+        } else {
+            None
+        }
+    }
+
+    /// The BCP 47 tag: the panel root's `lang` attribute and the locale dates are written in.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
 
 /// A developer error in the config: the constructor throws it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +216,8 @@ pub struct Config {
     pub audio_processing: bool,
     /// AK/SK direct mode (`accessKeyId` + `accessKeySecret`): the browser signs and calls `RPCEndPoint`.
     pub direct: Option<DirectMode>,
+    /// What the panel shows its texts in (`language`, this SDK's own option; default `zh-CN`).
+    pub language: Language,
 }
 
 /// The seed's quick-validation mode: the page holds an AccessKey and calls the OpenAPI itself.
@@ -262,6 +324,7 @@ impl Config {
             enable_switch_adapter: bool_of("isEnableSwitchAdapter", true),
             audio_processing: bool_of("audioProcessing", true),
             direct,
+            language: Language::parse(&str_of("language")).unwrap_or_default(),
         })
     }
 }
@@ -434,6 +497,33 @@ mod tests {
         assert_eq!((c.offline_image.as_str(), c.break_image.as_str()), ("", ""));
         assert_eq!(c.rules.auto_answer, None);
         assert!(!c.logged_keep_break);
+        assert_eq!(
+            c.language,
+            Language::ZhCn,
+            "drop-in hosts see the original's Chinese panel"
+        );
+    }
+
+    #[test]
+    fn language_is_zh_cn_or_en_us_and_anything_else_is_the_default() {
+        let lang = |v: Value| parse(json!({"dom": "d", "instanceId": "i", "language": v})).language;
+        assert_eq!(lang(json!("en-US")), Language::EnUs);
+        assert_eq!(lang(json!(" en-us ")), Language::EnUs);
+        assert_eq!(lang(json!("en")), Language::EnUs);
+        assert_eq!(lang(json!("zh-CN")), Language::ZhCn);
+        for other in [
+            json!("fr-FR"),
+            json!(""),
+            json!(1),
+            json!(null),
+            json!(["en-US"]),
+        ] {
+            assert_eq!(lang(other.clone()), Language::ZhCn, "{other}");
+        }
+        assert_eq!(
+            (Language::ZhCn.tag(), Language::EnUs.tag()),
+            ("zh-CN", "en-US")
+        );
     }
 
     #[test]

@@ -57,6 +57,9 @@ impl ErrorReport {
     }
 }
 
+/// The `errorMsgTip` of the named event `PollUserStatusErrorNotify` (verbatim).
+pub const POLL_USER_STATUS_TIP: &str = "无法获取坐席状态,请重新登录";
+
 /// The verbatim Chinese tip of an SDK error code.
 pub fn tip(code: u32) -> &'static str {
     match code {
@@ -114,6 +117,10 @@ mod tests {
             }
         }
         assert!(numeric >= 30, "{numeric}");
+        assert_eq!(
+            errors["PollUserStatusErrorNotify"]["zh"],
+            POLL_USER_STATUS_TIP
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! - [`config`]: the typed config and its defaults (pure).
 //! - [`sip_codes`]: SIP status tips for 5001 (pure).
 //! - [`errors`]: `onErrorNotify` codes and tips (pure).
+//! - [`i18n`]: the panel's texts, one catalogue per `language` (zh-CN, en-US; pure).
 //! - [`tabs`]: multi-tab calling through localStorage: keys and what a value asks for (pure).
 //! - [`device_test`]: 设备检测's microphone level meter and speaker test.
 //! - [`media_devices`]: the browser's WebRTC support, microphone permission and audio devices.
@@ -28,6 +29,7 @@ pub mod deadline;
 pub mod device_test;
 pub mod errors;
 pub mod hooks;
+pub mod i18n;
 pub mod media_devices;
 pub mod sdk;
 pub mod sip_codes;

@@ -17,52 +17,62 @@ use agent_state::{Method, Status};
 use yew::prelude::*;
 
 use crate::components::PanelProps;
+use crate::config::nav;
 use crate::workbench::{View, Workbench};
 
 /// The main area for the current side-nav entry. Before the agent is online, every entry shows the sign-in
 /// prompt, since nothing else can work yet.
 pub fn render(view: &View, wb: &Rc<Workbench>) -> Html {
     // Checking the devices needs no sign-in.
-    if view.nav == "设备检测" {
+    if view.nav == nav::DEVICE_CHECK {
         return html! { <device_check::DeviceCheck view={view.clone()} workbench={wb.clone()} /> };
     }
     if let Some(prompt) = sign_in_prompt(view, wb) {
         return prompt;
     }
     match view.nav.as_str() {
-        "呼入" => html! { <inbound::Inbound view={view.clone()} workbench={wb.clone()} /> },
-        "呼出" => html! { <outbound::Outbound view={view.clone()} workbench={wb.clone()} /> },
-        "内部通话" | "监听" => {
+        nav::INBOUND => html! { <inbound::Inbound view={view.clone()} workbench={wb.clone()} /> },
+        nav::OUTBOUND => {
+            html! { <outbound::Outbound view={view.clone()} workbench={wb.clone()} /> }
+        }
+        nav::INTERNAL | nav::MONITOR => {
             let panel = PanelProps {
                 view: view.clone(),
                 workbench: wb.clone(),
             };
-            html! { <agents::Agents {panel} supervise={view.nav == "监听"} /> }
+            html! { <agents::Agents {panel} supervise={view.nav == nav::MONITOR} /> }
         }
-        "我的工作" => html! { <my_work::MyWork view={view.clone()} workbench={wb.clone()} /> },
-        "通话记录" => html! { <records::Records view={view.clone()} workbench={wb.clone()} /> },
-        "会议" => html! { <conference::Conference view={view.clone()} workbench={wb.clone()} /> },
-        "转接" => html! { <transfer::Transfer view={view.clone()} workbench={wb.clone()} /> },
-        "设置" => html! { <settings::Settings view={view.clone()} workbench={wb.clone()} /> },
+        nav::MY_WORK => html! { <my_work::MyWork view={view.clone()} workbench={wb.clone()} /> },
+        nav::RECORDS => html! { <records::Records view={view.clone()} workbench={wb.clone()} /> },
+        nav::CONFERENCE => {
+            html! { <conference::Conference view={view.clone()} workbench={wb.clone()} /> }
+        }
+        nav::TRANSFER => {
+            html! { <transfer::Transfer view={view.clone()} workbench={wb.clone()} /> }
+        }
+        nav::SETTINGS => {
+            html! { <settings::Settings view={view.clone()} workbench={wb.clone()} /> }
+        }
         other => html! {
             <section class="ccc-view ccc-unavailable">
-                <h2>{ other }</h2>
-                <p>{ "此功能在当前版本中尚未提供。" }</p>
+                <h2>{ view.text().nav(other) }</h2>
+                <p>{ view.text().unavailable }</p>
             </section>
         },
     }
 }
 
 fn sign_in_prompt(view: &View, wb: &Rc<Workbench>) -> Option<Html> {
+    let t = view.text();
     let (text, label, method) = match view.status {
-        Status::Unregistered => ("尚未上线", "上线", Some(Method::Register)),
-        Status::Registering => ("正在上线…", "", None),
+        Status::Unregistered => (t.not_signed_in, t.sign_in, Some(Method::Register)),
+        Status::Registering => (t.signing_in, "", None),
         Status::Offline if view.device_conflict => (
-            "已有其他设备登录此坐席",
-            "在此设备上线",
+            t.device_conflict,
+            t.sign_in_here,
             Some(Method::ForceToPrepareSignIn),
         ),
-        Status::Offline => ("已下线", "上线", Some(Method::LogIn)),
+        Status::Offline => (t.signed_out, t.sign_in, Some(Method::LogIn)),
         _ => return None,
     };
     let onclick = {

@@ -31,8 +31,9 @@ use gloo_timers::callback::Timeout;
 use serde_json::{json, Value};
 
 use crate::api::{Api, ApiFailure};
-use crate::config::Config;
+use crate::config::{Config, Language};
 use crate::errors::{ErrorCode, ErrorReport};
+use crate::i18n::Catalogue;
 use crate::media_devices::DeviceReport;
 
 /// The host page, as the controller sees it: hooks and error reports. `sdk.rs` implements it over JS.
@@ -109,6 +110,15 @@ pub struct View {
     pub device_report: Option<Rc<DeviceReport>>,
     /// The chosen microphone and speaker ids.
     pub audio_devices: (String, String),
+    /// The language the panel shows its texts in (`language`).
+    pub lang: Language,
+}
+
+impl View {
+    /// The texts of the panel's language.
+    pub fn text(&self) -> &'static Catalogue {
+        crate::i18n::text(self.lang)
+    }
 }
 
 /// The current call as the panel shows it.
@@ -305,6 +315,7 @@ impl Workbench {
             device_conflict: inner.device_conflict && inner.state.status() == Status::Offline,
             device_report: inner.device_report.clone(),
             audio_devices: (inner.audio_input.clone(), inner.audio_output.clone()),
+            lang: inner.config.language,
             work_mode: if inner.work_mode.is_empty() {
                 inner
                     .login
@@ -435,7 +446,8 @@ impl Workbench {
             Hook::CallComing(d) | Hook::CallDialing(d) if d.job_id.is_empty() => return,
             Hook::CallComing(d) => {
                 if !self.inner.borrow().config.customized_notification {
-                    self.host.desktop_notice("来电", &d.caller);
+                    self.host
+                        .desktop_notice(self.text().incoming_notification, &d.caller);
                 }
                 ("onCallComing", Some(detail_json(d)))
             }
@@ -520,10 +532,16 @@ impl Workbench {
         self.host.error(&report);
     }
 
-    /// Reports an SDK error code and shows its tip over the panel for 3 s (`isAvailBroswer`).
-    pub(crate) fn report_with_hint(&self, code: u32, msg: &str) {
-        self.show(crate::errors::tip(code).to_owned(), 3000);
+    /// Reports an SDK error code (with the contract's tip) and shows `hint`, the catalogue's text for it,
+    /// over the panel for 3 s (`isAvailBroswer`).
+    pub(crate) fn report_with_hint(&self, code: u32, hint: &str, msg: &str) {
+        self.show(hint.to_owned(), 3000);
         self.report(code, msg);
+    }
+
+    /// The texts of the panel's language, for toasts.
+    pub(crate) fn text(&self) -> &'static Catalogue {
+        crate::i18n::text(self.inner.borrow().config.language)
     }
 
     /// Shows a message over the panel for a few seconds.

@@ -4,20 +4,8 @@ use agent_state::Status;
 use yew::prelude::*;
 
 use crate::components::PanelProps;
+use crate::config::nav;
 use crate::hooks::{duration, use_clock};
-
-/// The Chinese label of a `moreActionList` value.
-fn action_label(action: &str) -> &'static str {
-    match action {
-        "online" => "上线",
-        "ready" => "结束小休",
-        "onlyCall" => "仅外呼",
-        "break" => "小休",
-        "offline" => "下线",
-        "adjustVolume" => "调节音量",
-        _ => "场外模式接听",
-    }
-}
 
 /// A CSS class grouping statuses by colour.
 pub fn status_class(status: Status) -> &'static str {
@@ -35,6 +23,7 @@ pub fn header(props: &PanelProps) -> Html {
     let now = use_clock();
     let menu_open = use_state(|| false);
     let view = &props.view;
+    let t = view.text();
     let config = props.workbench.config();
     // When expanded, "online" and "ready" are offered inside the panel and left out here (contract §3.6).
     let actions: Vec<String> = config
@@ -55,7 +44,7 @@ pub fn header(props: &PanelProps) -> Html {
                 "break" => wb.apply_for_break(None, None),
                 "offline" => wb.log_out(),
                 // The volume sliders and the work-mode choice live in 设置.
-                "adjustVolume" | "changeWorkMode" => wb.select_nav("设置".into()),
+                "adjustVolume" | "changeWorkMode" => wb.select_nav(nav::SETTINGS.into()),
                 other => wb.report(9003, format!("{other} is not available in this version")),
             }
         }
@@ -78,16 +67,16 @@ pub fn header(props: &PanelProps) -> Html {
     html! {
         <header class="ccc-header">
             <span class={classes!("ccc-dot", status_class(view.status))}></span>
-            <span class="ccc-status" data-code={view.status.code().to_string()}>{ view.status.label() }</span>
+            <span class="ccc-status" data-code={view.status.code().to_string()}>{ t.status(view.status) }</span>
             if view.status.code() >= 2 {
                 <span class="ccc-timer">{ duration(view.since_ms, now) }</span>
             }
             <span class="ccc-agent">{ agent.unwrap_or_default() }</span>
             if !actions.is_empty() {
-                <button type="button" class="ccc-menu-toggle" aria-label="更多操作" onclick={toggle_menu}>{ "⋯" }</button>
+                <button type="button" class="ccc-menu-toggle" aria-label={t.more_actions} onclick={toggle_menu}>{ "⋯" }</button>
             }
             if config.reduce_panel {
-                <button type="button" class="ccc-collapse" aria-label="收起/展开" onclick={toggle_pane}>
+                <button type="button" class="ccc-collapse" aria-label={t.collapse} onclick={toggle_pane}>
                     { if view.main_visible { "—" } else { "▢" } }
                 </button>
             }
@@ -95,7 +84,7 @@ pub fn header(props: &PanelProps) -> Html {
                 <ul class="ccc-menu">
                     { for actions.into_iter().map(|a| {
                         let run = run.clone();
-                        let label = action_label(&a);
+                        let label = t.action(&a);
                         let value = a.clone();
                         html! { <li><button type="button" data-action={a} onclick={move |_| run(value.clone())}>{ label }</button></li> }
                     }) }

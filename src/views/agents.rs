@@ -7,25 +7,18 @@ use yew::prelude::*;
 
 use super::call_card::CallCard;
 use crate::components::PanelProps;
+use crate::i18n::Catalogue;
 
 /// A realtime state in one spelling: ListRealtimeAgentStates writes `Ready`, ListAgentStates `READY`.
 pub fn normal_state(state: &str) -> String {
     state.trim().to_ascii_uppercase()
 }
 
-/// The Chinese label of a realtime agent state (any casing).
-pub fn state_label(state: &str) -> String {
-    let label = match normal_state(state).as_str() {
-        "READY" => "空闲",
-        "BREAK" => "小休",
-        "OFFLINE" => "离线",
-        "TALKING" => "通话中",
-        "RINGING" => "振铃",
-        "DIALING" => "拨号中",
-        "WORKING" | "ACW" => "话后处理",
-        _ => return state.to_owned(),
-    };
-    label.to_owned()
+/// The label of a realtime agent state (any casing); a state the panel does not know, as written.
+pub fn state_label(text: &Catalogue, state: &str) -> String {
+    text.agent_state(&normal_state(state))
+        .unwrap_or(state)
+        .to_owned()
 }
 
 /// Props of [`Agents`].
@@ -41,6 +34,7 @@ pub struct AgentsProps {
 #[function_component(Agents)]
 pub fn agents(props: &AgentsProps) -> Html {
     let PanelProps { view, workbench } = &props.panel;
+    let t = view.text();
     {
         let wb = workbench.clone();
         use_effect_with(props.supervise, move |_| {
@@ -84,13 +78,13 @@ pub fn agents(props: &AgentsProps) -> Html {
     html! {
         <section class="ccc-view ccc-agents">
             <h2>
-                { if props.supervise { "监听" } else { "内部通话" } }
-                <button type="button" class="ccc-link" onclick={refresh}>{ "刷新" }</button>
+                { if props.supervise { t.nav_monitor } else { t.nav_internal } }
+                <button type="button" class="ccc-link" onclick={refresh}>{ t.refresh }</button>
             </h2>
             if props.supervise && allowed(Method::HangUp) {
                 <div class="ccc-actions">
                     <button type="button" class="ccc-btn hangup wide" data-action="hangUp"
-                            onclick={let wb = workbench.clone(); move |_| wb.hang_up(None, None, None)}>{ "结束监听" }</button>
+                            onclick={let wb = workbench.clone(); move |_| wb.hang_up(None, None, None)}>{ t.end_monitoring }</button>
                 </div>
             }
             <ul class="ccc-list">
@@ -98,23 +92,23 @@ pub fn agents(props: &AgentsProps) -> Html {
                     <li data-agent={a.agent_id.clone()}>
                         <span class="ccc-list-main">
                             <b>{ if a.agent_name.is_empty() { a.agent_id.clone() } else { a.agent_name.clone() } }</b>
-                            <small>{ format!("{} · {}", a.extension, state_label(&a.state)) }</small>
+                            <small>{ format!("{} · {}", a.extension, state_label(t, &a.state)) }</small>
                         </span>
                         <span class="ccc-list-actions">
                             if props.supervise {
-                                { action(Method::Monitor, "监听", &a.agent_id, &a.extension) }
-                                { action(Method::BargeIn, "强插", &a.agent_id, &a.extension) }
-                                { action(Method::Intercept, "拦截", &a.agent_id, &a.extension) }
-                                { action(Method::Coach, "耳语", &a.agent_id, &a.extension) }
+                                { action(Method::Monitor, t.monitor, &a.agent_id, &a.extension) }
+                                { action(Method::BargeIn, t.barge_in, &a.agent_id, &a.extension) }
+                                { action(Method::Intercept, t.intercept, &a.agent_id, &a.extension) }
+                                { action(Method::Coach, t.coach, &a.agent_id, &a.extension) }
                             } else if normal_state(&a.state) == "READY" {
-                                { action(Method::AgentToAgent, "呼叫", &a.agent_id, &a.extension) }
+                                { action(Method::AgentToAgent, t.dial, &a.agent_id, &a.extension) }
                             }
                         </span>
                     </li>
                 }) }
             </ul>
             if view.agents.is_empty() {
-                <p class="ccc-hint">{ "暂无坐席" }</p>
+                <p class="ccc-hint">{ t.no_agents }</p>
             }
         </section>
     }
@@ -123,11 +117,15 @@ pub fn agents(props: &AgentsProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Language;
+    use crate::i18n::text;
 
     #[test]
     fn states_in_either_spelling() {
-        assert_eq!(state_label("Ready"), "空闲");
-        assert_eq!(state_label("TALKING"), "通话中");
-        assert_eq!(state_label("Mystery"), "Mystery");
+        let (zh, en) = (text(Language::ZhCn), text(Language::EnUs));
+        assert_eq!(state_label(zh, "Ready"), zh.agent_ready);
+        assert_eq!(state_label(en, "TALKING"), en.agent_talking);
+        assert_eq!(state_label(en, "working"), state_label(en, "ACW"));
+        assert_eq!(state_label(en, "Mystery"), "Mystery");
     }
 }

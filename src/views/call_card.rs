@@ -7,13 +7,16 @@ use yew::prelude::*;
 
 use crate::components::dialpad::Dialpad;
 use crate::components::PanelProps;
+use crate::config::nav;
 use crate::hooks::{duration, use_clock};
+use crate::i18n::fill;
 
 /// The live call.
 #[function_component(CallCard)]
 pub fn call_card(props: &PanelProps) -> Html {
     let now = use_clock();
     let view = &props.view;
+    let t = view.text();
     let call = view.call.clone();
     let number = call.as_ref().map(|c| c.number.clone()).unwrap_or_default();
     let group = call
@@ -48,11 +51,11 @@ pub fn call_card(props: &PanelProps) -> Html {
     let wb = props.workbench.clone();
     let muted = call.as_ref().is_some_and(|c| c.muted);
     let tools: Vec<Html> = [
-        tool(Method::CallHold, "保持", false, {
+        tool(Method::CallHold, t.hold, false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.hold(true, None))
         }),
-        tool(Method::CallRetrieve, "恢复", true, {
+        tool(Method::CallRetrieve, t.retrieve, true, {
             let wb = wb.clone();
             Callback::from(move |_| wb.hold(false, None))
         })
@@ -63,34 +66,39 @@ pub fn call_card(props: &PanelProps) -> Html {
             } else {
                 Method::MuteAgent
             },
-            if muted { "取消静音" } else { "静音" },
+            if muted { t.unmute } else { t.mute },
             muted,
             {
                 let wb = wb.clone();
                 Callback::from(move |_| wb.mute(!muted))
             },
         ),
-        tool(Method::SendDtmf, "拨号盘", *keypad, {
+        tool(Method::SendDtmf, t.keypad, *keypad, {
             let keypad = keypad.clone();
             Callback::from(move |_| keypad.set(!*keypad))
         }),
-        tool(Method::ThirdCallTransfer, "转接", false, {
+        tool(Method::ThirdCallTransfer, t.transfer, false, {
             let wb = wb.clone();
-            Callback::from(move |_| wb.select_nav("转接".into()))
+            Callback::from(move |_| wb.select_nav(nav::TRANSFER.into()))
         }),
-        tool(Method::ThirdCallRetrieve, "取回", false, {
+        tool(Method::ThirdCallRetrieve, t.take_back, false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.finish_consultation(false, None))
         }),
-        tool(Method::ThirdCallTransferFinished, "完成转接", false, {
-            let wb = wb.clone();
-            Callback::from(move |_| wb.finish_consultation(true, None))
-        }),
-        tool(Method::SwitchToConference, "转为会议", false, {
+        tool(
+            Method::ThirdCallTransferFinished,
+            t.finish_transfer,
+            false,
+            {
+                let wb = wb.clone();
+                Callback::from(move |_| wb.finish_consultation(true, None))
+            },
+        ),
+        tool(Method::SwitchToConference, t.to_conference, false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.switch_to_conference(None))
         }),
-        tool(Method::TransferStatisfic, "满意度", false, {
+        tool(Method::TransferStatisfic, t.survey, false, {
             let wb = wb.clone();
             Callback::from(move |_| wb.transfer_statisfic(None))
         }),
@@ -99,16 +107,16 @@ pub fn call_card(props: &PanelProps) -> Html {
     .flatten()
     .collect();
     let direction = match view.status {
-        Status::Ringing => "来电振铃",
-        Status::Dialing => "正在呼叫",
-        s => s.label(),
+        Status::Ringing => t.incoming,
+        Status::Dialing => t.calling,
+        s => t.status(s),
     };
     html! {
         <section class={classes!("ccc-view", "ccc-call", (view.status == Status::Ringing).then_some("ringing"))}>
             <p class="ccc-direction">{ direction }</p>
             <p class="ccc-number" data-role="far-number">{ number }</p>
             if !group.is_empty() {
-                <p class="ccc-hint" data-role="skill-group">{ format!("技能组:{group}") }</p>
+                <p class="ccc-hint" data-role="skill-group">{ fill(t.skill_group_of_call, &[&group]) }</p>
             }
             <p class="ccc-timer big">{ duration(view.since_ms, now) }</p>
             if !tools.is_empty() {
@@ -120,10 +128,10 @@ pub fn call_card(props: &PanelProps) -> Html {
             }
             <div class="ccc-actions">
                 if view.status.allows(Method::Answer) == Some(true) {
-                    <button type="button" class="ccc-btn answer" data-action="answer" onclick={answer}>{ "接听" }</button>
+                    <button type="button" class="ccc-btn answer" data-action="answer" onclick={answer}>{ t.answer }</button>
                 }
                 if view.status.allows(Method::HangUp) == Some(true) {
-                    <button type="button" class="ccc-btn hangup" data-action="hangUp" onclick={hang_up}>{ "挂断" }</button>
+                    <button type="button" class="ccc-btn hangup" data-action="hangUp" onclick={hang_up}>{ t.hang_up }</button>
                 }
             </div>
         </section>

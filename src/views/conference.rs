@@ -15,6 +15,7 @@ pub fn conference(props: &PanelProps) -> Html {
     let first = use_state(String::new);
     let second = use_state(String::new);
     let view = &props.view;
+    let t = view.text();
     if view.status.in_call() {
         return html! { <CallCard view={view.clone()} workbench={props.workbench.clone()} /> };
     }
@@ -23,7 +24,7 @@ pub fn conference(props: &PanelProps) -> Html {
         let value = (*state).clone();
         let oninput =
             move |e: InputEvent| state.set(e.target_unchecked_into::<HtmlInputElement>().value());
-        html! { <input class="ccc-input small" {name} placeholder="分机号或外线号码" {value} {oninput} /> }
+        html! { <input class="ccc-input small" {name} placeholder={t.participant_placeholder} {value} {oninput} /> }
     };
     let start = {
         let (wb, first, second) = (props.workbench.clone(), first.clone(), second.clone());
@@ -42,12 +43,12 @@ pub fn conference(props: &PanelProps) -> Html {
     let allowed = view.status.allows(Method::StartConference) == Some(true);
     html! {
         <section class="ccc-view ccc-conference">
-            <h2>{ "会议" }</h2>
-            <p class="ccc-hint">{ "邀请一至两位同事或外线,一起通话。" }</p>
+            <h2>{ t.nav_conference }</h2>
+            <p class="ccc-hint">{ t.conference_hint }</p>
             { input("participant1", &first) }
             { input("participant2", &second) }
             <button type="button" class="ccc-btn primary" data-action="startConference" disabled={!allowed}
-                    onclick={start}>{ "发起会议" }</button>
+                    onclick={start}>{ t.start_conference }</button>
         </section>
     }
 }

@@ -11,6 +11,7 @@ use crate::assets::asset_url;
 use crate::device_test::{play_once, MicMeter};
 
 use crate::components::PanelProps;
+use crate::i18n::fill;
 use crate::media_devices::AudioDevice;
 use crate::workbench::audio_devices::Direction;
 
@@ -29,6 +30,7 @@ enum Meter {
 #[function_component(DeviceCheck)]
 pub fn device_check(props: &PanelProps) -> Html {
     let PanelProps { view, workbench } = props;
+    let t = view.text();
     let meter = use_state(|| Meter::Idle);
     let speaker = use_state(String::new);
     let test_microphone = {
@@ -58,10 +60,10 @@ pub fn device_check(props: &PanelProps) -> Html {
         move |_| {
             let speaker = speaker.clone();
             let output = output.clone();
-            speaker.set("播放中…".into());
+            speaker.set(t.playing.into());
             spawn_local(async move {
                 match play_once(&asset_url("ringtone.wav"), &output, volume).await {
-                    Ok(()) => speaker.set("已播放".into()),
+                    Ok(()) => speaker.set(t.played.into()),
                     Err(reason) => speaker.set(reason),
                 }
             });
@@ -79,7 +81,7 @@ pub fn device_check(props: &PanelProps) -> Html {
         move |_| wb.check_devices()
     };
     let Some(report) = view.device_report.as_ref() else {
-        return html! { <section class="ccc-view ccc-device-check"><h2>{ "设备检测" }</h2><p class="ccc-hint">{ "检测中…" }</p></section> };
+        return html! { <section class="ccc-view ccc-device-check"><h2>{ t.nav_device_check }</h2><p class="ccc-hint">{ t.checking }</p></section> };
     };
     let row = |label: &'static str, ok: bool, text: String| {
         html! {
@@ -90,10 +92,10 @@ pub fn device_check(props: &PanelProps) -> Html {
         }
     };
     let permission = match report.microphone_permission.as_str() {
-        "granted" => "已允许",
-        "prompt" => "通话时询问",
-        "denied" => "已拒绝,请在浏览器设置中允许",
-        _ => "未知",
+        "granted" => t.permission_granted,
+        "prompt" => t.permission_prompt,
+        "denied" => t.permission_denied,
+        _ => t.permission_unknown,
     };
     let picker = |direction: Direction,
                   name: &'static str,
@@ -106,9 +108,9 @@ pub fn device_check(props: &PanelProps) -> Html {
         };
         html! {
             <select {name} {onchange}>
-                <option value="" selected={chosen.is_empty()}>{ "系统默认" }</option>
+                <option value="" selected={chosen.is_empty()}>{ t.system_default }</option>
                 { for devices.iter().enumerate().map(|(i, d)| {
-                    let label = if d.label.is_empty() { format!("设备 {}", i + 1) } else { d.label.clone() };
+                    let label = if d.label.is_empty() { fill(t.unnamed_device, &[&(i + 1).to_string()]) } else { d.label.clone() };
                     html! { <option value={d.id.clone()} selected={d.id == chosen}>{ label }</option> }
                 }) }
             </select>
@@ -116,28 +118,28 @@ pub fn device_check(props: &PanelProps) -> Html {
     };
     html! {
         <section class="ccc-view ccc-device-check">
-            <h2>{ "设备检测" }<button type="button" class="ccc-link" onclick={again}>{ "重新检测" }</button></h2>
+            <h2>{ t.nav_device_check }<button type="button" class="ccc-link" onclick={again}>{ t.check_again }</button></h2>
             <ul class="ccc-list">
-                { row("浏览器", report.webrtc, if report.webrtc { "支持 WebRTC 通话".into() } else { "不支持 WebRTC,请使用新版 Chrome".into() }) }
-                { row("页面协议", report.secure, if report.secure { "https 或本机,可使用麦克风".into() } else { "请使用 https 访问".into() }) }
-                { row("麦克风权限", report.microphone_permission != "denied", permission.into()) }
-                { row("麦克风", !report.inputs.is_empty(), format!("{} 个", report.inputs.len())) }
-                { row("扬声器", !report.outputs.is_empty(), format!("{} 个", report.outputs.len())) }
+                { row(t.browser, report.webrtc, if report.webrtc { t.webrtc_ok } else { t.webrtc_missing }.into()) }
+                { row(t.page_protocol, report.secure, if report.secure { t.secure_ok } else { t.secure_missing }.into()) }
+                { row(t.microphone_permission, report.microphone_permission != "denied", permission.into()) }
+                { row(t.microphone, !report.inputs.is_empty(), fill(t.device_count, &[&report.inputs.len().to_string()])) }
+                { row(t.speaker, !report.outputs.is_empty(), fill(t.device_count, &[&report.outputs.len().to_string()])) }
             </ul>
-            <label class="ccc-caller">{ "麦克风" }{ picker(Direction::Input, "audioInput", &report.inputs, &view.audio_devices.0) }</label>
-            <label class="ccc-caller">{ "扬声器" }{ picker(Direction::Output, "audioOutput", &report.outputs, &view.audio_devices.1) }</label>
+            <label class="ccc-caller">{ t.microphone }{ picker(Direction::Input, "audioInput", &report.inputs, &view.audio_devices.0) }</label>
+            <label class="ccc-caller">{ t.speaker }{ picker(Direction::Output, "audioOutput", &report.outputs, &view.audio_devices.1) }</label>
             <div class="ccc-device-tests">
-                <button type="button" class="ccc-link" data-action="testMicrophone" onclick={test_microphone}>{ "测试麦克风" }</button>
+                <button type="button" class="ccc-link" data-action="testMicrophone" onclick={test_microphone}>{ t.test_microphone }</button>
                 { match &*meter {
                     Meter::Idle => html! {},
                     Meter::Level(permille) => html! {
-                        <span class="ccc-meter" data-level={permille.to_string()} title="麦克风音量">
+                        <span class="ccc-meter" data-level={permille.to_string()} title={t.microphone_level}>
                             <span style={format!("width:{}%", (permille / 4).min(100))}></span>
                         </span>
                     },
                     Meter::Failed(reason) => html! { <small class="ccc-hint bad">{ reason.clone() }</small> },
                 } }
-                <button type="button" class="ccc-link" data-action="testSpeaker" onclick={test_speaker}>{ "测试扬声器" }</button>
+                <button type="button" class="ccc-link" data-action="testSpeaker" onclick={test_speaker}>{ t.test_speaker }</button>
                 <small class="ccc-hint" data-speaker-test={(*speaker).clone()}>{ (*speaker).clone() }</small>
             </div>
         </section>

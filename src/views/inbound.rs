@@ -39,11 +39,12 @@ pub fn inbound(props: &PanelProps) -> Html {
         };
         html! { <button type="button" class="ccc-tool" data-reason={code.clone()} {onclick}>{ code }</button> }
     });
+    let t = view.text();
     let (title, hint) = match view.status {
-        Status::Break => ("小休中", "小休期间不会分配来电"),
-        Status::AfterCall => ("话后处理", "整理完成后置为空闲"),
-        Status::CallOnly => ("仅外呼", "当前不接听来电"),
-        _ => ("等待来电", "来电时将在这里振铃"),
+        Status::Break => (t.on_break, t.on_break_hint),
+        Status::AfterCall => (t.after_call, t.after_call_hint),
+        Status::CallOnly => (t.call_only, t.call_only_hint),
+        _ => (t.waiting, t.waiting_hint),
     };
     html! {
         <section class="ccc-view ccc-inbound">
@@ -54,14 +55,14 @@ pub fn inbound(props: &PanelProps) -> Html {
             <p class="ccc-hint">{ hint }</p>
             <div class="ccc-actions">
                 if matches!(view.status, Status::Break | Status::AfterCall | Status::CallOnly) {
-                    <button type="button" class="ccc-btn primary" data-action="ready" onclick={ready}>{ "置空闲" }</button>
+                    <button type="button" class="ccc-btn primary" data-action="ready" onclick={ready}>{ t.set_ready }</button>
                 }
                 if matches!(view.status, Status::Ready | Status::AfterCall | Status::CallOnly) {
-                    <button type="button" class="ccc-btn" data-action="break" onclick={take_break}>{ "小休" }</button>
+                    <button type="button" class="ccc-btn" data-action="break" onclick={take_break}>{ t.take_break }</button>
                 }
             </div>
             if *choosing && view.status.allows(Method::ApplyForBreak) == Some(true) {
-                <p class="ccc-hint">{ "选择小休原因" }</p>
+                <p class="ccc-hint">{ t.choose_break_reason }</p>
                 <div class="ccc-tools ccc-reasons">{ for reasons }</div>
             }
         </section>

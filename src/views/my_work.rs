@@ -15,6 +15,7 @@ pub fn percent(rate: f64) -> String {
 #[function_component(MyWork)]
 pub fn my_work(props: &PanelProps) -> Html {
     let PanelProps { view, workbench } = props;
+    let t = view.text();
     {
         let wb = workbench.clone();
         use_effect_with((), move |_| {
@@ -31,19 +32,19 @@ pub fn my_work(props: &PanelProps) -> Html {
     };
     html! {
         <section class="ccc-view ccc-my-work">
-            <h2>{ "我的工作" }<button type="button" class="ccc-link" onclick={refresh}>{ "刷新" }</button></h2>
+            <h2>{ t.nav_my_work }<button type="button" class="ccc-link" onclick={refresh}>{ t.refresh }</button></h2>
             if let Some(r) = view.report.as_ref() {
-                <p class="ccc-hint">{ "今日" }</p>
+                <p class="ccc-hint">{ t.today }</p>
                 <div class="ccc-tiles">
-                    { tile("呼入接听", format!("{}/{}", r.inbound.calls_handled, r.inbound.calls_offered)) }
-                    { tile("接听率", percent(r.inbound.handle_rate)) }
-                    { tile("呼出接通", format!("{}/{}", r.outbound.calls_answered, r.outbound.calls_dialed)) }
-                    { tile("内部通话", r.internal.calls_talked.to_string()) }
-                    { tile("通话总时长", talk_time(r.overall.total_talk_time as i64)) }
-                    { tile("最长通话", talk_time(r.overall.max_talk_time as i64)) }
+                    { tile(t.inbound_answered, format!("{}/{}", r.inbound.calls_handled, r.inbound.calls_offered)) }
+                    { tile(t.answer_rate, percent(r.inbound.handle_rate)) }
+                    { tile(t.outbound_connected, format!("{}/{}", r.outbound.calls_answered, r.outbound.calls_dialed)) }
+                    { tile(t.internal_calls, r.internal.calls_talked.to_string()) }
+                    { tile(t.total_talk_time, talk_time(r.overall.total_talk_time as i64)) }
+                    { tile(t.longest_call, talk_time(r.overall.max_talk_time as i64)) }
                 </div>
             } else {
-                <p class="ccc-hint">{ "暂无数据" }</p>
+                <p class="ccc-hint">{ t.no_data }</p>
             }
         </section>
     }

@@ -13,6 +13,7 @@ use crate::workbench::CallExtras;
 pub fn outbound(props: &PanelProps) -> Html {
     let number = use_state(String::new);
     let view = &props.view;
+    let t = view.text();
     if view.status.in_call() {
         return html! { <CallCard view={view.clone()} workbench={props.workbench.clone()} /> };
     }
@@ -38,18 +39,18 @@ pub fn outbound(props: &PanelProps) -> Html {
     html! {
         <section class="ccc-view ccc-outbound">
             <form class="ccc-dial" onsubmit={dial}>
-                <input class="ccc-input" name="callee" inputmode="tel" placeholder="请输入号码"
+                <input class="ccc-input" name="callee" inputmode="tel" placeholder={t.number_placeholder}
                        value={(*number).clone()} oninput={on_input} />
                 <Dialpad {on_key} />
-                <label class="ccc-caller">{ "主叫号码" }
+                <label class="ccc-caller">{ t.caller_number }
                     <select name="caller" onchange={on_caller}>
-                        <option value="" selected={view.caller.is_empty()}>{ "自动选择" }</option>
+                        <option value="" selected={view.caller.is_empty()}>{ t.caller_auto }</option>
                         { for view.numbers.iter().map(|n| html! {
                             <option value={n.clone()} selected={*n == view.caller}>{ n }</option>
                         }) }
                     </select>
                 </label>
-                <button type="submit" class="ccc-btn answer wide" data-action="call">{ "呼叫" }</button>
+                <button type="submit" class="ccc-btn answer wide" data-action="call">{ t.dial }</button>
             </form>
         </section>
     }

@@ -17,6 +17,7 @@ pub fn talk_time(seconds: i64) -> String {
 #[function_component(Records)]
 pub fn records(props: &PanelProps) -> Html {
     let PanelProps { view, workbench } = props;
+    let t = view.text();
     {
         let wb = workbench.clone();
         use_effect_with((), move |_| {
@@ -31,13 +32,13 @@ pub fn records(props: &PanelProps) -> Html {
     let can_call = view.status.allows(Method::Call) == Some(true);
     html! {
         <section class="ccc-view ccc-records">
-            <h2>{ "通话记录" }<button type="button" class="ccc-link" onclick={refresh}>{ "刷新" }</button></h2>
+            <h2>{ t.nav_records }<button type="button" class="ccc-link" onclick={refresh}>{ t.refresh }</button></h2>
             <ul class="ccc-list">
                 { for view.records.iter().map(|r| {
                     let inbound = r.contact_type.eq_ignore_ascii_case("INBOUND");
                     let number = if inbound { r.calling_number.clone() } else { r.called_number.clone() };
                     let when = js_sys::Date::new(&(r.start_time as f64).into())
-                        .to_locale_time_string("zh-CN")
+                        .to_locale_time_string(view.lang.tag())
                         .as_string()
                         .unwrap_or_default();
                     let redial = {
@@ -52,18 +53,18 @@ pub fn records(props: &PanelProps) -> Html {
                         <li data-contact={r.contact_id.clone()}>
                             <span class="ccc-list-main" role="button" onclick={select}>
                                 <b>{ &number }</b>
-                                <small>{ format!("{} · {} · {}", if inbound { "呼入" } else { "呼出" }, when, talk_time(r.duration)) }</small>
+                                <small>{ format!("{} · {} · {}", if inbound { t.record_inbound } else { t.record_outbound }, when, talk_time(r.duration)) }</small>
                             </span>
                             <span class="ccc-list-actions">
                                 <button type="button" class="ccc-tool" data-action="call" disabled={!can_call}
-                                        onclick={redial}>{ "回拨" }</button>
+                                        onclick={redial}>{ t.redial }</button>
                             </span>
                         </li>
                     }
                 }) }
             </ul>
             if view.records.is_empty() {
-                <p class="ccc-hint">{ "暂无通话记录" }</p>
+                <p class="ccc-hint">{ t.no_records }</p>
             }
         </section>
     }

@@ -13,6 +13,7 @@ use crate::components::PanelProps;
 #[function_component(Settings)]
 pub fn settings(props: &PanelProps) -> Html {
     let view = &props.view;
+    let t = view.text();
     let mobile = use_state(String::new);
     let on_mobile = {
         let mobile = mobile.clone();
@@ -39,17 +40,17 @@ pub fn settings(props: &PanelProps) -> Html {
     };
     html! {
         <section class="ccc-view ccc-settings">
-            <h2>{ "设置" }</h2>
+            <h2>{ t.nav_settings }</h2>
             <dl class="ccc-facts">
-                { row("坐席", agent.map(|a| a.display_name.clone()).unwrap_or_default()) }
-                { row("账号", agent.map(|a| a.user_id.clone()).unwrap_or_default()) }
-                { row("分机", agent.map(|a| a.extension.clone()).unwrap_or_default()) }
-                { row("技能组", view.skill_groups.join("、")) }
-                { row("设备", view.device_id.clone()) }
+                { row(t.agent, agent.map(|a| a.display_name.clone()).unwrap_or_default()) }
+                { row(t.account, agent.map(|a| a.user_id.clone()).unwrap_or_default()) }
+                { row(t.extension, agent.map(|a| a.extension.clone()).unwrap_or_default()) }
+                { row(t.skill_groups, view.skill_groups.join(t.list_separator)) }
+                { row(t.device, view.device_id.clone()) }
             </dl>
-            <h3>{ "工作模式" }</h3>
+            <h3>{ t.work_mode }</h3>
             <div class="ccc-modes">
-                { for [("ON_SITE", "场内模式", Method::ApplyForOnSite), ("OFF_SITE", "场外模式", Method::ApplyForOffSite)].into_iter().map(|(mode, label, method)| {
+                { for [("ON_SITE", t.on_site, Method::ApplyForOnSite), ("OFF_SITE", t.off_site, Method::ApplyForOffSite)].into_iter().map(|(mode, label, method)| {
                     let (wb, mobile) = (props.workbench.clone(), mobile.clone());
                     let current = view.work_mode == mode;
                     let onclick = move |_| {
@@ -62,11 +63,11 @@ pub fn settings(props: &PanelProps) -> Html {
                     }
                 }) }
             </div>
-            <input class="ccc-input small" name="mobile" inputmode="tel" placeholder="场外接听手机号"
+            <input class="ccc-input small" name="mobile" inputmode="tel" placeholder={t.mobile_placeholder}
                    value={(*mobile).clone()} oninput={on_mobile} />
-            <h3>{ "音量" }</h3>
-            { slider(Method::ChangeVolumeInCall, "通话音量", view.volumes.in_call) }
-            { slider(Method::ChangeRingToneVolume, "振铃音量", view.volumes.ring) }
+            <h3>{ t.volume }</h3>
+            { slider(Method::ChangeVolumeInCall, t.call_volume, view.volumes.in_call) }
+            { slider(Method::ChangeRingToneVolume, t.ring_volume, view.volumes.ring) }
         </section>
     }
 }

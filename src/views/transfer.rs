@@ -7,12 +7,14 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::PanelProps;
+use crate::i18n::fill;
 
 /// The 转接 view.
 #[function_component(Transfer)]
 pub fn transfer(props: &PanelProps) -> Html {
     let target = use_state(String::new);
     let view = &props.view;
+    let t = view.text();
     let on_input = {
         let target = target.clone();
         move |e: InputEvent| target.set(e.target_unchecked_into::<HtmlInputElement>().value())
@@ -25,25 +27,25 @@ pub fn transfer(props: &PanelProps) -> Html {
     let can_consult = view.status.allows(Method::InitiateAttendedTransfer) == Some(true);
     html! {
         <section class="ccc-view ccc-transfer">
-            <h2>{ "转接" }</h2>
+            <h2>{ t.nav_transfer }</h2>
             if can_blind || can_consult {
-                <input class="ccc-input small" name="transferee" placeholder="坐席分机 / 账号 / 技能组 / 外线号码"
+                <input class="ccc-input small" name="transferee" placeholder={t.transferee_placeholder}
                        value={(*target).clone()} oninput={on_input} />
                 if !view.skill_groups.is_empty() {
-                    <p class="ccc-hint">{ format!("本人技能组:{}", view.skill_groups.join("、")) }</p>
+                    <p class="ccc-hint">{ fill(t.own_skill_groups, &[&view.skill_groups.join(t.list_separator)]) }</p>
                 }
                 <div class="ccc-actions">
                     if can_blind {
                         <button type="button" class="ccc-btn primary" data-action="thirdCallTransfer"
-                                onclick={go(false)}>{ "直接转接" }</button>
+                                onclick={go(false)}>{ t.blind_transfer }</button>
                     }
                     if can_consult {
                         <button type="button" class="ccc-btn" data-action="initiateAttendedTransfer"
-                                onclick={go(true)}>{ "咨询转接" }</button>
+                                onclick={go(true)}>{ t.attended_transfer }</button>
                     }
                 </div>
             } else {
-                <p class="ccc-hint">{ "通话中才能转接。" }</p>
+                <p class="ccc-hint">{ t.transfer_needs_call }</p>
             }
         </section>
     }

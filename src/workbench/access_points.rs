@@ -51,6 +51,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use super::{Done, Workbench};
+use crate::i18n::fill;
 use crate::softphone::peer::first_relay_ms;
 
 /// Why access points could not be used.
@@ -71,7 +72,7 @@ impl Workbench {
                 };
                 wb.inner.borrow_mut().access_point = region.clone();
                 // The panel confirms the switch (and a host or test can see it took effect).
-                wb.toast(format!("已切换接入点:{region}"));
+                wb.toast(fill(wb.text().access_point_switched, &[&region]));
             }
         });
     }

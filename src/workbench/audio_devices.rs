@@ -27,9 +27,17 @@ impl Workbench {
             return;
         };
         if !support.webrtc {
-            self.report_with_hint(7006, "this browser has no WebRTC (RTCPeerConnection)");
+            self.report_with_hint(
+                7006,
+                self.text().browser_unsupported,
+                "this browser has no WebRTC (RTCPeerConnection)",
+            );
         } else if !support.secure || !support.media_devices {
-            self.report_with_hint(7005, "the page is not served over https, so no microphone");
+            self.report_with_hint(
+                7005,
+                self.text().insecure_page,
+                "the page is not served over https, so no microphone",
+            );
         }
     }
 

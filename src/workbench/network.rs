@@ -7,6 +7,7 @@ use ccc_wire::Action;
 use wasm_bindgen_futures::spawn_local;
 
 use super::Workbench;
+use crate::i18n::fill;
 
 impl Workbench {
     /// `checkNetwork()`.
@@ -35,7 +36,7 @@ impl Workbench {
                             "checkNetwork: the agent-state socket is not connected",
                         );
                     } else {
-                        wb.toast(format!("网络正常:接口往返 {millis} ms"));
+                        wb.toast(fill(wb.text().network_ok, &[&millis.to_string()]));
                     }
                 }
             }

@@ -175,9 +175,7 @@ impl Workbench {
                 input: true,
                 output: false,
             }),
-            PhoneEvent::RingtoneBlocked => {
-                self.toast("浏览器阻止了来电铃声自动播放:请点击页面任意位置以允许声音".into())
-            }
+            PhoneEvent::RingtoneBlocked => self.toast(self.text().autoplay_blocked.into()),
         }
     }
 

@@ -21,6 +21,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::Workbench;
 use crate::errors::{ErrorCode, ErrorReport};
+use crate::i18n::{fill, Catalogue};
 
 /// Consecutive poll failures before `PollUserStatusErrorNotify` is reported.
 const POLL_FAILURES_REPORTED: u32 = 3;
@@ -147,7 +148,7 @@ impl Workbench {
                 self.notify();
             }
             PanelEffect::Report { code, msg } => self.report(code, msg),
-            PanelEffect::Notice(notice) => self.toast(notice_text(&notice)),
+            PanelEffect::Notice(notice) => self.toast(notice_text(self.text(), &notice)),
         }
     }
 
@@ -185,7 +186,7 @@ impl Workbench {
                         wb.host().error(&ErrorReport {
                             code: ErrorCode::Api("PollUserStatusErrorNotify".into()),
                             msg: json!("PollUserStatus failed repeatedly"),
-                            tip: "无法获取坐席状态,请重新登录".into(),
+                            tip: crate::errors::POLL_USER_STATUS_TIP.into(),
                             request_id: None,
                         });
                     }
@@ -303,17 +304,17 @@ impl Workbench {
 }
 
 /// What the agent reads over the panel.
-fn notice_text(notice: &Notice) -> String {
+fn notice_text(text: &Catalogue, notice: &Notice) -> String {
     match notice {
-        Notice::Reconnecting => "与呼叫中心的连接已中断,正在重新连接…".into(),
+        Notice::Reconnecting => text.reconnecting.into(),
         // Integer arithmetic: no float formatting in the wasm.
-        Notice::Reconnected { down_ms } => {
-            format!(
-                "已重新连接(中断 {}.{} 秒)",
-                down_ms / 1000,
-                down_ms % 1000 / 100
-            )
-        }
-        Notice::DeviceFallback => "所选的音频设备已断开,已改用默认设备".into(),
+        Notice::Reconnected { down_ms } => fill(
+            text.reconnected,
+            &[
+                &(down_ms / 1000).to_string(),
+                &(down_ms % 1000 / 100).to_string(),
+            ],
+        ),
+        Notice::DeviceFallback => text.device_fallback.into(),
     }
 }

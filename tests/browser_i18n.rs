@@ -1,0 +1,313 @@
+//! The panel's `language` in headless Chromium (`make test-browser`): `en-US` shows no Chinese anywhere —
+//! text, placeholders, titles, labels — and says `lang="en-US"` on its root; the default is the original's
+//! Chinese panel with `lang="zh-CN"`.
+//!
+//! Without a backend the mounted panel only reaches its sign-in prompt and 设备检测, so the second half
+//! renders every view and the header directly from a [`View`] made up for each status (a call, agents,
+//! records, figures, devices — all data in ASCII), exactly as `<App>` renders them.
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+
+use agent_state::Status;
+use ccc_wire::action::LoginDetails;
+use ccc_wire::records::{AgentReport, CallDetailRecord, RealtimeAgentState};
+use gloo_timers::future::TimeoutFuture;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use workbench::api::Api;
+use workbench::components::header::Header;
+use workbench::components::PanelProps;
+use workbench::config::{nav, Config, SIDE_NAV};
+use workbench::errors::ErrorReport;
+use workbench::i18n::is_cjk;
+use workbench::media_devices::{AudioDevice, DeviceReport};
+use workbench::sdk::WorkbenchCore;
+use workbench::workbench::{CallView, Host, View, Workbench};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(source: &str) -> JsValue {
+    js_sys::eval(&format!("({source})")).expect("valid JS in the test")
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn container(id: &str) -> web_sys::Element {
+    let el = document().create_element("div").unwrap();
+    el.set_id(id);
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+/// Waits (by polling the DOM, up to 5 s) until `selector` matches inside `root`.
+async fn wait_for(root: &web_sys::Element, selector: &str) -> web_sys::Element {
+    for _ in 0..250 {
+        if let Some(el) = root.query_selector(selector).unwrap() {
+            return el;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("{selector} never appeared; DOM: {}", root.inner_html());
+}
+
+/// Waits until `selector`'s text is `text` (up to 5 s).
+async fn wait_for_text(root: &web_sys::Element, selector: &str, text: &str) {
+    for _ in 0..250 {
+        let now = root
+            .query_selector(selector)
+            .unwrap()
+            .and_then(|e| e.text_content());
+        if now.as_deref() == Some(text) {
+            return;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("{selector} never read {text:?}; DOM: {}", root.inner_html());
+}
+
+/// What a person can read in `root`: its text and every element's placeholder, title, aria-label and alt.
+fn readable(root: &web_sys::Element) -> Vec<String> {
+    let mut out = vec![root.text_content().unwrap_or_default()];
+    let all = root.query_selector_all("*").unwrap();
+    for i in 0..all.length() {
+        let el: web_sys::Element = all.item(i).unwrap().dyn_into().unwrap();
+        for attr in ["placeholder", "title", "aria-label", "alt"] {
+            if let Some(v) = el.get_attribute(attr) {
+                out.push(format!("{attr}={v}"));
+            }
+        }
+    }
+    out
+}
+
+fn assert_no_chinese(root: &web_sys::Element, what: &str) {
+    let chinese: Vec<String> = readable(root)
+        .into_iter()
+        .filter(|t| t.chars().any(is_cjk))
+        .collect();
+    assert!(
+        chinese.is_empty(),
+        "{what}: Chinese in the en-US panel: {chinese:?}\nDOM: {}",
+        root.inner_html()
+    );
+}
+
+fn click(root: &web_sys::Element, selector: &str) {
+    let el: web_sys::HtmlElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector}"))
+        .dyn_into()
+        .unwrap();
+    el.click();
+}
+
+#[wasm_bindgen_test]
+async fn the_english_panel_shows_no_chinese_and_its_root_says_en_us() {
+    let root = container("wb-en");
+    let _core = WorkbenchCore::new(js(r#"{dom: "wb-en", instanceId: "ccc-demo", language: "en-US",
+        moreActionList: ["online", "ready", "onlyCall", "break", "offline", "adjustVolume", "changeWorkMode"],
+        defaultMainContentVisible: false}"#))
+    .expect("valid config");
+    let panel = wait_for(&root, ".ccc-wb").await;
+    assert_eq!(panel.get_attribute("lang").as_deref(), Some("en-US"));
+    wait_for_text(&root, ".ccc-status", "Unregistered").await;
+    // Collapsed, the header offers every action: open the menu so its labels are in the DOM too.
+    click(&root, ".ccc-menu-toggle");
+    wait_for(&root, ".ccc-menu").await;
+    assert_no_chinese(&root, "header menu");
+    assert_eq!(
+        root.query_selector(r#".ccc-menu [data-action="offline"]"#)
+            .unwrap()
+            .and_then(|e| e.text_content())
+            .as_deref(),
+        Some("Sign out")
+    );
+    click(&root, ".ccc-collapse");
+    wait_for(&root, ".ccc-nav").await;
+    // Every side-nav entry, shown in English but still keyed by the contract's name.
+    for key in SIDE_NAV {
+        click(&root, &format!(r#".ccc-nav-item[data-nav="{key}"]"#));
+        wait_for(&root, &format!(r#".ccc-nav-item.active[data-nav="{key}"]"#)).await;
+        wait_for(&root, ".ccc-view").await;
+        if key == nav::DEVICE_CHECK {
+            // 设备检测 runs its checks before sign-in: wait for its rows, in English.
+            wait_for(&root, r#"li[data-check="Browser"]"#).await;
+        }
+        assert_no_chinese(&root, key);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn by_default_the_panel_is_the_originals_chinese_and_says_zh_cn() {
+    let root = container("wb-zh");
+    let _core =
+        WorkbenchCore::new(js(r#"{dom: "wb-zh", instanceId: "ccc-demo"}"#)).expect("valid config");
+    let panel = wait_for(&root, ".ccc-wb").await;
+    assert_eq!(panel.get_attribute("lang").as_deref(), Some("zh-CN"));
+    wait_for_text(&root, ".ccc-status", "未注册").await;
+    wait_for_text(&root, r#".ccc-nav-item[data-nav="呼入"]"#, "呼入").await;
+    wait_for_text(
+        &root,
+        r#".ccc-signin button[data-action="register"]"#,
+        "上线",
+    )
+    .await;
+    // An unknown value is the default, as for the config's other values of the wrong kind.
+    let other = container("wb-fr");
+    let _core = WorkbenchCore::new(js(
+        r#"{dom: "wb-fr", instanceId: "ccc-demo", language: "fr-FR"}"#,
+    ))
+    .expect("an unknown language is no developer error");
+    let panel = wait_for(&other, ".ccc-wb").await;
+    assert_eq!(panel.get_attribute("lang").as_deref(), Some("zh-CN"));
+}
+
+/// A host that ignores everything: the views' effects (loading lists) fail quietly without a backend.
+struct QuietHost;
+
+impl Host for QuietHost {
+    fn hook(&self, _: &str, _: Option<Value>) {}
+    fn error(&self, _: &ErrorReport) {}
+    fn publish_status(&self, _: i32) {}
+    fn desktop_notice(&self, _: &str, _: &str) {}
+    fn has_hook(&self, _: &str) -> bool {
+        false
+    }
+    fn gate(&self, _: &str, _: Value, _: Box<dyn FnOnce(Option<String>)>) {}
+}
+
+/// The header and the main area, as `<App>` lays them out.
+#[function_component(Probe)]
+fn probe(props: &PanelProps) -> Html {
+    html! {
+        <div class="probe">
+            <Header view={props.view.clone()} workbench={props.workbench.clone()} />
+            { workbench::views::render(&props.view, &props.workbench) }
+        </div>
+    }
+}
+
+/// A view of `status` on `nav`, with data in every list.
+fn made_up_view(wb: &Workbench, status: Status, nav: &str) -> View {
+    let mut view = wb.view();
+    view.status = status;
+    view.nav = nav.to_owned();
+    view.device_conflict = status == Status::Offline;
+    view.agent = Some(LoginDetails {
+        user_id: "agent1@ccc-demo".into(),
+        display_name: "Agent One".into(),
+        extension: "8001".into(),
+        ..Default::default()
+    });
+    view.call = status.in_call().then(|| CallView {
+        job_id: "job-1".into(),
+        number: "13800000001".into(),
+        skill_group: "Sales".into(),
+        call_type: "INBOUND".into(),
+        muted: status == Status::Hold,
+    });
+    view.numbers = vec!["02100000001".into()];
+    view.skill_groups = vec!["Sales".into(), "Support".into()];
+    view.break_codes = vec!["Lunch".into()];
+    view.work_mode = "ON_SITE".into();
+    view.agents = Rc::new(
+        [
+            "Ready", "TALKING", "Break", "Offline", "Ringing", "Dialing", "ACW",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, state)| RealtimeAgentState {
+            agent_id: format!("agent{}@ccc-demo", i + 2),
+            agent_name: format!("Agent {}", i + 2),
+            extension: format!("80{:02}", i + 2),
+            state: (*state).into(),
+            ..Default::default()
+        })
+        .collect(),
+    );
+    view.records = Rc::new(vec![
+        CallDetailRecord {
+            contact_id: "c1".into(),
+            contact_type: "INBOUND".into(),
+            calling_number: "13800000001".into(),
+            start_time: 1_700_000_000_000,
+            duration: 75,
+            ..Default::default()
+        },
+        CallDetailRecord {
+            contact_id: "c2".into(),
+            contact_type: "OUTBOUND".into(),
+            called_number: "13800000002".into(),
+            start_time: 1_700_000_100_000,
+            duration: 5,
+            ..Default::default()
+        },
+    ]);
+    view.report = Some(Rc::new(AgentReport::default()));
+    view.device_report = Some(Rc::new(DeviceReport {
+        webrtc: status != Status::Ready,
+        secure: status != Status::Ready,
+        microphone_permission: ["granted", "prompt", "denied", ""]
+            [status.code().unsigned_abs() as usize % 4]
+            .into(),
+        inputs: vec![AudioDevice {
+            id: "mic".into(),
+            label: String::new(),
+        }],
+        outputs: Vec::new(),
+    }));
+    view
+}
+
+#[wasm_bindgen_test]
+async fn every_view_and_the_header_in_english_have_no_chinese_in_any_status() {
+    let config = Config::from_json(&json!({"instanceId": "ccc-demo", "language": "en-US",
+        "moreActionList": ["online", "ready", "onlyCall", "break", "offline", "adjustVolume", "changeWorkMode"]}))
+    .expect("valid config");
+    let api = Api::new(&config);
+    let wb = Workbench::new(config, Box::new(QuietHost), api);
+    let navs: Vec<&str> = SIDE_NAV.iter().copied().chain(["customEntry"]).collect();
+    let mut rendered = 0;
+    for status in Status::ALL {
+        for nav in &navs {
+            let root = container(&format!("probe-{}-{rendered}", status.code()));
+            let props = PanelProps {
+                view: made_up_view(&wb, status, nav),
+                workbench: wb.clone(),
+            };
+            let app = yew::Renderer::<Probe>::with_root_and_props(root.clone(), props).render();
+            wait_for(&root, ".ccc-view").await;
+            wait_for(&root, ".ccc-status").await;
+            if root.query_selector(".ccc-menu-toggle").unwrap().is_some() {
+                click(&root, ".ccc-menu-toggle");
+                wait_for(&root, ".ccc-menu").await;
+            }
+            if status.in_call()
+                && root
+                    .query_selector(r#"[data-action="sendDtmf"]"#)
+                    .unwrap()
+                    .is_some()
+            {
+                click(&root, r#"[data-action="sendDtmf"]"#);
+                wait_for(&root, ".ccc-dialpad").await;
+            }
+            if status == Status::Ready && *nav == SIDE_NAV[0] {
+                // With break reasons, 小休 opens the list of reasons first.
+                click(&root, r#".ccc-inbound [data-action="break"]"#);
+                wait_for(&root, ".ccc-reasons").await;
+            }
+            assert_no_chinese(&root, &format!("{status:?} on {nav}"));
+            app.destroy();
+            root.remove();
+            rendered += 1;
+        }
+    }
+    assert_eq!(rendered, Status::ALL.len() * 11);
+}
