@@ -460,6 +460,8 @@ export interface WorkbenchSdkConfig extends WorkbenchSdkHooks {
 
   /** This SDK's own option: the soft phone's echo cancellation, noise suppression and gain (default `true`). */
   audioProcessing?: boolean;
+  /** This SDK's own option: the panel's language, `'zh-CN'` (default, the original's) or `'en-US'`; hook payloads stay as they are. */
+  language?: 'zh-CN' | 'en-US' | 'zh' | 'en';
 
   /** @deprecated Removed since 1.x; ignored. */
   useOpenApiSdk?: unknown;

@@ -58,6 +58,7 @@ const config: WorkbenchSdkConfig = {
       body: new URLSearchParams({ request: JSON.stringify(params) }),
     }).then(async (r) => ({ data: await r.text(), status: r.status })),
   audioProcessing: true,
+  language: 'en-US',
   useOpenApiSdk: false,
 
   onInit() {
