@@ -2,7 +2,8 @@
 //! (`POST /emulator/v1/agents/{userId}/drop`), a phone that registers again during a call gets the call back
 //! with its voice, a call whose agent leg is gone is released after `agent_leg_grace`, a BYE still releases
 //! at once, a second binding takes the next calls, and a restarted server refuses old tokens with 4401.
-//! Media tests: run inside `scripts/netns-run.sh`.
+//! Media tests: run inside `scripts/netns-run.sh`. The grace is checked at its exact boundary on held
+//! virtual time (`common::virtual_time`), real time resuming afterwards.
 
 mod common;
 
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use ccc_media::{Bridge, BridgeConfig};
 use ccc_sip::call::{CallEvent, CallNotice};
 use common::phone::*;
+use common::virtual_time::HeldClock;
 use common::voice::{near, wait_hears, wait_media};
 use common::*;
 use futures_util::StreamExt;
@@ -267,26 +269,45 @@ async fn an_agent_leg_gone_for_the_grace_releases_the_call() {
     })
     .await;
 
-    let lost_at = Instant::now();
+    assert!(
+        !s.agent(A1).await["sipContact"].is_null(),
+        "A1's phone is registered"
+    );
+    // From the loss on, virtual time stands still and moves only as the test says; the media are frozen
+    // meanwhile (no voice is measured in that window).
+    let clock = HeldClock::hold();
+    tokio::time::pause();
+    let lost_at = clock.now();
     let (st, body) = drop_sockets(&s, A1, Some(r#"{"sip": true}"#)).await;
     assert_eq!((st, body), (200, json!({"push": 0, "sip": 1})));
     assert!(
         !s.call_view(&job).await.is_null(),
         "the call waits for the phone"
     );
-    phone.wait_closed().await;
-
-    // The phone does not come back: after the grace the call is released as the agent's hang-up.
-    let state = s
-        .wait_until("the abandoned call released", |st| {
-            call_in(st, &job).is_null()
+    // The SIP service forgets the connection's binding in the same step as it reports the lost leg: from
+    // then on the grace timer is armed, at `lost_at` (the clock has not moved).
+    clock
+        .until("A1's binding gone with its socket", async || {
+            s.agent(A1).await["sipContact"].is_null()
         })
         .await;
+
+    // The phone does not come back: after the grace the call is released as the agent's hang-up — not
+    // 1 ms before it.
+    clock
+        .assert_fires_at("the abandoned call released", lost_at, grace, async || {
+            s.call_view(&job).await.is_null()
+        })
+        .await;
+    let released_after = clock.now() - lost_at;
     assert!(
-        lost_at.elapsed() >= grace,
-        "released after {:?}, before the grace",
-        lost_at.elapsed()
+        released_after >= grace,
+        "released after {released_after:?}, before the grace"
     );
+    drop(clock);
+    tokio::time::resume();
+    phone.wait_closed().await;
+    let state = s.state().await;
     assert_eq!(agent_in(&state, A1)["state"], "WORKING", "{state}");
     let (st, _) = s.get_json(&format!("/emulator/v1/calls/{job}")).await;
     assert_eq!(st, 404, "the customer leg is gone with the call");
