@@ -24,6 +24,8 @@ CCC_SDK_VERSION=2.35.0
 TEA_OPENAPI_VERSION=0.4.6
 # The TypeScript compiler the package test checks package/WorkbenchSdk.d.ts with (`tsc --strict`).
 TYPESCRIPT_VERSION=5.9.3
+# The accessibility checker the e2e tests inject into the panel (crates/e2e/tests/accessibility.rs).
+AXE_CORE_VERSION=4.11.0
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
@@ -146,6 +148,17 @@ ensure_typescript() {
   fi
 }
 
+ensure_axe() {
+  # npm's axe-core (one script, axe.min.js) in its own prefix outside the clone; the e2e harness injects it.
+  local dir="$tools/axe-core"
+  if ! grep -qs "\"version\": \"$AXE_CORE_VERSION\"" "$dir/node_modules/axe-core/package.json"; then
+    command -v npm >/dev/null || { say "installing nodejs + npm (Debian packages)"; apt_install nodejs npm; }
+    say "installing axe-core $AXE_CORE_VERSION (npm, into $dir)"
+    mkdir -p "$dir"
+    npm install --silent --no-audit --no-fund --prefix "$dir" "axe-core@$AXE_CORE_VERSION"
+  fi
+}
+
 ensure_target
 ensure_native_libs
 ensure_compressors
@@ -157,6 +170,7 @@ if [ "$what" = test ]; then
   ensure_netns_tools
   ensure_official_sdk
   ensure_typescript
+  ensure_axe
   "$root/scripts/setup-peers.sh"
 fi
 say "tools ready"

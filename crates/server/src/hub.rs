@@ -18,10 +18,10 @@ use ccc_wire::action::StatusData;
 use ccc_wire::push::PushMessage;
 use tokio::sync::{broadcast, oneshot, watch, Notify};
 
+use crate::emulator::calls_view::{self, CallsView};
 use crate::emulator::data::EmulatorConfig;
 use crate::emulator::timers::Timer;
 use crate::emulator::Emulator;
-use crate::emulator::calls_view::{self, CallsView};
 use crate::store::Store;
 
 /// Pushes buffered per subscriber before it is considered lagging (it then gets a fresh snapshot).

@@ -1,0 +1,237 @@
+//! Accessibility of the panel, checked by axe-core (WCAG 2.1 A and AA rules) in headless Chromium in every
+//! state an agent sees: ready, each side-nav view, break, ringing, in a call, the keypad open, after-call
+//! work and offline — each in the default theme and the high-contrast one (`data-ccc-theme`). A serious or
+//! critical violation in any of them fails the test, listing each rule with the elements it found. axe-core comes from npm (`scripts/setup.sh test` installs it outside the clone).
+//!
+//! Runs inside the loopback-only network namespace of `make test-e2e` (the call carries WebRTC audio).
+
+use fantoccini::Client;
+use serde_json::Value;
+use workbench_e2e::{click, eventually, run, wait_status, Server, Session};
+use workbench_server::EmulatorConfig;
+
+/// The side-nav views (the contract's `sideNavList` names; `data-nav` of each entry).
+const VIEWS: [&str; 10] = [
+    "呼入",
+    "呼出",
+    "内部通话",
+    "通话记录",
+    "转接",
+    "会议",
+    "监听",
+    "我的工作",
+    "设备检测",
+    "设置",
+];
+
+/// axe-core's script: `$AXE_CORE_JS`, else where `scripts/setup.sh test` puts it.
+fn axe_source() -> String {
+    let path = std::env::var_os("AXE_CORE_JS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let tools = std::env::var_os("CCC_TOOLS_DIR")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| {
+                    std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME"))
+                        .join(".cache/ccc-workbench")
+                });
+            tools.join("axe-core/node_modules/axe-core/axe.min.js")
+        });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core at {}: {e} (run `scripts/setup.sh test`)",
+            path.display()
+        )
+    })
+}
+
+/// The serious and critical violations axe finds in the panel now, as `"rule (impact): help — targets"`.
+async fn violations(browser: &Client, axe: &str) -> Vec<String> {
+    let loaded = browser
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await
+        .unwrap();
+    if loaded != Value::Bool(true) {
+        browser
+            .execute(axe, vec![])
+            .await
+            .expect("axe-core to load");
+    }
+    let found = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document.getElementById('workbench-container'),
+                     {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                      resultTypes: ['violations']})
+               .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                      nodes: v.nodes.map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}))))
+               .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));",
+            vec![],
+        )
+        .await
+        .expect("axe.run");
+    found
+        .as_array()
+        .expect("a list of violations")
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .map(|v| {
+            let nodes: Vec<&str> = v["nodes"]
+                .as_array()
+                .map(|n| n.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            format!(
+                "{} ({}): {} — {}",
+                v["id"].as_str().unwrap_or("?"),
+                v["impact"].as_str().unwrap_or("?"),
+                v["help"].as_str().unwrap_or("?"),
+                nodes.join("; ")
+            )
+        })
+        .collect()
+}
+
+/// Every state's violations, kept to report them all at once.
+struct Audit {
+    axe: String,
+    found: Vec<(String, Vec<String>)>,
+    states: usize,
+}
+
+impl Audit {
+    /// Checks the panel as it is now, in the default theme and in the high-contrast one.
+    async fn check(&mut self, browser: &Client, state: &str) {
+        for theme in ["default", "high-contrast"] {
+            browser
+                .execute(
+                    "const c = document.getElementById('workbench-container');
+                     if (arguments[0] === 'default') { delete c.dataset.cccTheme; }
+                     else { c.dataset.cccTheme = arguments[0]; }",
+                    vec![Value::from(theme)],
+                )
+                .await
+                .unwrap();
+            let v = violations(browser, &self.axe).await;
+            if !v.is_empty() {
+                self.found.push((format!("{state} ({theme} theme)"), v));
+            }
+        }
+        self.states += 1;
+    }
+
+    fn assert_clean(self, states: usize) {
+        assert_eq!(self.states, states, "every state was checked");
+        let report: Vec<String> = self
+            .found
+            .iter()
+            .map(|(state, v)| format!("{state}:\n    {}", v.join("\n    ")))
+            .collect();
+        assert!(
+            report.is_empty(),
+            "serious/critical axe violations in {} state(s):\n  {}",
+            report.len(),
+            report.join("\n  ")
+        );
+    }
+}
+
+async fn open_view(browser: &Client, view: &str) -> bool {
+    let selector = format!(r#".ccc-nav-item[data-nav="{view}"]"#);
+    if browser
+        .find(fantoccini::Locator::Css(&selector))
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    click(browser, &selector).await;
+    true
+}
+
+async fn every_state(browser: &Client, server: &Server, audit: &mut Audit) -> usize {
+    let mut states = 0;
+    browser
+        .goto(&format!("{}/?agent=agent1@ccc-demo", server.base))
+        .await
+        .unwrap();
+    wait_status(browser, 3).await;
+    audit.check(browser, "ready").await;
+    states += 1;
+    for view in VIEWS {
+        if open_view(browser, view).await {
+            audit.check(browser, &format!("ready, {view}")).await;
+            states += 1;
+        } else {
+            panic!("no side-nav entry {view} for agent1");
+        }
+    }
+    open_view(browser, "呼入").await;
+    click(browser, r#".ccc-inbound button[data-action="break"]"#).await;
+    // 小休 offers the call center's break reasons first.
+    eventually("the break reasons", || async {
+        browser
+            .find(fantoccini::Locator::Css("button[data-reason]"))
+            .await
+            .ok()
+    })
+    .await;
+    audit.check(browser, "choosing a break reason").await;
+    click(browser, "button[data-reason]").await;
+    wait_status(browser, 2).await;
+    audit.check(browser, "break").await;
+    click(browser, r#".ccc-inbound button[data-action="ready"]"#).await;
+    wait_status(browser, 3).await;
+
+    let job = server.ring("13800000001").await;
+    wait_status(browser, 6).await;
+    audit.check(browser, "ringing").await;
+    click(browser, r#"button[data-action="answer"]"#).await;
+    wait_status(browser, 9).await;
+    audit.check(browser, "in a call").await;
+    click(browser, r#"button[data-action="sendDtmf"]"#).await;
+    eventually("the keypad to open", || async {
+        browser
+            .find(fantoccini::Locator::Css(".ccc-call .ccc-key"))
+            .await
+            .ok()
+    })
+    .await;
+    audit.check(browser, "in a call, keypad open").await;
+    let (status, _) = server
+        .post(
+            &format!("/emulator/v1/calls/{job}/hangup"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait_status(browser, 5).await;
+    audit.check(browser, "after-call work").await;
+    browser
+        .execute("window.workbench.logOut();", vec![])
+        .await
+        .unwrap();
+    wait_status(browser, 1).await;
+    audit.check(browser, "offline").await;
+    states + 7
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_serious_or_critical_axe_violation_in_any_state() {
+    run(
+        EmulatorConfig::default(),
+        |Session { browser, server }| async move {
+            let mut audit = Audit {
+                axe: axe_source(),
+                found: Vec::new(),
+                states: 0,
+            };
+            let states = every_state(&browser, &server, &mut audit).await;
+            assert!(
+                states >= 12,
+                "ready, the views, break, ringing, call, keypad, ACW, offline: {states}"
+            );
+            audit.assert_clean(states);
+        },
+    )
+    .await;
+}
