@@ -1,6 +1,6 @@
 //! Accessibility of the panel, checked by axe-core (WCAG 2.1 A and AA rules) in headless Chromium in every
 //! state an agent sees: ready, each side-nav view, break, ringing, in a call, the keypad open, after-call
-//! work and offline — each in the default theme and the high-contrast one (`data-ccc-theme`). A serious or
+//! work and offline — in both languages, each in the default theme and the high-contrast one (`data-ccc-theme`). A serious or
 //! critical violation in any of them fails the test, listing each rule with the elements it found. axe-core comes from npm (`scripts/setup.sh test` installs it outside the clone).
 //!
 //! Runs inside the loopback-only network namespace of `make test-e2e` (the call carries WebRTC audio).
@@ -94,6 +94,8 @@ async fn violations(browser: &Client, axe: &str) -> Vec<String> {
 /// Every state's violations, kept to report them all at once.
 struct Audit {
     axe: String,
+    /// The panel's language now (`?lang=`).
+    lang: &'static str,
     found: Vec<(String, Vec<String>)>,
     states: usize,
 }
@@ -101,6 +103,7 @@ struct Audit {
 impl Audit {
     /// Checks the panel as it is now, in the default theme and in the high-contrast one.
     async fn check(&mut self, browser: &Client, state: &str) {
+        let state = format!("{}: {state}", self.lang);
         for theme in ["default", "high-contrast"] {
             browser
                 .execute(
@@ -148,10 +151,13 @@ async fn open_view(browser: &Client, view: &str) -> bool {
     true
 }
 
-async fn every_state(browser: &Client, server: &Server, audit: &mut Audit) -> usize {
+async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang: &str) -> usize {
     let mut states = 0;
     browser
-        .goto(&format!("{}/?agent=agent1@ccc-demo", server.base))
+        .goto(&format!(
+            "{}/?agent=agent1@ccc-demo&lang={lang}",
+            server.base
+        ))
         .await
         .unwrap();
     wait_status(browser, 3).await;
@@ -222,14 +228,20 @@ async fn no_serious_or_critical_axe_violation_in_any_state() {
         |Session { browser, server }| async move {
             let mut audit = Audit {
                 axe: axe_source(),
+                lang: "zh-CN",
                 found: Vec::new(),
                 states: 0,
             };
-            let states = every_state(&browser, &server, &mut audit).await;
-            assert!(
-                states >= 12,
-                "ready, the views, break, ringing, call, keypad, ACW, offline: {states}"
-            );
+            let mut states = 0;
+            for lang in ["zh-CN", "en-US"] {
+                audit.lang = lang;
+                let n = every_state(&browser, &server, &mut audit, lang).await;
+                assert!(
+                    n >= 12,
+                    "ready, the views, break, ringing, call, keypad, ACW, offline: {n}"
+                );
+                states += n;
+            }
             audit.assert_clean(states);
         },
     )
