@@ -462,6 +462,8 @@ export interface WorkbenchSdkConfig extends WorkbenchSdkHooks {
   audioProcessing?: boolean;
   /** This SDK's own option: the panel's language, `'zh-CN'` (default, the original's) or `'en-US'`; hook payloads stay as they are. */
   language?: 'zh-CN' | 'en-US' | 'zh' | 'en';
+  /** This SDK's own option: move the keyboard focus to the answer button when a call rings, also when the focus is outside the panel (default `false`: only when it is inside). */
+  focusOnRing?: boolean;
 
   /** @deprecated Removed since 1.x; ignored. */
   useOpenApiSdk?: unknown;

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use agent_state::Status;
 use yew::prelude::*;
 
 use crate::components::header::Header;
@@ -19,6 +20,15 @@ pub struct AppProps {
 impl PartialEq for AppProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.workbench, &other.workbench)
+    }
+}
+
+/// What the panel's live region says now: a ringing call with its number, else the status.
+fn announcement(view: &View) -> String {
+    let t = view.text();
+    match (&view.call, view.status) {
+        (Some(call), Status::Ringing) => format!("{} {}", t.incoming_notification, call.number),
+        _ => t.status(view.status).to_owned(),
     }
 }
 
@@ -53,6 +63,8 @@ pub fn app(props: &AppProps) -> Html {
                     <main class="ccc-main">{ views::render(&view, &wb) }</main>
                 </div>
             }
+            // Read out by screen readers: the status as it changes, and a ringing call with its number.
+            <div class="ccc-sr" role="status" aria-live="polite" aria-atomic="true">{ announcement(&view) }</div>
             if let Some(text) = &view.toast {
                 <div class="ccc-toast" role="alert">{ text }</div>
             }

@@ -218,6 +218,9 @@ pub struct Config {
     pub direct: Option<DirectMode>,
     /// What the panel shows its texts in (`language`, this SDK's own option; default `zh-CN`).
     pub language: Language,
+    /// Move the keyboard focus to 接听 when a call rings even if the panel does not have it (`focusOnRing`,
+    /// this SDK's own option; default off: the focus moves only when it is already inside the panel).
+    pub focus_on_ring: bool,
 }
 
 /// The seed's quick-validation mode: the page holds an AccessKey and calls the OpenAPI itself.
@@ -325,6 +328,7 @@ impl Config {
             audio_processing: bool_of("audioProcessing", true),
             direct,
             language: Language::parse(&str_of("language")).unwrap_or_default(),
+            focus_on_ring: bool_of("focusOnRing", false),
         })
     }
 }

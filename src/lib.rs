@@ -28,6 +28,7 @@ pub mod config;
 pub mod deadline;
 pub mod device_test;
 pub mod errors;
+pub mod focus;
 pub mod hooks;
 pub mod i18n;
 pub mod media_devices;

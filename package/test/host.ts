@@ -59,6 +59,7 @@ const config: WorkbenchSdkConfig = {
     }).then(async (r) => ({ data: await r.text(), status: r.status })),
   audioProcessing: true,
   language: 'en-US',
+  focusOnRing: true,
   useOpenApiSdk: false,
 
   onInit() {

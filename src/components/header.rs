@@ -73,10 +73,12 @@ pub fn header(props: &PanelProps) -> Html {
             }
             <span class="ccc-agent">{ agent.unwrap_or_default() }</span>
             if !actions.is_empty() {
-                <button type="button" class="ccc-menu-toggle" aria-label={t.more_actions} onclick={toggle_menu}>{ "⋯" }</button>
+                <button type="button" class="ccc-menu-toggle" aria-label={t.more_actions}
+                        aria-haspopup="true" aria-expanded={menu_open.to_string()} onclick={toggle_menu}>{ "⋯" }</button>
             }
             if config.reduce_panel {
-                <button type="button" class="ccc-collapse" aria-label={t.collapse} onclick={toggle_pane}>
+                <button type="button" class="ccc-collapse" aria-label={t.collapse}
+                        aria-expanded={view.main_visible.to_string()} onclick={toggle_pane}>
                     { if view.main_visible { "—" } else { "▢" } }
                 </button>
             }

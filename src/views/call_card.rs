@@ -27,6 +27,18 @@ pub fn call_card(props: &PanelProps) -> Html {
         let wb = props.workbench.clone();
         move |_| wb.answer(None)
     };
+    // A ringing call takes the keyboard focus to 接听 when the focus is inside the panel (or the host opted in
+    // with `focusOnRing`), so that Enter answers it.
+    let answer_ref = use_node_ref();
+    {
+        let (answer_ref, focus_anyway) =
+            (answer_ref.clone(), props.workbench.config().focus_on_ring);
+        use_effect_with(view.status == Status::Ringing, move |ringing| {
+            if *ringing {
+                crate::focus::take_if_inside(&answer_ref, focus_anyway);
+            }
+        });
+    }
     let hang_up = {
         let wb = props.workbench.clone();
         move |_| wb.hang_up(None, None, None)
@@ -42,9 +54,11 @@ pub fn call_card(props: &PanelProps) -> Html {
     };
     let tool = |method: Method, label: &'static str, active: bool, run: Callback<MouseEvent>| {
         (view.status.allows(method) == Some(true)).then(|| {
+            // The keypad is the one tool that toggles in place (the others swap for their opposite).
+            let pressed = (method == Method::SendDtmf).then(|| active.to_string());
             html! {
                 <button type="button" class={classes!("ccc-tool", active.then_some("on"))} data-action={method.as_str()}
-                        onclick={run}>{ label }</button>
+                        aria-pressed={pressed} onclick={run}>{ label }</button>
             }
         })
     };
@@ -128,7 +142,7 @@ pub fn call_card(props: &PanelProps) -> Html {
             }
             <div class="ccc-actions">
                 if view.status.allows(Method::Answer) == Some(true) {
-                    <button type="button" class="ccc-btn answer" data-action="answer" onclick={answer}>{ t.answer }</button>
+                    <button type="button" class="ccc-btn answer" data-action="answer" ref={answer_ref} onclick={answer}>{ t.answer }</button>
                 }
                 if view.status.allows(Method::HangUp) == Some(true) {
                     <button type="button" class="ccc-btn hangup" data-action="hangUp" onclick={hang_up}>{ t.hang_up }</button>

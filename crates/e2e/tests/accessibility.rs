@@ -138,6 +138,10 @@ impl Audit {
     }
 }
 
+async fn js(browser: &Client, script: &str) -> Value {
+    browser.execute(script, vec![]).await.expect(script)
+}
+
 async fn open_view(browser: &Client, view: &str) -> bool {
     let selector = format!(r#".ccc-nav-item[data-nav="{view}"]"#);
     if browser
@@ -163,6 +167,16 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
     wait_status(browser, 3).await;
     audit.check(browser, "ready").await;
     states += 1;
+    // The header menu says whether it is open.
+    let expanded =
+        "return document.querySelector('.ccc-menu-toggle').getAttribute('aria-expanded');";
+    assert_eq!(js(browser, expanded).await, "false");
+    click(browser, ".ccc-menu-toggle").await;
+    assert_eq!(js(browser, expanded).await, "true");
+    audit.check(browser, "ready, menu open").await;
+    states += 1;
+    click(browser, ".ccc-menu-toggle").await;
+    assert_eq!(js(browser, expanded).await, "false");
     for view in VIEWS {
         if open_view(browser, view).await {
             audit.check(browser, &format!("ready, {view}")).await;
@@ -188,8 +202,46 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
     click(browser, r#".ccc-inbound button[data-action="ready"]"#).await;
     wait_status(browser, 3).await;
 
+    // The first pass works in the panel (the focus on a nav entry), the second in the host page (the
+    // standalone page's caller box): a ring takes the focus to 接听 only in the first.
+    let focus_inside = lang == "zh-CN";
+    let focus = if focus_inside {
+        "document.querySelector('#workbench-container .ccc-nav-item').focus();"
+    } else {
+        "document.getElementById('caller').focus();"
+    };
+    js(browser, focus).await;
     let job = server.ring("13800000001").await;
     wait_status(browser, 6).await;
+    let said = eventually("the live region to announce the caller", || async {
+        let text = js(
+            browser,
+            "return document.querySelector('.ccc-wb [aria-live]').textContent;",
+        )
+        .await;
+        text.as_str()
+            .filter(|t| t.contains("13800000001"))
+            .map(str::to_owned)
+    })
+    .await;
+    assert!(!said.contains("undefined"), "{said}");
+    if focus_inside {
+        eventually("the focus to move to 接听", || async {
+            let on = js(
+                browser,
+                "return document.activeElement && document.activeElement.dataset.action;",
+            )
+            .await;
+            (on == "answer").then_some(())
+        })
+        .await;
+    } else {
+        let on = js(browser, "return document.activeElement.id;").await;
+        assert_eq!(
+            on, "caller",
+            "a ring does not take the focus from the host page"
+        );
+    }
     audit.check(browser, "ringing").await;
     click(browser, r#"button[data-action="answer"]"#).await;
     wait_status(browser, 9).await;
@@ -202,6 +254,11 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
             .ok()
     })
     .await;
+    assert_eq!(
+        js(browser, "return document.querySelector('.ccc-call button[data-action=\"sendDtmf\"]').getAttribute('aria-pressed');").await,
+        "true",
+        "the keypad toggle says it is pressed"
+    );
     audit.check(browser, "in a call, keypad open").await;
     let (status, _) = server
         .post(

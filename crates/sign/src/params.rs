@@ -43,8 +43,10 @@ mod tests {
     #[test]
     fn scalars_are_text_and_nulls_are_left_out() {
         assert_eq!(
-            sorted(json!({"InstanceId": "ccc-demo", "PageSize": 100, "OutboundScenario": true,
-                "Ratio": 0.5, "DeviceId": null, "Empty": ""})),
+            sorted(
+                json!({"InstanceId": "ccc-demo", "PageSize": 100, "OutboundScenario": true,
+                "Ratio": 0.5, "DeviceId": null, "Empty": ""})
+            ),
             [
                 pair("Empty", ""),
                 pair("InstanceId", "ccc-demo"),
