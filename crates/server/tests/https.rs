@@ -10,9 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use futures_util::StreamExt;
-use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::Message;
+use serde_json::json;
 use workbench_server::{Bound, TlsConfig};
 
 /// A name that looks like a LAN host, resolved to the loopback address by the clients.
@@ -115,7 +113,7 @@ async fn the_push_socket_works_over_wss() {
     let login = s.ok(A1, "GetLoginDetails", json!({})).await;
     let url = login["AgentServerUrl"].as_str().unwrap().to_owned();
     let mut ws = wss_connect(&url, s.addr, &pem).await;
-    let first = next_json(&mut ws).await;
+    let first = next_push(&mut ws).await;
     assert_eq!(
         (
             first["Type"].as_str(),
@@ -129,7 +127,7 @@ async fn the_push_socket_works_over_wss() {
         json!({"DeviceId": "d", "SignedSkillGroupIdList": "[]"}),
     )
     .await;
-    let signed = next_json(&mut ws).await;
+    let signed = next_push(&mut ws).await;
     assert_eq!(signed["UserContext"]["UserState"], "BREAK");
     s.stop().await;
 }
@@ -161,17 +159,4 @@ async fn wss_connect(url: &str, addr: SocketAddr, pem: &str) -> Wss {
         .await
         .expect("a WebSocket over TLS");
     ws
-}
-
-async fn next_json(ws: &mut Wss) -> Value {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("a push within 5 s");
-        match msg.expect("socket open").expect("no error") {
-            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
-            Message::Close(f) => panic!("closed: {f:?}"),
-            _ => continue,
-        }
-    }
 }

@@ -374,8 +374,16 @@ impl Server {
 pub type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// The next JSON message on `ws` (fails after 5 s).
-pub async fn next_push(ws: &mut Ws) -> Value {
+/// The next JSON message on `ws` (fails after 5 s) — a push socket over plain TCP ([`Ws`]) or TLS.
+pub async fn next_push<S>(ws: &mut S) -> Value
+where
+    S: futures_util::Stream<
+            Item = Result<
+                tokio_tungstenite::tungstenite::Message,
+                tokio_tungstenite::tungstenite::Error,
+            >,
+        > + Unpin,
+{
     use futures_util::StreamExt;
     use tokio_tungstenite::tungstenite::Message;
     loop {
