@@ -464,6 +464,14 @@ export interface WorkbenchSdkConfig extends WorkbenchSdkHooks {
   language?: 'zh-CN' | 'en-US' | 'zh' | 'en';
   /** This SDK's own option: move the keyboard focus to the answer button when a call rings, also when the focus is outside the panel (default `false`: only when it is inside). */
   focusOnRing?: boolean;
+  /**
+   * This SDK's own option: keyboard shortcuts, anywhere in the page, each only where the status allows it.
+   * Defaults: answer `Alt+Shift+A`, hangUp `Alt+Shift+E`, mute (and unmute) `Alt+Shift+M`, hold (and
+   * retrieve) `Alt+Shift+H`. `false` turns them all off; in the object a combo string replaces one, `false`
+   * removes it. A combo: `Alt`, `Ctrl`, `Shift`, `Meta` and one key (a letter or digit by position, `F1`–`F12`,
+   * `Enter`, `Space`, `Escape`) joined by `+`.
+   */
+  shortcuts?: false | { answer?: string | false; hangUp?: string | false; mute?: string | false; hold?: string | false };
 
   /** @deprecated Removed since 1.x; ignored. */
   useOpenApiSdk?: unknown;

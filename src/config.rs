@@ -221,6 +221,9 @@ pub struct Config {
     /// Move the keyboard focus to 接听 when a call rings even if the panel does not have it (`focusOnRing`,
     /// this SDK's own option; default off: the focus moves only when it is already inside the panel).
     pub focus_on_ring: bool,
+    /// Keyboard shortcuts for answer / hang up / mute / hold (`shortcuts`, this SDK's own option; see
+    /// [`crate::shortcuts`] for the defaults and the syntax).
+    pub shortcuts: crate::shortcuts::Shortcuts,
 }
 
 /// The seed's quick-validation mode: the page holds an AccessKey and calls the OpenAPI itself.
@@ -329,6 +332,7 @@ impl Config {
             direct,
             language: Language::parse(&str_of("language")).unwrap_or_default(),
             focus_on_ring: bool_of("focusOnRing", false),
+            shortcuts: crate::shortcuts::Shortcuts::from_option(obj.get("shortcuts")),
         })
     }
 }

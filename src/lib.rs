@@ -33,6 +33,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod media_devices;
 pub mod sdk;
+pub mod shortcuts;
 pub mod sip_codes;
 pub mod softphone;
 pub mod tabs;

@@ -60,6 +60,7 @@ const config: WorkbenchSdkConfig = {
   audioProcessing: true,
   language: 'en-US',
   focusOnRing: true,
+  shortcuts: { answer: 'Ctrl+Enter', hangUp: 'Alt+Shift+E', mute: false, hold: 'F9' },
   useOpenApiSdk: false,
 
   onInit() {

@@ -2,7 +2,7 @@
 //! mode. Each one is gated by the status table, sends one call-control action, and folds the answer's
 //! `{UserContext, CallContext}` back through [`Workbench::command`].
 
-use agent_state::Method;
+use agent_state::{Method, Status};
 use ccc_wire::action::{JobRequest, MakeCallRequest};
 use ccc_wire::call_control::{
     ChangeWorkModeRequest, HoldCallRequest, MonitorCallRequest, MuteCallRequest,
@@ -104,6 +104,27 @@ impl Workbench {
             music: None,
         };
         self.command(method, action, request, done);
+    }
+
+    /// A keyboard shortcut: its method where the status allows it, nothing otherwise (no 9001 for a stray
+    /// key press). Mute and hold toggle.
+    pub fn run_shortcut(&self, shortcut: crate::shortcuts::Shortcut) -> bool {
+        use crate::shortcuts::Shortcut;
+        let view = self.view();
+        let may = |m: Method| view.status.allows(m) == Some(true);
+        let muted = view.call.as_ref().is_some_and(|c| c.muted);
+        let held = view.status == Status::Hold;
+        match shortcut {
+            Shortcut::Answer if may(Method::Answer) => self.answer(None),
+            Shortcut::HangUp if may(Method::HangUp) => self.hang_up(None, None, None),
+            Shortcut::Mute if muted && may(Method::UmMuteAgent) => self.mute(false),
+            Shortcut::Mute if !muted && may(Method::MuteAgent) => self.mute(true),
+            // By the status, not by what is allowed: a talking status may allow callRetrieve too.
+            Shortcut::Hold if held && may(Method::CallRetrieve) => self.hold(false, None),
+            Shortcut::Hold if !held && may(Method::CallHold) => self.hold(true, None),
+            _ => return false,
+        }
+        true
     }
 
     /// `muteAgent()` and `umMuteAgent()` (sic).

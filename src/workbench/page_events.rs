@@ -5,7 +5,8 @@
 //!   `offline`/`online` (the network changed): on return the panel polls at once and reopens what is
 //!   down, or what may have died while away;
 //! - `devicechange` on the media devices: a chosen microphone or speaker unplugged (a headset pulled
-//!   mid-call) falls back to the default device without dropping the call.
+//!   mid-call) falls back to the default device without dropping the call;
+//! - `keydown` anywhere in the page: the keyboard shortcuts ([`crate::shortcuts`]).
 
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
@@ -18,6 +19,7 @@ use web_sys::EventTarget;
 
 use super::Workbench;
 use crate::media_devices::{self, DeviceChangeListener};
+use crate::shortcuts::KeyPress;
 
 /// One event listener: where, which event, the handler.
 type Listener = (
@@ -134,6 +136,34 @@ pub fn watch(workbench: &Rc<Workbench>) -> Option<PageWatch> {
         on(doc, "freeze", Box::new(move |_| went_away()));
     }
     on(doc, "resume", Box::new(move |_| came_back()));
+    let shortcuts = workbench.config().shortcuts;
+    if !shortcuts.is_empty() {
+        let weak = weak.clone();
+        on(
+            doc,
+            "keydown",
+            Box::new(move |e| {
+                let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                let press = KeyPress {
+                    code: k.code(),
+                    alt: k.alt_key(),
+                    ctrl: k.ctrl_key(),
+                    shift: k.shift_key(),
+                    meta: k.meta_key(),
+                    repeat: k.repeat(),
+                };
+                let Some(shortcut) = shortcuts.find(&press) else {
+                    return;
+                };
+                if weak.upgrade().is_some_and(|wb| wb.run_shortcut(shortcut)) {
+                    // It did something: the page's own handling of the combo (a menu, a character) is not wanted.
+                    e.prevent_default();
+                }
+            }),
+        );
+    }
 
     let devices = {
         let weak = weak.clone();

@@ -142,6 +142,21 @@ async fn js(browser: &Client, script: &str) -> Value {
     browser.execute(script, vec![]).await.expect(script)
 }
 
+/// Alt+Shift+`key` pressed and released as a user would (WebDriver key actions, to the focused element).
+async fn shortcut(browser: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use fantoccini::key::Key;
+    let (alt, shift): (char, char) = (Key::Alt.into(), Key::Shift.into());
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: alt })
+        .then(KeyAction::Down { value: shift })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up { value: shift })
+        .then(KeyAction::Up { value: alt });
+    browser.perform_actions(keys).await.expect("key actions");
+}
+
 async fn open_view(browser: &Client, view: &str) -> bool {
     let selector = format!(r#".ccc-nav-item[data-nav="{view}"]"#);
     if browser
@@ -243,8 +258,49 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
         );
     }
     audit.check(browser, "ringing").await;
-    click(browser, r#"button[data-action="answer"]"#).await;
-    wait_status(browser, 9).await;
+    if focus_inside {
+        click(browser, r#"button[data-action="answer"]"#).await;
+        wait_status(browser, 9).await;
+    } else {
+        // From the host page's input, by the default shortcuts: answer, mute and unmute, hold and retrieve.
+        shortcut(browser, 'a').await;
+        wait_status(browser, 9).await;
+        let muted = || async {
+            browser
+                .find(fantoccini::Locator::Css(
+                    r#"button[data-action="umMuteAgent"]"#,
+                ))
+                .await
+                .ok()
+                .map(|_| ())
+        };
+        shortcut(browser, 'm').await;
+        eventually("Alt+Shift+M to mute", muted).await;
+        shortcut(browser, 'm').await;
+        eventually("Alt+Shift+M again to unmute", || async {
+            browser
+                .find(fantoccini::Locator::Css(
+                    r#"button[data-action="muteAgent"]"#,
+                ))
+                .await
+                .ok()
+                .map(|_| ())
+        })
+        .await;
+        shortcut(browser, 'h').await;
+        wait_status(browser, 12).await;
+        shortcut(browser, 'h').await;
+        wait_status(browser, 9).await;
+        let typed = js(browser, "return document.getElementById('caller').value;").await;
+        assert!(
+            !typed
+                .as_str()
+                .unwrap_or_default()
+                .to_lowercase()
+                .contains(['a', 'm', 'h']),
+            "a shortcut that did something types nothing into the host's input: {typed}"
+        );
+    }
     audit.check(browser, "in a call").await;
     click(browser, r#"button[data-action="sendDtmf"]"#).await;
     eventually("the keypad to open", || async {
