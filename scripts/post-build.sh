@@ -9,6 +9,7 @@
 #    links of sdk/workbench.js and sdk/workbench_bg.wasm (kept under their plain names for anyone loading
 #    them directly), and the staged loader is rewritten to fetch the hashed names. The server sends the
 #    hashed names with `Cache-Control: immutable`, the stable names with `no-cache` (static_files.rs).
+#    (Before that, trunk's own start-up injection is taken out of the pages: see below.)
 # 3. Precompressed siblings: every js, wasm, css, html, json and svg file gets `<file>.br` (brotli -q 11) and
 #    `<file>.gz` (gzip -9 -n), which the server picks by the request's Accept-Encoding.
 set -euo pipefail
@@ -26,6 +27,19 @@ cp "$root/js/workbench-sdk.js" "$sdk/workbenchSdk.min.js"
 cp "$root/styles/main.css" "$sdk/main.min.css"
 cp "$root/assets/ringtone.wav" "$sdk/ringtone.wav"
 rm -f "$stage/workbench.js" "$stage/workbench_bg.wasm"
+
+# trunk injects a preload of /workbench.js and /workbench_bg.wasm and a script starting them into index.html
+# (at the site root, where there are none: the core lives in sdk/ and the page loads it through the loader,
+# as any host does) — each a 404 in the browser's console. Take them out.
+for page in "$stage"/*.html; do
+  perl -0pi -e 's{<link rel="modulepreload" href="/workbench\.js"[^>]*>}{}g;
+                s{<link rel="preload" href="/workbench_bg\.wasm"[^>]*>}{}g;
+                s{<script type="module">\s*import init, \* as bindings from \x27/workbench\.js\x27;.*?</script>}{}gs' "$page"
+  if grep -q "/workbench\.js\|/workbench_bg\.wasm" "$page"; then
+    echo "post-build: $page still names /workbench.js or /workbench_bg.wasm (trunk's injection changed?)" >&2
+    exit 1
+  fi
+done
 
 # 2. Hashed names (hard links: no second copy of the bytes).
 for f in workbench.js workbench_bg.wasm; do

@@ -180,6 +180,14 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
         .await
         .unwrap();
     wait_status(browser, 3).await;
+    // The page asks for nothing that is not there (trunk's injected preloads once did, at the site root).
+    let failed = js(
+        browser,
+        "return performance.getEntriesByType('resource')
+                  .filter(e => e.responseStatus >= 400).map(e => e.name + ' ' + e.responseStatus);",
+    )
+    .await;
+    assert_eq!(failed, serde_json::json!([]), "requests that failed");
     audit.check(browser, "ready").await;
     states += 1;
     // The header menu says whether it is open.
