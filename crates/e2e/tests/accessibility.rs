@@ -7,7 +7,7 @@
 
 use fantoccini::Client;
 use serde_json::Value;
-use workbench_e2e::{click, eventually, run, wait_status, Server, Session};
+use workbench_e2e::{click, eventually, run, screenshot, wait_status, Server, Session};
 use workbench_server::EmulatorConfig;
 
 /// The side-nav views (the contract's `sideNavList` names; `data-nav` of each entry).
@@ -101,10 +101,10 @@ struct Audit {
 }
 
 impl Audit {
-    /// Checks the panel as it is now, in the default theme and in the high-contrast one.
+    /// Checks the panel as it is now, in the high-contrast theme and in the default one (left on).
     async fn check(&mut self, browser: &Client, state: &str) {
         let state = format!("{}: {state}", self.lang);
-        for theme in ["default", "high-contrast"] {
+        for theme in ["high-contrast", "default"] {
             browser
                 .execute(
                     "const c = document.getElementById('workbench-container');
@@ -197,6 +197,23 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
     click(browser, ".ccc-menu-toggle").await;
     assert_eq!(js(browser, expanded).await, "true");
     audit.check(browser, "ready, menu open").await;
+    screenshot(browser, ".ccc-wb", &format!("panel-{lang}-menu")).await;
+    js(
+        browser,
+        "document.getElementById('workbench-container').dataset.cccTheme = 'high-contrast';",
+    )
+    .await;
+    screenshot(
+        browser,
+        ".ccc-wb",
+        &format!("panel-{lang}-menu-high-contrast"),
+    )
+    .await;
+    js(
+        browser,
+        "delete document.getElementById('workbench-container').dataset.cccTheme;",
+    )
+    .await;
     states += 1;
     click(browser, ".ccc-menu-toggle").await;
     assert_eq!(js(browser, expanded).await, "false");
@@ -310,6 +327,7 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
         );
     }
     audit.check(browser, "in a call").await;
+    screenshot(browser, ".ccc-wb", &format!("panel-{lang}-in-call")).await;
     click(browser, r#"button[data-action="sendDtmf"]"#).await;
     eventually("the keypad to open", || async {
         browser
