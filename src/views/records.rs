@@ -51,10 +51,11 @@ pub fn records(props: &PanelProps) -> Html {
                     };
                     html! {
                         <li data-contact={r.contact_id.clone()}>
-                            <span class="ccc-list-main" role="button" onclick={select}>
+                            // A real button: reached with Tab, chosen with Enter or Space.
+                            <button type="button" class="ccc-list-main ccc-record" onclick={select}>
                                 <b>{ &number }</b>
                                 <small>{ format!("{} · {} · {}", if inbound { t.record_inbound } else { t.record_outbound }, when, talk_time(r.duration)) }</small>
-                            </span>
+                            </button>
                             <span class="ccc-list-actions">
                                 <button type="button" class="ccc-tool" data-action="call" disabled={!can_call}
                                         onclick={redial}>{ t.redial }</button>

@@ -219,6 +219,22 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
     assert_eq!(js(browser, expanded).await, "false");
     for view in VIEWS {
         if open_view(browser, view).await {
+            if view == "通话记录" {
+                // Call records are reached with Tab: each row is a button.
+                let rows = js(
+                    browser,
+                    "return [...document.querySelectorAll('.ccc-records li .ccc-list-main')]
+                              .map(e => e.tabIndex >= 0 && e.tagName);",
+                )
+                .await;
+                assert!(
+                    rows.as_array().is_some_and(|r| {
+                        // The second pass has the first pass's call among them.
+                        r.iter().all(|x| x == "BUTTON") && (lang == "zh-CN" || !r.is_empty())
+                    }),
+                    "call record rows are focusable buttons: {rows}"
+                );
+            }
             audit.check(browser, &format!("ready, {view}")).await;
             states += 1;
         } else {
