@@ -5,53 +5,17 @@
 //! any API call answers (mounting, sizes, validation, the status gate).
 #![cfg(target_arch = "wasm32")]
 
-use gloo_timers::future::TimeoutFuture;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use workbench::sdk::WorkbenchCore;
 
+mod dom;
+
+use dom::{container, js, wait_for, wait_until};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Evaluates a JS expression (config objects are easiest to read as JS).
-fn js(source: &str) -> JsValue {
-    js_sys::eval(&format!("({source})")).expect("valid JS in the test")
-}
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh mount point with a unique id.
-fn container(id: &str) -> web_sys::Element {
-    let el = document().create_element("div").unwrap();
-    el.set_id(id);
-    document().body().unwrap().append_child(&el).unwrap();
-    el
-}
-
-/// Waits (by polling the DOM, up to 5 s) until `selector` matches inside `root`.
-async fn wait_for(root: &web_sys::Element, selector: &str) -> web_sys::Element {
-    for _ in 0..250 {
-        if let Some(el) = root.query_selector(selector).unwrap() {
-            return el;
-        }
-        TimeoutFuture::new(20).await;
-    }
-    panic!("{selector} never appeared; DOM: {}", root.inner_html());
-}
-
-/// Waits until `cond` holds (up to 5 s).
-async fn wait_until(what: &str, cond: impl Fn() -> bool) {
-    for _ in 0..250 {
-        if cond() {
-            return;
-        }
-        TimeoutFuture::new(20).await;
-    }
-    panic!("timed out waiting for {what}");
-}
 
 fn error_message(result: Result<WorkbenchCore, JsError>) -> String {
     let err: JsValue = result.err().expect("the constructor must throw").into();

@@ -14,7 +14,6 @@ use ccc_wire::action::LoginDetails;
 use ccc_wire::records::{AgentReport, CallDetailRecord, RealtimeAgentState};
 use gloo_timers::future::TimeoutFuture;
 use serde_json::{json, Value};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use workbench::api::Api;
@@ -28,33 +27,11 @@ use workbench::sdk::WorkbenchCore;
 use workbench::workbench::{CallView, Host, View, Workbench};
 use yew::prelude::*;
 
+mod dom;
+
+use dom::{container, js, wait_for};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn js(source: &str) -> JsValue {
-    js_sys::eval(&format!("({source})")).expect("valid JS in the test")
-}
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn container(id: &str) -> web_sys::Element {
-    let el = document().create_element("div").unwrap();
-    el.set_id(id);
-    document().body().unwrap().append_child(&el).unwrap();
-    el
-}
-
-/// Waits (by polling the DOM, up to 5 s) until `selector` matches inside `root`.
-async fn wait_for(root: &web_sys::Element, selector: &str) -> web_sys::Element {
-    for _ in 0..250 {
-        if let Some(el) = root.query_selector(selector).unwrap() {
-            return el;
-        }
-        TimeoutFuture::new(20).await;
-    }
-    panic!("{selector} never appeared; DOM: {}", root.inner_html());
-}
 
 /// Waits until `selector`'s text is `text` (up to 5 s).
 async fn wait_for_text(root: &web_sys::Element, selector: &str, text: &str) {
