@@ -449,18 +449,7 @@ async fn historical_agent_report_counts_todays_calls() {
     s.ok(A1, "RetrieveCall", json!({"JobId": job})).await;
     s.ok(A1, "ReleaseCall", json!({"JobId": job})).await;
     s.ok(A1, "ReadyForService", json!({})).await;
-    let armed = clock.now();
-    s.ok(A1, "MakeCall", json!({"Callee": "13912345678"})).await;
-    clock
-        .assert_fires_at(
-            "the callee answered (A1 TALKING)",
-            armed,
-            ms(OUTBOUND_ANSWER_DELAY_MS),
-            async || s.agent(A1).await["state"] == "TALKING",
-        )
-        .await;
-    let talking = s.agent(A1).await;
-    let out_job = talking["jobId"].as_str().unwrap().to_owned();
+    let out_job = s.dial_answered(&clock, A1, "13912345678").await;
     s.ok(A1, "ReleaseCall", json!({"JobId": out_job})).await;
 
     let data = s

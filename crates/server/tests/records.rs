@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use common::virtual_time::{ms, HeldClock};
+use common::virtual_time::HeldClock;
 use common::*;
 use serde_json::{json, Value};
 
@@ -122,18 +122,7 @@ async fn records_the_report_and_redial_survive_a_restart() {
     s.ok(A1, "RetrieveCall", json!({"JobId": inbound})).await;
     s.ok(A1, "ReleaseCall", json!({"JobId": inbound})).await;
     s.ok(A1, "ReadyForService", json!({})).await;
-    let armed = clock.now();
-    s.ok(A1, "MakeCall", json!({"Callee": "13912345679"})).await;
-    clock
-        .assert_fires_at(
-            "the callee answered (A1 TALKING)",
-            armed,
-            ms(OUTBOUND_ANSWER_DELAY_MS),
-            async || s.agent(A1).await["state"] == "TALKING",
-        )
-        .await;
-    let talking = s.agent(A1).await;
-    let outbound = talking["jobId"].as_str().unwrap().to_owned();
+    let outbound = s.dial_answered(&clock, A1, "13912345679").await;
     s.ok(A1, "ReleaseCall", json!({"JobId": outbound})).await;
     let (total, before) = all_records(&s, A1, from).await;
     assert_eq!(total, 2);

@@ -144,6 +144,30 @@ pub fn api_url(base: &str, action: &str) -> String {
 }
 
 impl Server {
+    /// On the held virtual clock: `user` dials `callee` (a number answering after the default
+    /// [`OUTBOUND_ANSWER_DELAY_MS`]), checked to answer exactly then; returns the call's JobId.
+    pub async fn dial_answered(
+        &self,
+        clock: &virtual_time::HeldClock,
+        user: &str,
+        callee: &str,
+    ) -> String {
+        let armed = clock.now();
+        self.ok(user, "MakeCall", json!({"Callee": callee})).await;
+        clock
+            .assert_fires_at(
+                "the callee answered (TALKING)",
+                armed,
+                Duration::from_millis(OUTBOUND_ANSWER_DELAY_MS),
+                async || self.agent(user).await["state"] == "TALKING",
+            )
+            .await;
+        self.agent(user).await["jobId"]
+            .as_str()
+            .expect("the talking agent's call")
+            .to_owned()
+    }
+
     /// Shuts the server down and waits (up to 10 s) until it stopped serving (its port is free again).
     pub async fn stop(self) {
         let Server { stop, task, .. } = self;
