@@ -295,6 +295,14 @@ impl Server {
         assert_eq!(status, 200, "inbound call refused: {body}");
         body["jobId"].as_str().expect("jobId").to_string()
     }
+
+    /// `POST /emulator/v1/calls/{job}/hangup`: the customer of call `job` hangs up (asserted accepted).
+    pub async fn customer_hangs_up(&self, job: &str) {
+        let (status, body) = self
+            .post(&format!("/emulator/v1/calls/{job}/hangup"), json!({}))
+            .await;
+        assert_eq!(status, 200, "hang up {job}: {body}");
+    }
 }
 
 impl Drop for Server {

@@ -358,13 +358,7 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
         "the keypad toggle says it is pressed"
     );
     audit.check(browser, "in a call, keypad open").await;
-    let (status, _) = server
-        .post(
-            &format!("/emulator/v1/calls/{job}/hangup"),
-            serde_json::json!({}),
-        )
-        .await;
-    assert_eq!(status, 200);
+    server.customer_hangs_up(&job).await;
     wait_status(browser, 5).await;
     audit.check(browser, "after-call work").await;
     browser

@@ -220,10 +220,7 @@ async fn standalone_page_signs_in_the_chosen_agent_and_follows_a_customer_hangup
             .as_str()
             .expect("a live call")
             .to_string();
-        let (status, body) = server
-            .post(&format!("/emulator/v1/calls/{job}/hangup"), json!({}))
-            .await;
-        assert_eq!(status, 200, "{body}");
+        server.customer_hangs_up(&job).await;
         wait_status(&browser, 5).await;
         assert_eq!(server.agent("agent3@ccc-demo").await["state"], "WORKING");
     })

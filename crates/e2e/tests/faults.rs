@@ -129,10 +129,7 @@ async fn a_dropped_push_socket_is_polled_around_at_once_and_reconnected() {
             })
             .await;
             let started = Instant::now();
-            let (status, _) = server
-                .post(&format!("/emulator/v1/calls/{job}/hangup"), json!({}))
-                .await;
-            assert_eq!(status, 200);
+            server.customer_hangs_up(&job).await;
             eventually("the panel to leave the ringing call", || async {
                 let v = browser
                     .execute(

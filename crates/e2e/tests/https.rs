@@ -62,10 +62,7 @@ async fn an_agent_on_a_lan_name_signs_in_and_talks_over_https_and_wss() {
         assert_eq!(call["agents"]["agent1@ccc-demo"]["connected"], true, "{call}");
         audio_arrives(browser, QUALITY).await;
         // The customer hangs up: the BYE reaches the phone over WSS and the call is gone.
-        let (status, _) = server
-            .post(&format!("/emulator/v1/calls/{job}/hangup"), serde_json::json!({}))
-            .await;
-        assert_eq!(status, 200);
+        server.customer_hangs_up(&job).await;
         eventually("the call to be gone from the emulator", || async {
             server.call_media(&job).await.is_null().then_some(())
         })

@@ -69,10 +69,7 @@ async fn one_call(browser: &Client, server: &Server, caller: &str) {
         "a call in progress shows its microphone, streams and speaker: {during:?}"
     );
     assert!(during.open_peer_connections >= 1, "{during:?}");
-    let (status, body) = server
-        .post(&format!("/emulator/v1/calls/{job}/hangup"), json!({}))
-        .await;
-    assert_eq!(status, 200, "hang up: {body}");
+    server.customer_hangs_up(&job).await;
     wait_status(browser, 3).await;
 }
 

@@ -81,13 +81,7 @@ async fn an_inbound_call_is_heard_both_ways_in_the_standalone_page() {
             screenshot(&browser, "body", "standalone-voice").await;
 
             // The customer hangs up: the emulator BYEs the phone, the panel leaves the call.
-            let (status, _) = server
-                .post(
-                    &format!("/emulator/v1/calls/{job}/hangup"),
-                    serde_json::json!({}),
-                )
-                .await;
-            assert_eq!(status, 200);
+            server.customer_hangs_up(&job).await;
             eventually("the call to be gone from the emulator", || async {
                 server.call_media(&job).await.is_null().then_some(())
             })

@@ -322,10 +322,7 @@ async fn call(browser: &Client, server: &Server, n: usize) -> f64 {
         heard.filter(|ms| *ms > 0)
     })
     .await;
-    let (code, body) = server
-        .post(&format!("/emulator/v1/calls/{job}/hangup"), json!({}))
-        .await;
-    assert_eq!(code, 200, "hang up: {body}");
+    server.customer_hangs_up(&job).await;
     until("ready again", || async {
         (status(browser).await == 3).then_some(())
     })

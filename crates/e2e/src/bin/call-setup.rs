@@ -14,7 +14,6 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
 use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
 use workbench_e2e::{crm_signed_in, run_with, Server, Session};
 use workbench_server::EmulatorConfig;
@@ -94,10 +93,7 @@ async fn main() {
                     .await
                     .expect("answer");
                 voice.push(time_until("voice", || heard(&server, &job)).await);
-                let (code, _) = server
-                    .post(&format!("/emulator/v1/calls/{job}/hangup"), json!({}))
-                    .await;
-                assert_eq!(code, 200);
+                server.customer_hangs_up(&job).await;
                 time_until("ready again", || async { status(&browser).await == 3 }).await;
             }
             summary("placed → ringing", &ringing);
