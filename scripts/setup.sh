@@ -137,27 +137,22 @@ sys.exit(m.version('alibabacloud-ccc20200701') != '$CCC_SDK_VERSION' or
   fi
 }
 
-ensure_typescript() {
-  # npm's typescript in its own prefix outside the clone; crates/e2e/tests/package.rs runs its tsc.
-  local dir="$tools/typescript"
-  if ! "$dir/node_modules/.bin/tsc" --version 2>/dev/null | grep -qx "Version $TYPESCRIPT_VERSION"; then
+# An npm package at an exact version in its own prefix outside the clone, $tools/<package>: installed only
+# when its package.json there says another version (or there is none).
+ensure_npm_package() {
+  local package="$1" version="$2" dir="$tools/$1"
+  if ! grep -qs "\"version\": \"$version\"" "$dir/node_modules/$package/package.json"; then
     command -v npm >/dev/null || { say "installing nodejs + npm (Debian packages)"; apt_install nodejs npm; }
-    say "installing typescript $TYPESCRIPT_VERSION (npm, into $dir)"
+    say "installing $package $version (npm, into $dir)"
     mkdir -p "$dir"
-    npm install --silent --no-audit --no-fund --prefix "$dir" "typescript@$TYPESCRIPT_VERSION"
+    npm install --silent --no-audit --no-fund --prefix "$dir" "$package@$version"
   fi
 }
 
-ensure_axe() {
-  # npm's axe-core (one script, axe.min.js) in its own prefix outside the clone; the e2e harness injects it.
-  local dir="$tools/axe-core"
-  if ! grep -qs "\"version\": \"$AXE_CORE_VERSION\"" "$dir/node_modules/axe-core/package.json"; then
-    command -v npm >/dev/null || { say "installing nodejs + npm (Debian packages)"; apt_install nodejs npm; }
-    say "installing axe-core $AXE_CORE_VERSION (npm, into $dir)"
-    mkdir -p "$dir"
-    npm install --silent --no-audit --no-fund --prefix "$dir" "axe-core@$AXE_CORE_VERSION"
-  fi
-}
+# typescript: crates/e2e/tests/package.rs runs its tsc; axe-core (one script, axe.min.js): the accessibility
+# test injects it into the panel.
+ensure_typescript() { ensure_npm_package typescript "$TYPESCRIPT_VERSION"; }
+ensure_axe() { ensure_npm_package axe-core "$AXE_CORE_VERSION"; }
 
 ensure_target
 ensure_native_libs
