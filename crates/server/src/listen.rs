@@ -30,15 +30,6 @@ impl Bound {
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.tcp.local_addr()
     }
-
-    /// `https` with TLS, else `http`.
-    pub fn scheme(&self) -> &'static str {
-        if self.tls.is_some() {
-            "https"
-        } else {
-            "http"
-        }
-    }
 }
 
 impl From<TcpListener> for Bound {

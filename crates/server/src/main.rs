@@ -44,9 +44,10 @@ async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),
         ip => ip.to_string(),
     };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("workbench listening on {scheme}://{shown}:{}", addr.port());
     let listener = match tls {
         Some(tls) => {
-            println!("workbench listening on https://{shown}:{}", addr.port());
             println!(
                 "TLS certificate {} SHA-256 {}",
                 tls.source.display(),
@@ -57,10 +58,7 @@ async fn run(cli: Cli) -> Result<(), workbench_server::ServeError> {
             }
             workbench_server::Bound::tls(tcp, tls)
         }
-        None => {
-            println!("workbench listening on http://{shown}:{}", addr.port());
-            tcp.into()
-        }
+        None => tcp.into(),
     };
     match &upstream {
         Some(up) => tracing::info!(
