@@ -9,7 +9,47 @@ use web_sys::{
     MediaStreamTrack,
 };
 
-use crate::softphone::peer::{microphone, set_sink};
+use crate::i18n::{fill, Catalogue};
+use crate::softphone::peer::{microphone, set_sink, MediaFailure};
+
+/// Why a test could not run. The view says it in the panel's language ([`TestFailure::text`]); the
+/// browser's own reason, where there is one, is carried as it came.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestFailure {
+    /// The browser has no `AudioContext`.
+    NoWebAudio,
+    /// The microphone opened but its level cannot be read.
+    Meter,
+    /// The microphone could not be opened (refused, absent, busy).
+    Microphone(String),
+    /// The audio element could not be made or started.
+    CannotPlay,
+    /// The browser refused to play before the user touched the page (autoplay).
+    PlayRefused,
+    /// The chosen speaker could not be selected.
+    Speaker(String),
+}
+
+impl TestFailure {
+    /// What the view shows.
+    pub fn text(&self, t: &Catalogue) -> String {
+        match self {
+            TestFailure::NoWebAudio => t.no_web_audio.into(),
+            TestFailure::Meter => t.meter_failed.into(),
+            TestFailure::Microphone(why) => fill(t.microphone_failed, &[why]),
+            TestFailure::CannotPlay => t.cannot_play.into(),
+            TestFailure::PlayRefused => t.play_refused.into(),
+            TestFailure::Speaker(why) => fill(t.speaker_failed, &[why]),
+        }
+    }
+}
+
+/// The browser's reason inside a media failure.
+fn reason(failure: MediaFailure) -> String {
+    match failure {
+        MediaFailure::Microphone(why) | MediaFailure::Peer(why) => why,
+    }
+}
 
 /// An open microphone being measured. Dropping it releases the microphone.
 pub struct MicMeter {
@@ -22,11 +62,13 @@ pub struct MicMeter {
 
 impl MicMeter {
     /// Opens microphone `device` (empty: default) without voice processing, so the level is the raw one.
-    pub async fn open(device: &str) -> Result<MicMeter, String> {
-        let stream = microphone(device, false).await.map_err(|e| e.to_string())?;
+    pub async fn open(device: &str) -> Result<MicMeter, TestFailure> {
+        let stream = microphone(device, false)
+            .await
+            .map_err(|e| TestFailure::Microphone(reason(e)))?;
         let Ok(context) = AudioContext::new() else {
             stop(&stream);
-            return Err("WebAudio is not available".to_string());
+            return Err(TestFailure::NoWebAudio);
         };
         // From here on a failure releases what was opened: the meter's own drop does it.
         let (source, analyser) = match (
@@ -37,7 +79,7 @@ impl MicMeter {
             _ => {
                 stop(&stream);
                 let _ = context.close();
-                return Err("cannot read the microphone".to_string());
+                return Err(TestFailure::Meter);
             }
         };
         analyser.set_fft_size(2048);
@@ -51,7 +93,7 @@ impl MicMeter {
         meter
             .source
             .connect_with_audio_node(&meter.analyser)
-            .map_err(|_| "cannot measure the microphone".to_string())?;
+            .map_err(|_| TestFailure::Meter)?;
         Ok(meter)
     }
 
@@ -86,8 +128,8 @@ fn stop(stream: &MediaStream) {
 
 /// Plays `url` once on speaker `output` (empty: default) at `volume`; resolves when it has ended, or with
 /// why it could not play.
-pub async fn play_once(url: &str, output: &str, volume: f64) -> Result<(), String> {
-    let audio = HtmlAudioElement::new_with_src(url).map_err(|_| "cannot play audio".to_string())?;
+pub async fn play_once(url: &str, output: &str, volume: f64) -> Result<(), TestFailure> {
+    let audio = HtmlAudioElement::new_with_src(url).map_err(|_| TestFailure::CannotPlay)?;
     let played = play_to_end(&audio, output, volume).await;
     // Whatever happened, the element lets its handlers and its media player go now.
     audio.set_onended(None);
@@ -98,21 +140,60 @@ pub async fn play_once(url: &str, output: &str, volume: f64) -> Result<(), Strin
     played
 }
 
-async fn play_to_end(audio: &HtmlAudioElement, output: &str, volume: f64) -> Result<(), String> {
+async fn play_to_end(
+    audio: &HtmlAudioElement,
+    output: &str,
+    volume: f64,
+) -> Result<(), TestFailure> {
     audio.set_volume(volume.clamp(0.0, 1.0));
     if !output.is_empty() {
         set_sink(audio.as_ref(), output)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| TestFailure::Speaker(reason(e)))?;
     }
     let ended = js_sys::Promise::new(&mut |resolve, _| {
         audio.set_onended(Some(&resolve));
         audio.set_onerror(Some(&resolve));
     });
-    let played = audio.play().map_err(|_| "cannot play audio".to_string())?;
+    let played = audio.play().map_err(|_| TestFailure::CannotPlay)?;
     JsFuture::from(played)
         .await
-        .map_err(|_| "the browser refused to play (click the page first)".to_string())?;
+        .map_err(|_| TestFailure::PlayRefused)?;
     let _ = JsFuture::from(ended).await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Language;
+    use crate::i18n::{is_cjk, text};
+
+    const ALL: [fn() -> TestFailure; 6] = [
+        || TestFailure::NoWebAudio,
+        || TestFailure::Meter,
+        || TestFailure::Microphone("Requested device not found".into()),
+        || TestFailure::CannotPlay,
+        || TestFailure::PlayRefused,
+        || TestFailure::Speaker("NotFoundError".into()),
+    ];
+
+    #[test]
+    fn every_failure_is_said_in_the_panels_language_with_the_browsers_reason() {
+        for make in ALL {
+            let failure = make();
+            let (zh, en) = (
+                failure.text(text(Language::ZhCn)),
+                failure.text(text(Language::EnUs)),
+            );
+            assert!(zh.chars().any(is_cjk), "{failure:?}: {zh:?}");
+            assert!(!en.chars().any(is_cjk), "{failure:?}: {en:?}");
+            if let TestFailure::Microphone(why) | TestFailure::Speaker(why) = &failure {
+                assert!(
+                    zh.ends_with(why.as_str()) && en.ends_with(why.as_str()),
+                    "{zh:?} / {en:?}"
+                );
+            }
+        }
+    }
 }

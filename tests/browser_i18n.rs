@@ -121,6 +121,39 @@ async fn the_english_panel_shows_no_chinese_and_its_root_says_en_us() {
     }
 }
 
+/// 设备检测's microphone test where the browser cannot open one (no microphone here): the reason is said
+/// in the panel's language, with the browser's own words after it.
+#[wasm_bindgen_test]
+async fn a_microphone_test_that_cannot_run_says_why_in_the_panels_language() {
+    for (id, language, opening) in [
+        ("wb-mic-en", "en-US", "Cannot open the microphone: "),
+        ("wb-mic-zh", "zh-CN", "无法打开麦克风:"),
+    ] {
+        let root = container(id);
+        let _core = WorkbenchCore::new(js(&format!(
+            r#"{{dom: "{id}", instanceId: "ccc-demo", language: "{language}"}}"#
+        )))
+        .expect("valid config");
+        let device_check = format!(r#".ccc-nav-item[data-nav="{}"]"#, nav::DEVICE_CHECK);
+        wait_for(&root, &device_check).await;
+        click(&root, &device_check);
+        let test = r#"button[data-action="testMicrophone"]"#;
+        wait_for(&root, test).await;
+        click(&root, test);
+        let said = wait_for(&root, "[data-meter-failed]")
+            .await
+            .text_content()
+            .unwrap_or_default();
+        assert!(
+            said.starts_with(opening) && said.len() > opening.len(),
+            "{language}: {said:?}"
+        );
+        if language == "en-US" {
+            assert_no_chinese(&root, "the failed microphone test");
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn by_default_the_panel_is_the_originals_chinese_and_says_zh_cn() {
     let root = container("wb-zh");

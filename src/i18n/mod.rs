@@ -202,6 +202,15 @@ catalogue! {
     test_speaker,
     playing,
     played,
+    // Why a microphone or speaker test could not run (`device_test::TestFailure`).
+    no_web_audio,
+    meter_failed,
+    /// `{}`: the browser's reason.
+    microphone_failed,
+    cannot_play,
+    play_refused,
+    /// `{}`: the browser's reason.
+    speaker_failed,
     // Toasts and the desktop notification.
     /// `{}`: milliseconds.
     network_ok,

@@ -8,7 +8,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::assets::asset_url;
-use crate::device_test::{play_once, MicMeter};
+use crate::device_test::{play_once, MicMeter, TestFailure};
 
 use crate::components::PanelProps;
 use crate::i18n::fill;
@@ -23,7 +23,7 @@ const METER_READINGS: u32 = 50;
 enum Meter {
     Idle,
     Level(u32),
-    Failed(String),
+    Failed(TestFailure),
 }
 
 /// The 设备检测 view.
@@ -64,7 +64,7 @@ pub fn device_check(props: &PanelProps) -> Html {
             spawn_local(async move {
                 match play_once(&asset_url("ringtone.wav"), &output, volume).await {
                     Ok(()) => speaker.set(t.played.into()),
-                    Err(reason) => speaker.set(reason),
+                    Err(failure) => speaker.set(failure.text(t)),
                 }
             });
         }
@@ -137,7 +137,7 @@ pub fn device_check(props: &PanelProps) -> Html {
                             <span style={format!("width:{}%", (permille / 4).min(100))}></span>
                         </span>
                     },
-                    Meter::Failed(reason) => html! { <small class="ccc-hint bad">{ reason.clone() }</small> },
+                    Meter::Failed(failure) => html! { <small class="ccc-hint bad" data-meter-failed="">{ failure.text(t) }</small> },
                 } }
                 <button type="button" class="ccc-link" data-action="testSpeaker" onclick={test_speaker}>{ t.test_speaker }</button>
                 <small class="ccc-hint" data-speaker-test={(*speaker).clone()}>{ (*speaker).clone() }</small>
