@@ -170,3 +170,38 @@ async fn in_english_the_hooks_still_get_the_contracts_chinese() {
     })
     .await;
 }
+
+/// The demo CRM page's language switch: it starts the panel in Chinese, and choosing English reloads it
+/// with `?lang=en-US` and an English panel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_crm_pages_switch_restarts_the_panel_in_english() {
+    run(ascii_emulator(), |Session { browser, server }| async move {
+        browser
+            .goto(&format!(
+                "{}/demo/host.html?agent=agent1@ccc-demo",
+                server.base
+            ))
+            .await
+            .unwrap();
+        wait_for(&browser, r#".ccc-wb[lang="zh-CN"]"#).await;
+        wait_status(&browser, 3).await;
+        browser
+            .find(Locator::Css("#language"))
+            .await
+            .expect("the language switch")
+            .select_by_value("en-US")
+            .await
+            .expect("choose English");
+        wait_for(&browser, r#".ccc-wb[lang="en-US"]"#).await;
+        wait_status(&browser, 3).await;
+        let url = browser.current_url().await.unwrap();
+        assert!(url.as_str().contains("lang=en-US"), "{url}");
+        assert!(url.as_str().contains("agent=agent1"), "{url}");
+        assert_eq!(
+            js(&browser, "return document.getElementById('language').value").await,
+            json!("en-US")
+        );
+        assert_english(&browser, "the demo CRM in English").await;
+    })
+    .await;
+}
