@@ -81,6 +81,9 @@
     var queue = [];
     var core = null;
     var failed = null;
+    // unloadWorkbench() before the core was ready: it is never made (no panel, no onInit, no sign-in). A
+    // framework that mounts, unmounts and mounts again at once (React's StrictMode) leaves one live panel.
+    var unloaded = false;
 
     function invoke(name, args) {
       if (typeof core[name] === 'function') {
@@ -103,6 +106,13 @@
           console.error('WorkbenchSdk: ' + name + '() ignored, the workbench failed to load:', failed);
           return undefined;
         }
+        if (name === 'unloadWorkbench') {
+          unloaded = true;
+          queue.length = 0;
+        }
+        if (unloaded) {
+          return undefined;
+        }
         queue.push([name, args]);
         return undefined;
       };
@@ -110,6 +120,9 @@
 
     loadCore()
       .then(function (mod) {
+        if (unloaded) {
+          return;
+        }
         core = new mod.WorkbenchCore(config);
         core.init();
         queue.splice(0).forEach(function (call) {

@@ -669,7 +669,10 @@ export interface WorkbenchSdk {
   setAudioInputDevice(device_id: string): void;
   /** Use speaker `device_id` (also during a call). */
   setAudioOutputDevice(device_id: string): void;
-  /** Remove the panel and stop its timers, sockets and phone (does not sign out). */
+  /**
+   * Remove the panel and stop its timers, sockets and phone (does not sign out). Called before the SDK has
+   * loaded, the panel is never made (no `onInit`): a component's cleanup can always call it.
+   */
   unloadWorkbench(): void;
 }
 

@@ -26,6 +26,10 @@ TEA_OPENAPI_VERSION=0.4.6
 TYPESCRIPT_VERSION=5.9.3
 # The accessibility checker the e2e tests inject into the panel (crates/e2e/tests/accessibility.rs).
 AXE_CORE_VERSION=4.11.0
+# React (with its types) and Vue for the README's embedding snippets, which crates/e2e/tests/embedding.rs runs.
+REACT_DOM_VERSION=18.3.1
+REACT_DOM_TYPES_VERSION=18.3.7
+VUE_VERSION=3.5.45
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
@@ -153,6 +157,12 @@ ensure_npm_package() {
 # test injects it into the panel.
 ensure_typescript() { ensure_npm_package typescript "$TYPESCRIPT_VERSION"; }
 ensure_axe() { ensure_npm_package axe-core "$AXE_CORE_VERSION"; }
+# react-dom brings react (its peer), @types/react-dom brings @types/react.
+ensure_frameworks() {
+  ensure_npm_package react-dom "$REACT_DOM_VERSION"
+  ensure_npm_package @types/react-dom "$REACT_DOM_TYPES_VERSION"
+  ensure_npm_package vue "$VUE_VERSION"
+}
 
 ensure_target
 ensure_native_libs
@@ -166,6 +176,7 @@ if [ "$what" = test ]; then
   ensure_official_sdk
   ensure_typescript
   ensure_axe
+  ensure_frameworks
   "$root/scripts/setup-peers.sh"
 fi
 say "tools ready"

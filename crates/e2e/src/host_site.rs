@@ -3,9 +3,12 @@
 //! server's `/data/api.json`, deciding itself which agent is signed in — as the seed's section 六 asks of
 //! every integrator.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
@@ -18,7 +21,16 @@ struct Site {
     workbench: String,
     agent: String,
     extra: String,
+    /// More of the CRM's own files, by path: a content type and the bytes.
+    files: Arc<HashMap<String, (&'static str, Vec<u8>)>>,
     http: reqwest::Client,
+}
+
+/// One more file of the CRM's site: its path (`/react/App.js`), content type and bytes.
+pub struct SiteFile {
+    pub path: String,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
 }
 
 /// A running CRM site on its own loopback port (so its own origin).
@@ -37,6 +49,20 @@ impl HostSite {
     /// Same, with `extra` JavaScript run on the page just before `new WorkbenchSdk(config)`: it may change
     /// `config` (add hooks, options) and use `log(name, payload)`.
     pub async fn start_with(workbench: &str, agent: &str, extra: &str) -> HostSite {
+        HostSite::start_full(workbench, agent, extra, Vec::new()).await
+    }
+
+    /// A site that serves `files` too (a framework app's page and modules), beside its backend path.
+    pub async fn start_serving(workbench: &str, agent: &str, files: Vec<SiteFile>) -> HostSite {
+        HostSite::start_full(workbench, agent, "", files).await
+    }
+
+    async fn start_full(
+        workbench: &str,
+        agent: &str,
+        extra: &str,
+        files: Vec<SiteFile>,
+    ) -> HostSite {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
@@ -45,6 +71,12 @@ impl HostSite {
             workbench: workbench.into(),
             agent: agent.into(),
             extra: extra.into(),
+            files: Arc::new(
+                files
+                    .into_iter()
+                    .map(|f| (f.path, (f.content_type, f.body)))
+                    .collect(),
+            ),
             http: reqwest::Client::new(),
         };
         let app = Router::new()
@@ -53,6 +85,7 @@ impl HostSite {
             .route("/blank.html", get(|| async { Html(BLANK) }))
             .route("/aliyun/ccc/api", any(forward))
             .route("/openapi/", any(openapi))
+            .fallback(file)
             .with_state(site);
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -84,6 +117,16 @@ async fn page(State(site): State<Site>) -> Html<String> {
         PAGE.replace("{WORKBENCH}", &site.workbench)
             .replace("{EXTRA}", &site.extra),
     )
+}
+
+/// One of the site's extra files, or 404.
+async fn file(State(site): State<Site>, uri: Uri) -> Response {
+    match site.files.get(uri.path()) {
+        Some((content_type, body)) => {
+            ([(header::CONTENT_TYPE, *content_type)], body.clone()).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The host backend: passes the SDK's request on unchanged, adding only who the agent is.

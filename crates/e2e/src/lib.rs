@@ -14,7 +14,7 @@ pub mod interop;
 pub mod kamailio;
 pub mod voice;
 
-pub use host_site::HostSite;
+pub use host_site::{HostSite, SiteFile};
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -37,6 +37,27 @@ pub fn workspace_root() -> PathBuf {
         .join("../..")
         .canonicalize()
         .expect("workspace root")
+}
+
+/// Where `scripts/setup.sh test` installs the npm tools the tests run (typescript, axe-core, React, Vue):
+/// `$CCC_TOOLS_DIR`, else `~/.cache/ccc-workbench`.
+pub fn tools() -> PathBuf {
+    std::env::var_os("CCC_TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/ccc-workbench")
+        })
+}
+
+/// A file under [`tools`], or a failure that says how to get it.
+pub fn tool_file(relative: &str) -> PathBuf {
+    let path = tools().join(relative);
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/setup.sh test (installs the npm tools)",
+        path.display()
+    );
+    path
 }
 
 /// The release build the tests load. Built by `make test` (`trunk build --release`).

@@ -28,15 +28,7 @@ const VIEWS: [&str; 10] = [
 fn axe_source() -> String {
     let path = std::env::var_os("AXE_CORE_JS")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            let tools = std::env::var_os("CCC_TOOLS_DIR")
-                .map(std::path::PathBuf::from)
-                .unwrap_or_else(|| {
-                    std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME"))
-                        .join(".cache/ccc-workbench")
-                });
-            tools.join("axe-core/node_modules/axe-core/axe.min.js")
-        });
+        .unwrap_or_else(|| workbench_e2e::tool_file("axe-core/node_modules/axe-core/axe.min.js"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "axe-core at {}: {e} (run `scripts/setup.sh test`)",

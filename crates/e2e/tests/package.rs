@@ -9,24 +9,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use workbench_e2e::{dist, workspace_root};
-
-fn tools() -> PathBuf {
-    std::env::var_os("CCC_TOOLS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/ccc-workbench")
-        })
-}
+use workbench_e2e::{dist, tool_file, workspace_root};
 
 fn tsc() -> PathBuf {
-    let tsc = tools().join("typescript/node_modules/.bin/tsc");
-    assert!(
-        tsc.is_file(),
-        "{} is missing: run scripts/setup.sh test (installs npm typescript)",
-        tsc.display()
-    );
-    tsc
+    tool_file("typescript/node_modules/.bin/tsc")
 }
 
 /// A fresh directory under the system temp dir, removed when dropped.
