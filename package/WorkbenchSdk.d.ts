@@ -15,7 +15,8 @@
  * Two ways in:
  *   - <script src=".../sdk/workbenchSdk.min.js"> defines the global `WorkbenchSdk` (declared below in
  *     `declare global`), as the original SDK does;
- *   - `import type { WorkbenchSdkConfig, … } from "ccc-workbench-sdk"` for the types alone.
+ *   - `import type { WorkbenchSdkConfig, … } from "ccc-workbench-sdk"` for the types alone;
+ *   - `import { loadWorkbenchSdk } from "ccc-workbench-sdk"` (index.mjs) in a bundled app.
  */
 /// <reference lib="dom" />
 
@@ -759,6 +760,15 @@ export interface WorkbenchSdkConstructor {
   /** The soft phone alone, for any SIP-over-WebSocket server; resolves once the core is loaded. */
   createSipPhone(options: SipPhoneOptions): Promise<SipPhone>;
 }
+
+/**
+ * For bundlers (`import { loadWorkbenchSdk } from "ccc-workbench-sdk"`, the package's `index.mjs`): adds the
+ * loader's <script> from `base` — the URL where the package's `sdk/` folder is served, since the loader fetches
+ * the wasm from its own folder — once, and resolves with the constructor it defines (at once when the page
+ * already has it). Rejects when the script cannot be loaded; a later call tries again.
+ */
+export declare function loadWorkbenchSdk(base: string | URL): Promise<WorkbenchSdkConstructor>;
+export default loadWorkbenchSdk;
 
 /** The instance type under a name the global block can see. */
 type WorkbenchSdkInstance = WorkbenchSdk;

@@ -3,7 +3,7 @@
 #
 #   scripts/package.sh <dist> <out dir>   -> <out dir>/ccc-workbench-sdk-<version>.tgz (its path on stdout)
 #
-# Stages package/ (package.json, README.md, WorkbenchSdk.d.ts; not package/test/) with the built SDK files of
+# Stages package/ (package.json, README.md, WorkbenchSdk.d.ts, index.mjs; not package/test/) with the built SDK files of
 # <dist>/sdk — the loader, the two content-hashed files it fetches, the stylesheet, the ringtone — sets the
 # version to the workspace's (Cargo.toml), and runs `npm pack` (offline: the package has no dependencies).
 set -euo pipefail
@@ -30,7 +30,8 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 stage="$(mktemp -d "$out/stage.XXXXXX")"
 trap 'rm -rf "$stage"' EXIT
-cp "$root/package/package.json" "$root/package/README.md" "$root/package/WorkbenchSdk.d.ts" "$stage/"
+cp "$root/package/package.json" "$root/package/README.md" "$root/package/WorkbenchSdk.d.ts" \
+  "$root/package/index.mjs" "$stage/"
 mkdir "$stage/sdk"
 for f in workbenchSdk.min.js main.min.css ringtone.wav $fetched; do
   cp "$sdk/$f" "$stage/sdk/$f"

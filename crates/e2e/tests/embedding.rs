@@ -321,3 +321,50 @@ async fn an_sdk_unloaded_before_it_was_ready_never_starts() {
     )
     .await;
 }
+
+/// The npm package's ES module (`package/index.mjs`, what a bundler imports): `loadWorkbenchSdk(base)` adds
+/// the loader from `base` once and resolves with the constructor, which signs the agent in; a base where no
+/// SDK is served rejects, saying which URL failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_packages_es_module_loads_the_sdk_for_a_bundled_app() {
+    run(EmulatorConfig::default(), |Session { browser, server }| async move {
+        let module = std::fs::read_to_string(workspace_root().join("package/index.mjs")).unwrap();
+        let app = format!(
+            r#"import {{ loadWorkbenchSdk }} from '/vendor/ccc-workbench-sdk/index.mjs';
+window.missing = loadWorkbenchSdk('{wb}/nothing-here/').then(() => 'resolved', (e) => e.message);
+window.missing.then(async () => {{
+  const Sdk = await loadWorkbenchSdk('{wb}/sdk');
+  window.same = (await loadWorkbenchSdk('{wb}/sdk/')) === Sdk && Sdk === window.WorkbenchSdk;
+  window.scripts = document.querySelectorAll('script[src$="workbenchSdk.min.js"]').length;
+  window.workbench = new Sdk({{ dom: 'root', instanceId: 'ccc-demo', regionId: 'cn-shanghai',
+    ajaxPath: '/aliyun/ccc/api', onInit: () => window.workbench.register() }});
+}});
+"#,
+            wb = server.base
+        );
+        let page = "<!doctype html><html><head><meta charset=\"utf-8\"></head><body><div id=\"root\"></div>\
+                    <script type=\"module\" src=\"/app/App.js\"></script></body></html>";
+        let files = vec![
+            file("/app.html", "text/html; charset=utf-8", page),
+            js_file("/vendor/ccc-workbench-sdk/index.mjs", module),
+            js_file("/app/App.js", app),
+        ];
+        let crm = HostSite::start_serving(&server.base, "agent1@ccc-demo", files).await;
+        open(&browser, &crm, "/app.html").await;
+        wait_status(&browser, 3).await;
+        let seen = js(
+            &browser,
+            "return window.missing.then((m) => [m, window.same, window.scripts])",
+        )
+        .await;
+        assert_eq!(
+            seen,
+            json!([
+                format!("WorkbenchSdk: cannot load {}/nothing-here/workbenchSdk.min.js", server.base),
+                true,
+                1
+            ])
+        );
+    })
+    .await;
+}

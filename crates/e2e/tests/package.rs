@@ -203,6 +203,12 @@ fn npm_pack_builds_a_package_that_installs_offline_with_its_types() {
     assert_eq!(manifest["types"], "WorkbenchSdk.d.ts");
     assert_eq!(manifest["main"], "sdk/workbenchSdk.min.js");
     assert_eq!(manifest["browser"], "sdk/workbenchSdk.min.js");
+    assert_eq!(manifest["module"], "index.mjs");
+    assert_eq!(
+        manifest["exports"]["."],
+        serde_json::json!({"types": "./WorkbenchSdk.d.ts", "import": "./index.mjs",
+            "default": "./sdk/workbenchSdk.min.js"})
+    );
 
     // The files: exactly the SDK's, the types and the README; the loader's hashed files are the built ones.
     let loader = std::fs::read_to_string(pkg.join("sdk/workbenchSdk.min.js")).unwrap();
@@ -214,6 +220,7 @@ fn npm_pack_builds_a_package_that_installs_offline_with_its_types() {
         "package.json",
         "README.md",
         "WorkbenchSdk.d.ts",
+        "index.mjs",
         "sdk/workbenchSdk.min.js",
         "sdk/main.min.css",
         "sdk/ringtone.wav",
@@ -238,7 +245,7 @@ fn npm_pack_builds_a_package_that_installs_offline_with_its_types() {
             expected.insert(format!("sdk/{name}"));
         }
     }
-    assert_eq!(expected.len(), 8, "two hashed files in dist/sdk");
+    assert_eq!(expected.len(), 9, "two hashed files in dist/sdk");
     let mut found = BTreeSet::new();
     let mut stack = vec![pkg.clone()];
     while let Some(dir) = stack.pop() {
@@ -286,6 +293,25 @@ wb.transferStatisfic();
 "#,
     )
     .unwrap();
+    // A bundled app: the ES module's loadWorkbenchSdk gives the constructor.
+    std::fs::write(
+        host.join("bundled.ts"),
+        r#"import { loadWorkbenchSdk } from 'ccc-workbench-sdk';
+import load from 'ccc-workbench-sdk';
+loadWorkbenchSdk('/static/ccc/').then((Sdk) => {
+  window.workbench = new Sdk({ dom: 'wb', instanceId: 'i', regionId: 'cn-shanghai',
+    onInit: () => window.workbench?.register() });
+});
+void load(new URL('https://crm.example/static/ccc/'));
+"#,
+    )
+    .unwrap();
+    let out = strict_tsc(&host, &["bundled.ts"], BUNDLER);
+    assert!(
+        out.status.success(),
+        "bundled.ts (loadWorkbenchSdk):\n{}",
+        text(&out)
+    );
     for resolution in [
         BUNDLER,
         &["--module", "commonjs", "--moduleResolution", "node10"],
