@@ -5,6 +5,9 @@
 //! any API call answers (mounting, sizes, validation, the status gate).
 #![cfg(target_arch = "wasm32")]
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -341,4 +344,84 @@ async fn this_tab_is_one_device_across_mounts_and_a_foreign_stored_id_is_replace
     let new_id = fresh.get_soft_phone_device_id();
     assert!(new_id.starts_with("CCC-rs-") && new_id != id, "{new_id}");
     fresh.unload_workbench();
+}
+
+#[wasm_bindgen_test]
+async fn hooks_may_call_back_into_the_sdk_and_a_throwing_hook_breaks_nothing() {
+    // ARCHITECTURE.md, "Hooks run with no borrow held": each hook calls back into the SDK — changeVisible
+    // and getStatusCode (a borrow held across the hook would panic there) — then throws.
+    container("wb-reenter");
+    let cell: Rc<RefCell<Option<WorkbenchCore>>> = Rc::default();
+    let reenter = {
+        let cell = cell.clone();
+        Closure::<dyn Fn() -> JsValue>::new(move || {
+            let cell = cell.borrow();
+            let core = cell.as_ref().expect("constructed before any hook");
+            // A method that changes the controller, and a read.
+            core.change_visible(true.into());
+            Reflect::get(&core.get_status_code(), &"code".into()).unwrap()
+        })
+    };
+    let seen = js_sys::Array::new();
+    let ctx = js_sys::Object::new();
+    Reflect::set(&ctx, &"seen".into(), &seen).unwrap();
+    Reflect::set(&ctx, &"reenter".into(), reenter.as_ref()).unwrap();
+    // Nothing answers on port 9 of this machine: register() starts, fails and reports.
+    let config =
+        js(r#"{dom: "wb-reenter", instanceId: "ccc-demo", ajaxOrigin: "http://127.0.0.1:9"}"#);
+    for (hook, field) in [("onStatusChange", "code"), ("onErrorNotify", "errorCode")] {
+        let body = format!(
+            "this.seen.push(['{hook}', e.{field}, this.reenter()]); throw new Error('a host bug in {hook}')"
+        );
+        let f = js_sys::Function::new_with_args("e", &body).bind0(&ctx);
+        Reflect::set(&config, &hook.into(), &f).unwrap();
+    }
+    *cell.borrow_mut() = Some(WorkbenchCore::new(config).unwrap());
+    let core = || cell.borrow();
+
+    core()
+        .as_ref()
+        .unwrap()
+        .register(JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let reported = |seen: &js_sys::Array| {
+        seen.iter()
+            .filter(|e| js_sys::Array::from(e).get(0) == "onErrorNotify")
+            .count()
+    };
+    wait_until("register()'s failure reported", || reported(&seen) >= 1).await;
+    let entries: Vec<(String, f64, f64)> = seen
+        .iter()
+        .map(|e| {
+            let e = js_sys::Array::from(&e);
+            let num = |i| e.get(i).as_f64().unwrap_or(f64::NAN);
+            (e.get(0).as_string().unwrap(), num(1), num(2))
+        })
+        .collect();
+    let changes: Vec<_> = entries
+        .iter()
+        .filter(|(hook, ..)| hook == "onStatusChange")
+        .collect();
+    assert!(
+        !changes.is_empty(),
+        "register() changed the status: {entries:?}"
+    );
+    for (_, code, read_back) in &changes {
+        assert_eq!(
+            code, read_back,
+            "inside onStatusChange the SDK answers, with the state already updated: {entries:?}"
+        );
+    }
+    assert!(
+        entries.iter().all(|(.., read_back)| !read_back.is_nan()),
+        "every hook read the status back: {entries:?}"
+    );
+
+    // The hooks threw; the panel goes on: a method outside the gate still reports 9001.
+    let before = reported(&seen);
+    core().as_ref().unwrap().answer(JsValue::UNDEFINED);
+    wait_until("the 9001 report", || reported(&seen) > before).await;
+    let last = js_sys::Array::from(&seen.get(seen.length() - 1));
+    assert_eq!(last.get(1).as_f64(), Some(9001.0));
+    // Hooks may still come (nothing answers): the closure lives on, like the panel.
+    reenter.forget();
 }
