@@ -339,7 +339,7 @@ fn paths(scanned: &Scanned) -> Vec<(usize, Vec<String>)> {
                 .find(|&j| tokens[j].1 == ";")
                 .unwrap_or(tokens.len());
             let mut leaves = Vec::new();
-            use_tree(&tokens[k + 1..end], &mut Vec::new(), &mut leaves);
+            use_tree(&tokens[k + 1..end], &[], &mut leaves);
             out.extend(leaves.into_iter().map(|leaf| (*at, leaf)));
             k = end;
             continue;
@@ -373,7 +373,7 @@ fn is_ident(t: &str) -> bool {
 
 /// The leaves of a `use` tree (`a::{b, c::{d as e, *}}` → `a::b`, `a::c::d`, `a::c::*`); `as` renames
 /// are read as the path they rename.
-fn use_tree(tokens: &[(usize, String)], prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+fn use_tree(tokens: &[(usize, String)], prefix: &[String], out: &mut Vec<Vec<String>>) {
     let mut k = 0;
     let mut current: Vec<String> = Vec::new();
     let finish = |current: &mut Vec<String>, out: &mut Vec<Vec<String>>, prefix: &[String]| {
@@ -409,8 +409,8 @@ fn use_tree(tokens: &[(usize, String)], prefix: &mut Vec<String>, out: &mut Vec<
                         _ => {}
                     }
                 }
-                let mut inner_prefix = [prefix, current.as_slice()].concat();
-                use_tree(&tokens[k + 1..close], &mut inner_prefix, out);
+                let inner_prefix = [prefix, current.as_slice()].concat();
+                use_tree(&tokens[k + 1..close], &inner_prefix, out);
                 current.clear();
                 k = close;
             }
