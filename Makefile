@@ -16,9 +16,11 @@ run: build
 ## test: install what is missing (also chromium + chromedriver), then every test
 test: setup-test dist/sdk/workbench_bg.wasm test-native test-browser test-e2e
 
-## build: the release site in dist/ (panel wasm, SDK loader, CSS, pages) and the server binary
+## build: the release site in dist/ (panel wasm, SDK loader, CSS, pages) and the server binary. The wasm is
+## built with nightly's -Zbuild-std where rustup has nightly with rust-src, else with stable, by itself
+## (scripts/build-web.sh; dist/build-info.txt says which); WASM_TOOLCHAIN=stable forces stable.
 build: setup
-	trunk build --release
+	scripts/build-web.sh
 	$(CARGO) build --locked --release -p workbench-server
 
 setup:
@@ -27,8 +29,8 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-dist/sdk/workbench_bg.wasm: $(shell find src js styles demo assets crates/wire crates/agent-state crates/sign crates/sip/src -type f) index.html Trunk.toml scripts/post-build.sh Cargo.toml Cargo.lock
-	trunk build --release
+dist/sdk/workbench_bg.wasm: $(shell find src js styles demo assets crates/wire crates/agent-state crates/sign crates/sip/src -type f) index.html Trunk.toml scripts/post-build.sh scripts/build-web.sh Cargo.toml Cargo.lock
+	scripts/build-web.sh
 
 ## test-native: pure crates, the server (real HTTP on ephemeral ports, real media), the panel's pure logic —
 ## built first, then run in a loopback-only network namespace (media tests open peer connections)
@@ -55,7 +57,7 @@ test-e2e:
 SIZE_CHECK ?= 1
 SIZE_URL ?=
 size: setup
-	trunk build --release
+	scripts/build-web.sh
 	@SIZE_CHECK=$(SIZE_CHECK) SIZE_URL=$(SIZE_URL) scripts/size-report.sh dist
 
 ## package: the npm package (package/: package.json, README, WorkbenchSdk.d.ts, plus the release build's loader,

@@ -14,9 +14,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 sdk="$dist/sdk"
 loader="$sdk/workbenchSdk.min.js"
 
-[ -f "$loader" ] || { echo "package: $loader is missing; run trunk build --release first" >&2; exit 1; }
-# What the built loader fetches (scripts/post-build.sh rewrote it to the hashed names).
-fetched="$(grep -oE "'workbench-[0-9a-f]{16}(_bg\.wasm|\.js)'" "$loader" | tr -d "'" | sort -u)"
+[ -f "$loader" ] || { echo "package: $loader is missing; run make build first" >&2; exit 1; }
+# What the built loader fetches (scripts/post-build.sh rewrote it to the hashed names, then minified it: the
+# names are string literals in whichever quote the minifier chose).
+fetched="$(grep -oE "[\"']workbench-[0-9a-f]{16}(_bg\.wasm|\.js)[\"']" "$loader" | tr -d "\"'" | sort -u)"
 [ "$(wc -l <<<"$fetched")" = 2 ] || {
   echo "package: $loader names no content-hashed workbench-<hash>.js and _bg.wasm (was it built by trunk?)" >&2
   exit 1

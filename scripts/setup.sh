@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping whatever is already there.
 #
-#   scripts/setup.sh build   -> wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen), the C libraries
-#                               the emulator's media links (libopus), brotli + gzip (the build's precompressed
-#                               siblings, scripts/post-build.sh; `make size`)
+#   scripts/setup.sh build   -> wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen), esbuild (minifies
+#                               the JS and CSS, scripts/post-build.sh), the C libraries the emulator's media
+#                               links (libopus), brotli + gzip (the build's precompressed siblings; `make
+#                               size`), and — only where rustup already has a nightly toolchain — its rust-src
+#                               and the standard library's dependencies, for the smaller nightly wasm build
+#                               (scripts/build-web.sh; without them it builds with stable)
 #   scripts/setup.sh test    -> the above + chromium, chromedriver, wasm-bindgen-test-runner, iproute2 (for the
 #                               loopback-only network namespace), the SIP peers (scripts/setup-peers.sh), and
 #                               Alibaba Cloud's official Python SDK in a venv (the emulator's model test),
@@ -19,6 +22,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="${CCC_TOOLS_DIR:-$HOME/.cache/ccc-workbench}"
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+# The minifier scripts/post-build.sh runs on the loader, the wasm-bindgen glue and the stylesheet.
+ESBUILD_VERSION=0.25.12
 # The official CCC SDK whose response models crates/server/tests/official_sdk.rs checks the emulator against.
 CCC_SDK_VERSION=2.35.0
 TEA_OPENAPI_VERSION=0.4.6
@@ -75,6 +80,25 @@ ensure_wasm_opt() {
   # trunk looks for wasm-opt on PATH; keep a stable link next to cargo's binaries.
   ln -sf "$bin" "$HOME/.cargo/bin/wasm-opt"
 }
+
+# Best effort, never installs a toolchain: where nightly is there, what -Zbuild-std needs (rust-src, and the
+# standard library's crates fetched so that trunk's --offline build finds them). A failure only means
+# scripts/build-web.sh builds with stable.
+ensure_nightly_std() {
+  rustup run nightly rustc --version >/dev/null 2>&1 || return 0
+  if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+    say "adding rust-src to the nightly toolchain (for the smaller wasm build)"
+    rustup component add rust-src --toolchain nightly || { say "could not add rust-src: the wasm builds with stable"; return 0; }
+  fi
+  if ! (cd "$root" && cargo +nightly fetch --offline -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
+    >/dev/null 2>&1); then
+    say "fetching the standard library's dependencies for nightly's -Zbuild-std"
+    (cd "$root" && cargo +nightly fetch -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown) ||
+      say "could not fetch them: the wasm builds with stable"
+  fi
+}
+
+ensure_esbuild() { ensure_npm_package esbuild "$ESBUILD_VERSION"; }
 
 apt_install() {
   local apt=(apt-get -o DPkg::Lock::Timeout=600)
@@ -170,6 +194,8 @@ ensure_compressors
 ensure_wasm_opt
 ensure_wasm_bindgen
 ensure_trunk
+ensure_esbuild
+ensure_nightly_std
 if [ "$what" = test ]; then
   ensure_chromium
   ensure_netns_tools

@@ -13,7 +13,7 @@
 #
 # Aim (README, "Size"): total gzip <= 180,000 B and total served <= 150,000 B. Over the aim the script says by
 # how much and exits 1; SIZE_CHECK=0 prints the same table and exits 0 (make bench reads the numbers so).
-# The `total` line's columns are: total raw gzip brotli served (crates/bench reads the third).
+# It also says which toolchain built the wasm (dist/build-info.txt). The `total` line's columns are: total raw gzip brotli served (crates/bench reads the third).
 set -euo pipefail
 dist="${1:-dist}"
 check="${SIZE_CHECK:-1}"
@@ -59,6 +59,12 @@ if [ -n "$url" ]; then
   echo "served: bytes received from $url with Accept-Encoding: br"
 else
   echo "served: sizes of the .br siblings the server sends for Accept-Encoding: br (raw where there is none)"
+fi
+# Which toolchain built the wasm (scripts/build-web.sh writes it; a plain `trunk build` does not).
+if [ -f "$dist/build-info.txt" ]; then
+  echo "built by: $(tr '\n' ' ' <"$dist/build-info.txt")"
+else
+  echo "built by: not recorded ($dist/build-info.txt is missing: built without scripts/build-web.sh)"
 fi
 
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }

@@ -17,6 +17,14 @@ use reqwest::Method;
 
 const WASM: &[u8] = include_bytes!("compression.rs");
 
+/// What stands for wasm-bindgen's glue: a module of 300 exported functions (valid JavaScript, which the
+/// build's minifier parses), indented as the real one is.
+fn fake_glue() -> String {
+    (0..300)
+        .map(|i| format!("export function setAssetBase{i}(base) {{\n    return base;\n}}\n"))
+        .collect()
+}
+
 /// A staged site as trunk leaves it (pages, the glue and the wasm under `sdk/`), finished by the real
 /// post-build script. Returns the directory and the content hash the script gave the glue and wasm.
 fn built_site() -> (PathBuf, String) {
@@ -27,8 +35,7 @@ fn built_site() -> (PathBuf, String) {
         "<p>workbench</p>".repeat(200)
     );
     std::fs::write(stage.join("index.html"), page).unwrap();
-    let glue = "export function setAssetBase(base) { return base; }\n".repeat(300);
-    std::fs::write(stage.join("sdk/workbench.js"), glue).unwrap();
+    std::fs::write(stage.join("sdk/workbench.js"), fake_glue()).unwrap();
     // Any compressible bytes stand for the wasm (this file's own source).
     let mut wasm = b"\0asm\x01\0\0\0".to_vec();
     wasm.extend_from_slice(WASM);
@@ -54,16 +61,17 @@ fn built_site() -> (PathBuf, String) {
     assert_eq!(hashed.len(), 1, "one hashed wasm: {hashed:?}");
     let hash = hashed[0]["workbench-".len()..hashed[0].len() - "_bg.wasm".len()].to_owned();
     assert_eq!(hash.len(), 16, "{hash}");
-    // The loader fetches the hashed names, so they can be cached for good.
+    // The loader fetches the hashed names, so they can be cached for good (as a string literal in either
+    // quote: the minifier chooses).
+    let names = |file: &str| {
+        loader.contains(&format!("'{file}'")) || loader.contains(&format!("\"{file}\""))
+    };
+    assert!(names(&format!("workbench-{hash}.js")), "{loader}");
+    assert!(names(&format!("workbench-{hash}_bg.wasm")), "{loader}");
     assert!(
-        loader.contains(&format!("'workbench-{hash}.js'")),
+        !names("workbench.js") && !names("workbench_bg.wasm"),
         "{loader}"
     );
-    assert!(
-        loader.contains(&format!("'workbench-{hash}_bg.wasm'")),
-        "{loader}"
-    );
-    assert!(!loader.contains("'workbench.js'") && !loader.contains("'workbench_bg.wasm'"));
     for f in [
         "index.html".to_owned(),
         format!("sdk/workbench-{hash}.js"),
@@ -137,6 +145,47 @@ async fn get(s: &Server, path: &str, accept_encoding: &str) -> Answer {
         &[("accept-encoding", accept_encoding)],
     )
     .await
+}
+
+/// The loader, the glue and the stylesheet are sent minified: comments and indentation gone, each
+/// under four fifths of its source, the loader still defining `window.WorkbenchSdk`.
+#[test]
+fn the_build_minifies_the_loader_the_glue_and_the_stylesheet() {
+    let (dist, hash) = built_site();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let built = |f: &str| std::fs::read_to_string(dist.join(f)).unwrap();
+    let source = |f: &str| std::fs::read_to_string(root.join(f)).unwrap();
+    for (name, min, src) in [
+        (
+            "loader",
+            built("sdk/workbenchSdk.min.js"),
+            source("js/workbench-sdk.js"),
+        ),
+        (
+            "stylesheet",
+            built("sdk/main.min.css"),
+            source("styles/main.css"),
+        ),
+        (
+            "glue",
+            built(&format!("sdk/workbench-{hash}.js")),
+            fake_glue(),
+        ),
+    ] {
+        assert!(
+            min.len() * 5 < src.len() * 4,
+            "{name}: {} B minified of {} B",
+            min.len(),
+            src.len()
+        );
+        assert!(!min.contains("\n  "), "{name} keeps its indentation");
+    }
+    let loader = built("sdk/workbenchSdk.min.js");
+    assert!(
+        !loader.contains("sdk-contract.md"),
+        "the loader keeps its comments"
+    );
+    assert!(loader.contains("window.WorkbenchSdk="), "{loader}");
 }
 
 #[tokio::test]
