@@ -136,6 +136,15 @@ async fn js(browser: &Client, script: &str) -> Value {
     browser.execute(script, vec![]).await.expect(script)
 }
 
+/// One key pressed and released on the focused element, as a user would (WebDriver key actions).
+async fn press(browser: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    browser.perform_actions(keys).await.expect("key actions");
+}
+
 /// Alt+Shift+`key` pressed and released as a user would (WebDriver key actions, to the focused element).
 async fn shortcut(browser: &Client, key: char) {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -294,7 +303,8 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
     }
     audit.check(browser, "ringing").await;
     if focus_inside {
-        click(browser, r#"button[data-action="answer"]"#).await;
+        // Keyboard alone: Enter on the focused 接听 answers.
+        press(browser, fantoccini::key::Key::Enter.into()).await;
         wait_status(browser, 9).await;
     } else {
         // From the host page's input, by the default shortcuts: answer, mute and unmute, hold and retrieve.
