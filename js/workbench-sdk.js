@@ -8,8 +8,8 @@
  * after the constructor has returned. Methods called before that are queued and replayed in order;
  * `getStatusCode()` answers `{code: -1, lastCode: -1}` until then.
  *
- * Every public method of the contract exists on the instance. A method the core does not implement yet
- * reports error 9003 through `onErrorNotify` instead of throwing, so host pages keep running.
+ * Every public method of the contract exists on the instance. A method the loaded core lacks (a core older
+ * than this loader) reports error 9003 through `onErrorNotify` instead of throwing, so host pages keep running.
  */
 (function () {
   'use strict';

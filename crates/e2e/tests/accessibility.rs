@@ -223,18 +223,22 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
     for view in VIEWS {
         if open_view(browser, view).await {
             if view == "通话记录" {
-                // Call records are reached with Tab: each row is a button.
-                let rows = js(
-                    browser,
+                // Call records are reached with Tab: each row is a button. The second pass has the first
+                // pass's call among them, once the view's ListRecentCallDetailRecords has answered.
+                let rows_script =
                     "return [...document.querySelectorAll('.ccc-records li .ccc-list-main')]
-                              .map(e => e.tabIndex >= 0 && e.tagName);",
-                )
-                .await;
+                              .map(e => e.tabIndex >= 0 && e.tagName);";
+                if lang != "zh-CN" {
+                    eventually("the first pass's call record to be listed", || async {
+                        let rows = js(browser, rows_script).await;
+                        rows.as_array().is_some_and(|r| !r.is_empty()).then_some(())
+                    })
+                    .await;
+                }
+                let rows = js(browser, rows_script).await;
                 assert!(
-                    rows.as_array().is_some_and(|r| {
-                        // The second pass has the first pass's call among them.
-                        r.iter().all(|x| x == "BUTTON") && (lang == "zh-CN" || !r.is_empty())
-                    }),
+                    rows.as_array()
+                        .is_some_and(|r| r.iter().all(|x| x == "BUTTON")),
                     "call record rows are focusable buttons: {rows}"
                 );
             }
