@@ -10,11 +10,12 @@
 #   scripts/setup.sh test    -> the above + chromium, chromedriver, wasm-bindgen-test-runner, iproute2 (for the
 #                               loopback-only network namespace), the SIP peers (scripts/setup-peers.sh), and
 #                               Alibaba Cloud's official Python SDK in a venv (the emulator's model test),
-#                               TypeScript (npm, for the WorkbenchSdk.d.ts test: crates/e2e/tests/package.rs)
+#                               TypeScript, axe-core, React 18 and Vue 3 (npm, outside the clone: the
+#                               e2e tests package.rs, accessibility.rs and embedding.rs)
 #
 # Tools live outside the clone (~/.cargo/bin, ~/.cache/ccc-workbench) so a fresh clone
 # on the same machine reuses them. Versions are the ones known to work here
-# (see ../shared/recipes/toolchain.md); wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock.
+# (the team's toolchain recipe, kept outside this repository, lists them); wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock.
 set -euo pipefail
 
 what="${1:-build}"

@@ -11,6 +11,8 @@
 //! - [`errors`]: `onErrorNotify` codes and tips (pure).
 //! - [`i18n`]: the panel's texts, one catalogue per `language` (zh-CN, en-US; pure).
 //! - [`tabs`]: multi-tab calling through localStorage: keys and what a value asks for (pure).
+//! - [`focus`]: where the keyboard focus goes on a ring (pure).
+//! - [`shortcuts`]: the keyboard shortcuts for answer, hang up, mute and hold (pure).
 //! - [`device_test`]: 设备检测's microphone level meter and speaker test.
 //! - [`media_devices`]: the browser's WebRTC support, microphone permission and audio devices.
 //! - [`softphone`]: the SIP soft phone: the `ccc_sip` user agent on a WebSocket, WebRTC media, ringtone.

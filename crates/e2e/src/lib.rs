@@ -9,9 +9,12 @@
 pub mod census;
 pub mod coturn;
 pub mod daemon;
+pub mod fake_media;
 mod host_site;
 pub mod interop;
 pub mod kamailio;
+pub mod renderer_rss;
+pub mod temp_dir;
 pub mod voice;
 
 pub use host_site::{HostSite, SiteFile};
@@ -395,10 +398,10 @@ where
     F: FnOnce(Session) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    run_with(emulator, interop::fake_media_args(), body).await
+    run_with(emulator, fake_media::fake_media_args(), body).await
 }
 
-/// [`run`] with more Chromium flags, e.g. [`interop::media_args`] for a browser whose microphone plays a
+/// [`run`] with more Chromium flags, e.g. [`fake_media::media_args`] for a browser whose microphone plays a
 /// known tone.
 pub async fn run_with<F, Fut>(emulator: EmulatorConfig, extra_args: Vec<String>, body: F)
 where
@@ -434,7 +437,7 @@ where
 }
 
 /// Starts one ChromeDriver with one browser per entry of `extra_args` (each a fresh profile with the
-/// harness's flags plus its own, e.g. [`interop::media_args`]), runs `body` with them in that order, then
+/// harness's flags plus its own, e.g. [`fake_media::media_args`]), runs `body` with them in that order, then
 /// always closes every browser and stops ChromeDriver, also when `body` panics. For tests that need no
 /// workbench server (the interop tests).
 pub async fn run_browsers<F, Fut>(extra_args: Vec<Vec<String>>, body: F)

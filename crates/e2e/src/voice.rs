@@ -5,7 +5,8 @@
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::interop::{media_args, write_tone_wav, TempDir};
+use crate::fake_media::{media_args, write_tone_wav};
+use crate::temp_dir::TempDir;
 use crate::{eventually, Server};
 
 /// The agent's microphone tone.

@@ -11,7 +11,8 @@
 
 use serde_json::{json, Value};
 use workbench_e2e::coturn::Coturn;
-use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
+use workbench_e2e::fake_media::{media_args, write_tone_wav};
+use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::{
     crm_signed_in, eventually, hook_log, run_with, wait_error, wait_status, Session, DEADLINE,
 };
@@ -89,7 +90,7 @@ async fn test_turn_servers_measures_coturn_and_unknown_regions_are_7003() {
     let coturn = Coturn::start().await;
     run_with(
         emulator(&coturn, true),
-        workbench_e2e::interop::fake_media_args(),
+        workbench_e2e::fake_media::fake_media_args(),
         |Session { browser, server }| async move {
             // register() with the default access point measures both and keeps the working one; the
             // broken one is reported.

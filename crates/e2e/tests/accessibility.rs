@@ -1,7 +1,9 @@
 //! Accessibility of the panel, checked by axe-core (WCAG 2.1 A and AA rules) in headless Chromium in every
 //! state an agent sees: ready, each side-nav view, break, ringing, in a call, the keypad open, after-call
 //! work and offline — in both languages, each in the default theme and the high-contrast one (`data-ccc-theme`). A serious or
-//! critical violation in any of them fails the test, listing each rule with the elements it found. axe-core comes from npm (`scripts/setup.sh test` installs it outside the clone).
+//! critical violation in any of them fails the test, listing each rule with the elements it found. The
+//! whole pages around the panel are audited too (`index.html` in both languages, `demo/host.html` signed
+//! in). axe-core comes from npm (`scripts/setup.sh test` installs it outside the clone).
 //!
 //! Runs inside the loopback-only network namespace of `make test-e2e` (the call carries WebRTC audio).
 

@@ -16,7 +16,7 @@ use std::process::Command;
 
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
-use workbench_e2e::interop::TempDir;
+use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::{
     click, crm_signed_in, eventually, hook_log, run, tool_file, tools, wait_status, workspace_root,
     HostSite, Server, Session, SiteFile, DEADLINE,

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use fantoccini::Client;
 use serde_json::{json, Value};
-use workbench_e2e::interop::TempDir;
+use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::voice::{
     audio_arrives, customer_heard_ms, customer_hears, customer_hears_agent_after, microphone,
     two_microphones, CRM_INBOUND, CRM_STATS,

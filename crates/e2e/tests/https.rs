@@ -5,7 +5,7 @@
 //!
 //! Runs inside the loopback-only network namespace of `make test-e2e` (WebRTC candidates on 127.0.0.1).
 
-use workbench_e2e::interop::TempDir;
+use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::voice::{audio_arrives, customer_hears_agent_after, microphone};
 use workbench_e2e::{click, eventually, https_args, run_browsers, wait_status, Server};
 use workbench_server::{EmulatorConfig, TlsConfig};

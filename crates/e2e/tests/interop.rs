@@ -17,10 +17,10 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message as Frame;
-use workbench_e2e::interop::{
-    fake_media_args, media_args, write_tone_wav, Phone, PhoneSite, TempDir,
-};
+use workbench_e2e::fake_media::{fake_media_args, media_args, write_tone_wav};
+use workbench_e2e::interop::{Phone, PhoneSite};
 use workbench_e2e::kamailio::{Kamailio, DOMAIN};
+use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::{eventually, run_browsers, DEADLINE};
 
 /// The tones each tab sends, and how close the far side's measurement must be.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use serde_json::json;
 use workbench_e2e::census::{media_census, MediaCensus};
-use workbench_e2e::interop::TempDir;
+use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::voice::{customer_hears_agent_after, microphone};
 use workbench_e2e::{
     click, crm_signed_in, eventually, run_with, wait_status, Server, Session, DEADLINE,

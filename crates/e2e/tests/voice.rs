@@ -13,7 +13,7 @@
 //! Runs inside the loopback-only network namespace of `make test-e2e` (WebRTC candidates on 127.0.0.1).
 
 use serde_json::Value;
-use workbench_e2e::interop::TempDir;
+use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::voice::{
     audio_arrives, customer_heard_ms, customer_hears_agent_after, microphone, two_microphones,
     CRM_INBOUND, CRM_STATS, TOLERANCE_HZ,

@@ -7,7 +7,8 @@
 //! shape the panel reads comes from `ccc-wire`, so panel and emulator cannot drift.
 //!
 //! # Layout
-//! - [`cli`]: command-line options.
+//! - [`cli`]: command-line options; `error`: the typed errors of setup (configuration, binding); `ids`:
+//!   fresh request ids, push tokens and job ids.
 //! - `api`: the `/data/api.json` envelope plumbing; `actions`: the emulated actions.
 //! - `identity`: who is calling (`X-CCC-User`, cookie `ccc_user`, first agent).
 //! - `emulator`: the call center's state and rules (sync, no I/O); `hub`: the shared, locked emulator plus push

@@ -19,7 +19,7 @@
 //! Writes `--out` (default `bench/browser.json`, which `bench`'s report renders as its "Browser" section)
 //! and prints a table. The server runs in this process (a debug build, as `make bench-call`); its times
 //! are in the controls too. Run inside the loopback-only namespace (`scripts/netns-run.sh`) after
-//! `trunk build --release`.
+//! `make build` (`scripts/build-web.sh`).
 //!
 //!     browser-bench [--calls N (500)] [--startup-runs N (7)] [--sample-every N (calls/10)] [--out FILE]
 
@@ -28,8 +28,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use fantoccini::Client;
 use serde_json::{json, Value};
-use workbench_e2e::census::{media_census, page_memory, renderer_rss, MediaCensus, PageMemory};
-use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
+use workbench_e2e::census::{media_census, page_memory, MediaCensus, PageMemory};
+use workbench_e2e::fake_media::{media_args, write_tone_wav};
+use workbench_e2e::renderer_rss::renderer_rss;
+use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::{run_with, wait_status, HostSite, Server, Session};
 use workbench_server::EmulatorConfig;
 

@@ -8,13 +8,14 @@
 //!   the first Opus frames through the bridge.
 //!
 //! Times are sampled every 5 ms, so each is exact to about ±5 ms. Run inside the loopback-only namespace
-//! (`scripts/netns-run.sh`), after `trunk build --release`.
+//! (`scripts/netns-run.sh`), after `make build` (`scripts/build-web.sh`).
 //!
 //!     call-setup [CALLS]     (default 5)
 
 use std::time::{Duration, Instant};
 
-use workbench_e2e::interop::{media_args, write_tone_wav, TempDir};
+use workbench_e2e::fake_media::{media_args, write_tone_wav};
+use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::{crm_signed_in, run_with, Server, Session};
 use workbench_server::EmulatorConfig;
 

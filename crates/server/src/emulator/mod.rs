@@ -6,6 +6,8 @@
 //!
 //! # Layout
 //! - [`data`]: the seed data and its TOML shape.
+//! - [`model`]: the shared vocabulary several rule files speak of (ring ends, IVR visits, devices).
+//! - [`calls_view`]: what the SIP side needs to know of the live calls (a plain value, compared for changes).
 //! - [`state`]: agents and the sign-in / ready / break rules.
 //! - [`calls`]: calls and their legs: inbound, outbound, internal, answer, release, hang-up.
 //! - [`call_control`]: hold / retrieve, mute / unmute, DTMF.
