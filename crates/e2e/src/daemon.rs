@@ -29,13 +29,7 @@ pub struct Daemon {
 impl Daemon {
     /// A fresh temporary directory for server `name` (its config, runtime files and logs).
     pub fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "ccc-{name}-{}-{}",
-            std::process::id(),
-            crate::unique()
-        ));
-        std::fs::create_dir_all(&dir).expect("daemon dir");
-        dir
+        crate::temp_dir::fresh(&format!("ccc-{name}"))
     }
 
     /// Starts `binary args…` with its output in `dir/<output>`. `install` says how to get the binary.

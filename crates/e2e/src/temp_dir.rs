@@ -1,6 +1,18 @@
-//! A temporary directory for a test's files (a tone, a profile, a package), removed when dropped.
+//! Temporary directories for a test's files (a tone, a profile, a package, a peer's config and logs):
+//! [`fresh`] makes one, [`TempDir`] also removes it when dropped.
 
 use std::path::PathBuf;
+
+/// A new, empty directory under the system temp dir, named `<prefix>-<pid>-<n>` (unique in this run).
+pub fn fresh(prefix: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        crate::unique()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
 
 /// A temporary directory removed on drop.
 pub struct TempDir(pub PathBuf);
@@ -8,13 +20,7 @@ pub struct TempDir(pub PathBuf);
 impl TempDir {
     /// A fresh directory under the system temp dir.
     pub fn new(prefix: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "{prefix}-{}-{}",
-            std::process::id(),
-            crate::unique()
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
+        TempDir(fresh(prefix))
     }
 }
 
