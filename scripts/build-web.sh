@@ -28,8 +28,8 @@ nightly_missing() {
     echo "rustup has no nightly toolchain"
   elif ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
     echo "nightly has no rust-src component (scripts/setup.sh build adds it)"
-  elif ! (cd "$root" && cargo +nightly fetch --offline -Zbuild-std=std,panic_abort \
-    --target wasm32-unknown-unknown >/dev/null 2>&1); then
+  elif ! cargo +nightly fetch --offline -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
+    >/dev/null 2>&1; then
     echo "the standard library's dependencies are not fetched (scripts/setup.sh build fetches them)"
   fi
 }

@@ -11,8 +11,8 @@
 #    hashed names with `Cache-Control: immutable`, the stable names with `no-cache` (static_files.rs).
 #    (Before that, trunk's own start-up injection is taken out of the pages: see below.)
 # 3. Minified: the loader, the glue and the stylesheet go through esbuild --minify (about 7 KB gzip less;
-#    scripts/setup.sh installs it outside the clone). The glue is minified before it is hashed, the loader
-#    after its names are rewritten.
+#    scripts/setup.sh installs it outside the clone). The stylesheet as it is copied, the glue before it is
+#    hashed, the loader after its names are rewritten.
 # 4. Precompressed siblings: every js, wasm, css, html, json and svg file gets `<file>.br` (brotli -q 11) and
 #    `<file>.gz` (gzip -9 -n), which the server picks by the request's Accept-Encoding.
 set -euo pipefail
@@ -39,6 +39,7 @@ command -v brotli >/dev/null || {
 
 cp "$root/js/workbench-sdk.js" "$sdk/workbenchSdk.min.js"
 cp "$root/styles/main.css" "$sdk/main.min.css"
+minify "$sdk/main.min.css"
 cp "$root/assets/ringtone.wav" "$sdk/ringtone.wav"
 rm -f "$stage/workbench.js" "$stage/workbench_bg.wasm"
 
@@ -60,7 +61,6 @@ for f in workbench.js workbench_bg.wasm; do
   [ -f "$sdk/$f" ] || { echo "post-build: trunk produced no sdk/$f" >&2; exit 1; }
 done
 minify "$sdk/workbench.js"
-minify "$sdk/main.min.css"
 hash="$(cat "$sdk/workbench_bg.wasm" "$sdk/workbench.js" | sha256sum | cut -c1-16)"
 rm -f "$sdk"/workbench-*.js "$sdk"/workbench-*_bg.wasm
 ln "$sdk/workbench.js" "$sdk/workbench-$hash.js"

@@ -13,9 +13,9 @@
 #                               TypeScript, axe-core, React 18 and Vue 3 (npm, outside the clone: the
 #                               e2e tests package.rs, accessibility.rs and embedding.rs)
 #
-# Tools live outside the clone (~/.cargo/bin, ~/.cache/ccc-workbench) so a fresh clone
-# on the same machine reuses them. Versions are the ones known to work here
-# (the team's toolchain recipe, kept outside this repository, lists them); wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock.
+# Tools live outside the clone (~/.cargo/bin, ~/.cache/ccc-workbench) so a fresh clone on the same machine
+# reuses them. Versions are the ones known to work here (the team's toolchain recipe, kept outside this
+# repository, lists them); wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock.
 set -euo pipefail
 
 what="${1:-build}"
@@ -89,7 +89,8 @@ ensure_nightly_std() {
   rustup run nightly rustc --version >/dev/null 2>&1 || return 0
   if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
     say "adding rust-src to the nightly toolchain (for the smaller wasm build)"
-    rustup component add rust-src --toolchain nightly || { say "could not add rust-src: the wasm builds with stable"; return 0; }
+    rustup component add rust-src --toolchain nightly ||
+      { say "could not add rust-src: the wasm builds with stable"; return 0; }
   fi
   if ! (cd "$root" && cargo +nightly fetch --offline -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
     >/dev/null 2>&1); then

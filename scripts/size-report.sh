@@ -13,7 +13,8 @@
 #
 # Aim (README, "Size"): total gzip <= 180,000 B and total served <= 150,000 B. Over the aim the script says by
 # how much and exits 1; SIZE_CHECK=0 prints the same table and exits 0 (make bench reads the numbers so).
-# It also says which toolchain built the wasm (dist/build-info.txt). The `total` line's columns are: total raw gzip brotli served (crates/bench reads the third).
+# It also says which toolchain built the wasm (dist/build-info.txt). The `total` line's columns are: total
+# raw gzip brotli served (crates/bench reads the third).
 set -euo pipefail
 dist="${1:-dist}"
 check="${SIZE_CHECK:-1}"

@@ -230,14 +230,17 @@ async fn every_state(browser: &Client, server: &Server, audit: &mut Audit, lang:
                 let rows_script =
                     "return [...document.querySelectorAll('.ccc-records li .ccc-list-main')]
                               .map(e => e.tabIndex >= 0 && e.tagName);";
-                if lang != "zh-CN" {
+                let rows = if lang == "zh-CN" {
+                    js(browser, rows_script).await
+                } else {
                     eventually("the first pass's call record to be listed", || async {
                         let rows = js(browser, rows_script).await;
-                        rows.as_array().is_some_and(|r| !r.is_empty()).then_some(())
+                        rows.as_array()
+                            .is_some_and(|r| !r.is_empty())
+                            .then_some(rows)
                     })
-                    .await;
-                }
-                let rows = js(browser, rows_script).await;
+                    .await
+                };
                 assert!(
                     rows.as_array()
                         .is_some_and(|r| r.iter().all(|x| x == "BUTTON")),
