@@ -3,18 +3,18 @@
 //! every call, across restarts, for [`EmulatorConfig::record_retention_days`](crate::EmulatorConfig).
 //!
 //! # Writing
-//! The hub hands each operation's [`Finished`] to [`Store::keep`] under the emulator's lock (so the order is
-//! the order of the changes); one writer thread commits them, gathering what arrives within [`GATHER`] into
-//! one commit, so no request waits on the disk. The database is in WAL mode with `synchronous=NORMAL`: a commit is a write to
-//! the log, fsync happens at checkpoints. Every read first waits until what was queued before it is written
-//! ([`Store::written_through`], which tells the writer to stop gathering): an answer never misses a call that
-//! ended before its request.
+//! The hub hands each operation's [`Finished`] to [`Store::keep`] under the emulator's lock (so the order is the order
+//! of the changes); one writer thread commits them, gathering what arrives within [`GATHER`] into one commit, so no
+//! request waits on the disk. The database is in WAL mode with `synchronous=NORMAL`: a commit is a write to the log,
+//! fsync happens at checkpoints. Every read first waits until what was queued before it is written
+//! ([`Store::written_through`], which tells the writer to stop gathering): an answer never misses a call that ended
+//! before its request.
 //!
 //! # Schema
-//! `PRAGMA user_version` is the schema's version; [`MIGRATIONS`] are applied in order from it on opening, each
-//! in its own transaction (a database newer than this server is refused). Version 1: `call_records` and
-//! `call_participants`; version 2: `agent_states` (the agents' state timeline); version 3: `agent_running` (each
-//! agent's running span) and `store_alive` (when the writer was last alive).
+//! `PRAGMA user_version` is the schema's version; [`MIGRATIONS`](schema::MIGRATIONS) (`schema.rs`) are applied in order
+//! from it on opening, each in its own transaction (a database newer than this server is refused). Version 1:
+//! `call_records` and `call_participants`; version 2: `agent_states` (the agents' state timeline); version 3:
+//! `agent_running` (each agent's running span) and `store_alive` (when the writer was last alive).
 //!
 //! # A server that dies
 //! A running state span is in memory until it ends; a server that stops (SIGTERM, Ctrl-C) keeps every running
@@ -38,13 +38,18 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ccc_wire::context::CallType;
 use ccc_wire::{ApiError, UserState};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::emulator::history::{CallRecord, Finished, HandedOver, Joined, Participant, StateSpan};
+use crate::emulator::history::{CallRecord, Finished, StateSpan};
 use crate::error::ConfigError;
 use crate::ids::now_ms;
+
+mod rows;
+mod schema;
+
+use rows::{handed_over_name, joined_name, record_row, with_participants, RECORD_COLUMNS};
+use schema::{configure, migrate, open_file, store_error};
 
 /// The database file in the data directory.
 pub(crate) const DB_FILE: &str = "records.db";
@@ -68,72 +73,6 @@ enum Job {
 }
 
 const DAY_MS: i64 = 86_400_000;
-
-/// The schema's migrations: `MIGRATIONS[n]` takes a database from version `n` to `n + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[
-    // 1: call detail records and who took part.
-    "CREATE TABLE call_records (
-        id          INTEGER PRIMARY KEY,
-        job_id      TEXT NOT NULL,
-        call_type   TEXT NOT NULL,
-        caller      TEXT NOT NULL,
-        callee      TEXT NOT NULL,
-        skill_group TEXT NOT NULL,
-        start_ms    INTEGER NOT NULL,
-        end_ms      INTEGER NOT NULL,
-        answered_ms INTEGER,
-        surveys     TEXT NOT NULL DEFAULT '[]'
-    );
-    CREATE INDEX call_records_job ON call_records (job_id);
-    CREATE INDEX call_records_end ON call_records (end_ms);
-    CREATE TABLE call_participants (
-        record_id   INTEGER NOT NULL REFERENCES call_records (id) ON DELETE CASCADE,
-        seq         INTEGER NOT NULL,
-        user_id     TEXT NOT NULL,
-        joined      TEXT NOT NULL,
-        talked      INTEGER NOT NULL,
-        talk_ms     INTEGER NOT NULL,
-        holds       INTEGER NOT NULL,
-        hold_ms     INTEGER NOT NULL,
-        max_hold_ms INTEGER NOT NULL,
-        handed_over TEXT,
-        attended_in INTEGER NOT NULL,
-        PRIMARY KEY (record_id, seq)
-    );
-    CREATE INDEX call_participants_user ON call_participants (user_id, record_id);",
-    // 2: the agents' state timeline (the agent report's ringing, dialling, after-call work, ready, break and
-    // signed-in times).
-    "CREATE TABLE agent_states (
-        id                INTEGER PRIMARY KEY,
-        user_id           TEXT NOT NULL,
-        state             TEXT NOT NULL,
-        break_code        TEXT NOT NULL,
-        work_mode         TEXT NOT NULL,
-        outbound_scenario INTEGER NOT NULL,
-        job_id            TEXT NOT NULL,
-        start_ms          INTEGER NOT NULL,
-        end_ms            INTEGER NOT NULL
-    );
-    CREATE INDEX agent_states_user_end ON agent_states (user_id, end_ms);
-    CREATE INDEX agent_states_job ON agent_states (job_id) WHERE job_id != '';",
-    // 3: each agent's running span and the writer's last sign of life (see "A server that dies").
-    "CREATE TABLE agent_running (
-        user_id           TEXT PRIMARY KEY,
-        state             TEXT NOT NULL,
-        break_code        TEXT NOT NULL,
-        work_mode         TEXT NOT NULL,
-        outbound_scenario INTEGER NOT NULL,
-        job_id            TEXT NOT NULL,
-        start_ms          INTEGER NOT NULL
-    );
-    CREATE TABLE store_alive (
-        id    INTEGER PRIMARY KEY CHECK (id = 1),
-        at_ms INTEGER NOT NULL
-    );",
-];
-
-/// The schema version this server writes.
-pub(crate) const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// Which records ListRecentCallDetailRecords wants.
 #[derive(Debug, Clone, Copy)]
@@ -196,60 +135,6 @@ fn read_error(e: impl std::fmt::Display) -> ApiError {
         params: Vec::new(),
         request_id: String::new(),
     }
-}
-
-fn store_error(path: &Path, e: impl std::fmt::Display) -> ConfigError {
-    ConfigError::Records(format!("{}: {e}", path.display()))
-}
-
-/// Opens (creating it if needed) the database at `path` and brings its schema up to [`SCHEMA_VERSION`].
-pub(crate) fn open_file(path: &Path) -> Result<Connection, ConfigError> {
-    let conn = Connection::open(path).map_err(|e| store_error(path, e))?;
-    configure(&conn, true).map_err(|e| store_error(path, e))?;
-    migrate(&conn).map_err(|e| store_error(path, e))?;
-    Ok(conn)
-}
-
-fn configure(conn: &Connection, file: bool) -> rusqlite::Result<()> {
-    if file {
-        // WAL: readers do not block the writer; NORMAL: commits are not fsynced (checkpoints are).
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(refused(format!(
-                "the database cannot use WAL (journal_mode {mode})"
-            )));
-        }
-    }
-    conn.execute_batch(
-        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-    )
-}
-
-/// An error of ours, as SQLite's generic one.
-fn refused(message: String) -> rusqlite::Error {
-    rusqlite::Error::SqliteFailure(
-        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
-        Some(message),
-    )
-}
-
-/// Applies the migrations the database does not have yet.
-pub(crate) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let version = usize::try_from(version).unwrap_or(usize::MAX);
-    if version > SCHEMA_VERSION {
-        return Err(refused(format!(
-            "the database has schema version {version}, newer than this server's {SCHEMA_VERSION}"
-        )));
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-        let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-        tx.commit()?;
-        tracing::info!(version = i + 1, "records: schema migrated");
-    }
-    Ok(())
 }
 
 impl Store {
@@ -723,102 +608,12 @@ fn create_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-/// The `call_records` columns [`record_row`] reads (aliased `r`).
-const RECORD_COLUMNS: &str =
-    "r.id, r.job_id, r.call_type, r.caller, r.callee, r.skill_group, r.start_ms, r.end_ms, r.answered_ms, r.surveys";
-
-/// A record without its participants, and its row id.
-fn record_row(r: &Row<'_>) -> rusqlite::Result<(i64, CallRecord)> {
-    let surveys: String = r.get(9)?;
-    Ok((
-        r.get(0)?,
-        CallRecord {
-            job_id: r.get(1)?,
-            call_type: CallType::from(r.get::<_, String>(2)?),
-            caller: r.get(3)?,
-            callee: r.get(4)?,
-            skill_group: r.get(5)?,
-            start_ms: r.get(6)?,
-            end_ms: r.get(7)?,
-            answered_ms: r.get(8)?,
-            participants: Vec::new(),
-            surveys: serde_json::from_str(&surveys).unwrap_or_default(),
-        },
-    ))
-}
-
-/// The records of `rows` with their participants, in order.
-fn with_participants(
-    conn: &Connection,
-    rows: impl Iterator<Item = rusqlite::Result<(i64, CallRecord)>>,
-) -> rusqlite::Result<Vec<CallRecord>> {
-    let mut q = conn.prepare_cached(
-        "SELECT user_id, joined, talked, talk_ms, holds, hold_ms, max_hold_ms, handed_over, attended_in
-         FROM call_participants WHERE record_id = ?1 ORDER BY seq",
-    )?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, mut record) = row?;
-        let people = q.query_map([id], |r| {
-            let joined: String = r.get(1)?;
-            let handed_over: Option<String> = r.get(7)?;
-            let mut p = Participant::new(&r.get::<_, String>(0)?, joined_of(&joined));
-            p.talked = r.get(2)?;
-            p.talk_ms = r.get(3)?;
-            p.holds = r.get(4)?;
-            p.hold_ms = r.get(5)?;
-            p.max_hold_ms = r.get(6)?;
-            p.handed_over = handed_over.as_deref().and_then(handed_over_of);
-            p.attended_in = r.get(8)?;
-            p.left = true;
-            Ok(p)
-        })?;
-        record.participants = people.collect::<rusqlite::Result<_>>()?;
-        out.push(record);
-    }
-    Ok(out)
-}
-
-fn joined_name(j: Joined) -> &'static str {
-    match j {
-        Joined::Offered => "offered",
-        Joined::Dialled => "dialled",
-        Joined::BlindIn => "blind-in",
-        Joined::Consulted => "consulted",
-        Joined::Supervisor => "supervisor",
-        Joined::Conference => "conference",
-    }
-}
-
-fn joined_of(name: &str) -> Joined {
-    match name {
-        "dialled" => Joined::Dialled,
-        "blind-in" => Joined::BlindIn,
-        "consulted" => Joined::Consulted,
-        "supervisor" => Joined::Supervisor,
-        "conference" => Joined::Conference,
-        _ => Joined::Offered,
-    }
-}
-
-fn handed_over_name(h: HandedOver) -> &'static str {
-    match h {
-        HandedOver::Blind => "blind",
-        HandedOver::Attended => "attended",
-    }
-}
-
-fn handed_over_of(name: &str) -> Option<HandedOver> {
-    match name {
-        "blind" => Some(HandedOver::Blind),
-        "attended" => Some(HandedOver::Attended),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::schema::{MIGRATIONS, SCHEMA_VERSION};
     use super::*;
+    use crate::emulator::history::{HandedOver, Joined, Participant};
+    use ccc_wire::context::CallType;
 
     fn temp_dir(tag: &str) -> PathBuf {
         static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
