@@ -2,17 +2,13 @@
 
 use std::path::Path;
 
+use crate::plot::{chart, Line, COLORS};
 use crate::report::Results;
 use crate::stats::Spread;
 
 /// The SVG plots; returns (file name, what it shows) of those written.
 pub(crate) fn write_plots(out: &Path, r: &Results) -> Vec<(String, String)> {
-    use crate::plot::{chart, Line, COLORS};
     let mut written = Vec::new();
-    let mut save = |file: &str, what: &str, result: Result<(), String>| match result {
-        Ok(()) => written.push((file.to_owned(), what.to_owned())),
-        Err(e) => eprintln!("bench: plot {file}: {e}"),
-    };
     if let Some(points) = &r.poll {
         let med = |f: fn(&crate::poll::Window) -> f64, health: bool| -> Vec<(f64, f64)> {
             points
@@ -46,17 +42,14 @@ pub(crate) fn write_plots(out: &Path, r: &Results) -> Vec<(String, String)> {
                 points: med(|w| w.latency.p99, true),
             },
         ];
-        save(
-            "poll_latency.svg",
-            "Poll latency vs agents (1 Hz each, open loop; medians of runs)",
-            chart(
-                &out.join("poll_latency.svg"),
-                "Poll latency vs agents (each polling at 1 Hz)",
-                ("agents (log)", "latency from scheduled send, ms (log)"),
-                &lines,
-                true,
-            ),
-        );
+        Figure {
+            file: "poll_latency.svg",
+            what: "Poll latency vs agents (1 Hz each, open loop; medians of runs)",
+            title: "Poll latency vs agents (each polling at 1 Hz)",
+            axes: ("agents (log)", "latency from scheduled send, ms (log)"),
+            log: true,
+        }
+        .draw(out, &lines, &mut written);
     }
     if let Some(Ok(runs)) = &r.push {
         let lines: Vec<Line<'_>> = runs
@@ -74,17 +67,14 @@ pub(crate) fn write_plots(out: &Path, r: &Results) -> Vec<(String, String)> {
                     .collect(),
             })
             .collect();
-        save(
-            "push_rss.svg",
-            "Server RSS vs open push sockets",
-            chart(
-                &out.join("push_rss.svg"),
-                "Server RSS vs open push sockets",
-                ("open agent-state WebSockets", "server RSS, MiB"),
-                &lines,
-                false,
-            ),
-        );
+        Figure {
+            file: "push_rss.svg",
+            what: "Server RSS vs open push sockets",
+            title: "Server RSS vs open push sockets",
+            axes: ("open agent-state WebSockets", "server RSS, MiB"),
+            log: false,
+        }
+        .draw(out, &lines, &mut written);
     }
     if let Some(Ok(soak)) = &r.soak {
         let lines = [Line {
@@ -96,17 +86,38 @@ pub(crate) fn write_plots(out: &Path, r: &Results) -> Vec<(String, String)> {
                 .map(|x| (x.t, x.rss_kib as f64 / 1024.0))
                 .collect(),
         }];
-        save(
-            "soak_rss.svg",
-            "Server RSS over the soak",
-            chart(
-                &out.join("soak_rss.svg"),
-                "Server RSS during the soak",
-                ("seconds since the first call", "server RSS, MiB"),
-                &lines,
-                false,
-            ),
-        );
+        Figure {
+            file: "soak_rss.svg",
+            what: "Server RSS over the soak",
+            title: "Server RSS during the soak",
+            axes: ("seconds since the first call", "server RSS, MiB"),
+            log: false,
+        }
+        .draw(out, &lines, &mut written);
     }
     written
+}
+
+/// One SVG plot of the report.
+struct Figure {
+    /// Its file name in the output directory.
+    file: &'static str,
+    /// What it shows, as the report lists it.
+    what: &'static str,
+    /// The title drawn on it.
+    title: &'static str,
+    /// The x and y axis descriptions.
+    axes: (&'static str, &'static str),
+    /// Both axes logarithmic.
+    log: bool,
+}
+
+impl Figure {
+    /// Draws `lines` into the output directory `out`, adding (file, what) to `written` when it worked.
+    fn draw(&self, out: &Path, lines: &[Line<'_>], written: &mut Vec<(String, String)>) {
+        match chart(&out.join(self.file), self.title, self.axes, lines, self.log) {
+            Ok(()) => written.push((self.file.to_owned(), self.what.to_owned())),
+            Err(e) => eprintln!("bench: plot {}: {e}", self.file),
+        }
+    }
 }
