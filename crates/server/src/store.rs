@@ -38,7 +38,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ccc_wire::{ApiError, UserState};
+use ccc_wire::ApiError;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::emulator::history::{CallRecord, Finished, StateSpan};
@@ -48,7 +48,10 @@ use crate::ids::now_ms;
 mod rows;
 mod schema;
 
-use rows::{handed_over_name, joined_name, record_row, with_participants, RECORD_COLUMNS};
+use rows::{
+    handed_over_name, joined_name, record_row, span_row, with_participants, RECORD_COLUMNS,
+    SPAN_COLUMNS,
+};
 use schema::{configure, migrate, open_file, store_error};
 
 /// The database file in the data directory.
@@ -350,26 +353,15 @@ impl Store {
         to: i64,
     ) -> Result<Vec<StateSpan>, ApiError> {
         self.read(|conn| {
-            let mut q = conn.prepare_cached(
-                "SELECT state, break_code, work_mode, outbound_scenario, job_id, start_ms, end_ms
-                 FROM agent_states
+            let mut q = conn.prepare_cached(&format!(
+                "SELECT {SPAN_COLUMNS} FROM agent_states
                  WHERE user_id = ?1 AND end_ms >= ?2
                    AND (start_ms <= ?3 OR job_id IN (
                         SELECT r.job_id FROM call_participants p JOIN call_records r ON r.id = p.record_id
                         WHERE p.user_id = ?1 AND r.start_ms BETWEEN ?2 AND ?3))
-                 ORDER BY start_ms, id",
-            )?;
-            let rows = q.query_map(params![user, from, to], |r| {
-                Ok(StateSpan {
-                    state: UserState::from(r.get::<_, String>(0)?),
-                    break_code: r.get(1)?,
-                    work_mode: r.get(2)?,
-                    outbound_scenario: r.get(3)?,
-                    job_id: r.get(4)?,
-                    start_ms: r.get(5)?,
-                    end_ms: Some(r.get(6)?),
-                })
-            })?;
+                 ORDER BY start_ms, id"
+            ))?;
+            let rows = q.query_map(params![user, from, to], span_row)?;
             rows.collect()
         })
     }
@@ -614,6 +606,7 @@ mod tests {
     use super::*;
     use crate::emulator::history::{HandedOver, Joined, Participant};
     use ccc_wire::context::CallType;
+    use ccc_wire::UserState;
 
     fn temp_dir(tag: &str) -> PathBuf {
         static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);

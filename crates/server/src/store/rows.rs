@@ -1,10 +1,11 @@
-//! A call record as rows: the `call_records` columns a query selects, a record read back with its
-//! `call_participants`, and the names the enumerations are stored under.
+//! Records and state spans as rows: the columns a query selects, a call record read back with its
+//! `call_participants`, an agent's state span, and the names the enumerations are stored under.
 
 use ccc_wire::context::CallType;
+use ccc_wire::UserState;
 use rusqlite::{Connection, Row};
 
-use crate::emulator::history::{CallRecord, HandedOver, Joined, Participant};
+use crate::emulator::history::{CallRecord, HandedOver, Joined, Participant, StateSpan};
 
 /// The `call_records` columns [`record_row`] reads (aliased `r`).
 pub(super) const RECORD_COLUMNS: &str =
@@ -28,6 +29,23 @@ pub(super) fn record_row(r: &Row<'_>) -> rusqlite::Result<(i64, CallRecord)> {
             surveys: serde_json::from_str(&surveys).unwrap_or_default(),
         },
     ))
+}
+
+/// The `agent_states` columns [`span_row`] reads.
+pub(super) const SPAN_COLUMNS: &str =
+    "state, break_code, work_mode, outbound_scenario, job_id, start_ms, end_ms";
+
+/// An ended state span.
+pub(super) fn span_row(r: &Row<'_>) -> rusqlite::Result<StateSpan> {
+    Ok(StateSpan {
+        state: UserState::from(r.get::<_, String>(0)?),
+        break_code: r.get(1)?,
+        work_mode: r.get(2)?,
+        outbound_scenario: r.get(3)?,
+        job_id: r.get(4)?,
+        start_ms: r.get(5)?,
+        end_ms: Some(r.get(6)?),
+    })
 }
 
 /// The records of `rows` with their participants, in order.
