@@ -29,7 +29,7 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-dist/sdk/workbench_bg.wasm: $(shell find src js styles demo assets crates/wire crates/agent-state crates/sign crates/sip/src -type f) index.html Trunk.toml scripts/post-build.sh scripts/build-web.sh Cargo.toml Cargo.lock
+dist/sdk/workbench_bg.wasm: $(shell find src js styles demo assets crates/wire crates/agent-state crates/sign crates/sip/src -type f) index.html Trunk.toml scripts/post-build.sh scripts/build-web.sh scripts/nightly-std.sh Cargo.toml Cargo.lock
 	scripts/build-web.sh
 
 ## test-native: pure crates, the server (real HTTP on ephemeral ports, real media), the panel's pure logic —

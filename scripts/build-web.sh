@@ -22,14 +22,16 @@ NIGHTLY_FLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none
 
 say() { printf '\033[1mbuild-web:\033[0m %s\n' "$*"; }
 
+# shellcheck source=scripts/nightly-std.sh
+. "$root/scripts/nightly-std.sh"
+
 # Why nightly cannot build the wasm here, or nothing when it can.
 nightly_missing() {
-  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  if ! nightly_toolchain; then
     echo "rustup has no nightly toolchain"
-  elif ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+  elif ! nightly_rust_src; then
     echo "nightly has no rust-src component (scripts/setup.sh build adds it)"
-  elif ! cargo +nightly fetch --offline -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
-    >/dev/null 2>&1; then
+  elif ! nightly_std_fetched; then
     echo "the standard library's dependencies are not fetched (scripts/setup.sh build fetches them)"
   fi
 }

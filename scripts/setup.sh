@@ -21,6 +21,8 @@ set -euo pipefail
 what="${1:-build}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="${CCC_TOOLS_DIR:-$HOME/.cache/ccc-workbench}"
+# shellcheck source=scripts/nightly-std.sh
+. "$root/scripts/nightly-std.sh"
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
 # The minifier scripts/post-build.sh runs on the loader, the wasm-bindgen glue and the stylesheet.
@@ -86,17 +88,15 @@ ensure_wasm_opt() {
 # standard library's crates fetched so that trunk's --offline build finds them). A failure only means
 # scripts/build-web.sh builds with stable.
 ensure_nightly_std() {
-  rustup run nightly rustc --version >/dev/null 2>&1 || return 0
-  if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+  nightly_toolchain || return 0
+  if ! nightly_rust_src; then
     say "adding rust-src to the nightly toolchain (for the smaller wasm build)"
     rustup component add rust-src --toolchain nightly ||
       { say "could not add rust-src: the wasm builds with stable"; return 0; }
   fi
-  if ! (cd "$root" && cargo +nightly fetch --offline -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
-    >/dev/null 2>&1); then
+  if ! nightly_std_fetched; then
     say "fetching the standard library's dependencies for nightly's -Zbuild-std"
-    (cd "$root" && cargo +nightly fetch -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown) ||
-      say "could not fetch them: the wasm builds with stable"
+    nightly_fetch_std || say "could not fetch them: the wasm builds with stable"
   fi
 }
 
