@@ -18,9 +18,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+use ccc_wire::read::FromJson;
 use ccc_wire::{keys, Action, ApiError, Envelope};
 use js_sys::encode_uri_component as enc;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
@@ -142,8 +142,9 @@ impl Api {
         format!("{}{}{}", self.url_prefix, action.as_str(), self.url_suffix)
     }
 
-    /// Calls `action` with `params` and reads `Data` as `T`.
-    pub async fn call<T: DeserializeOwned>(
+    /// Calls `action` with `params` and reads `Data` as `T` (by [`FromJson`]: no serde deserialiser per
+    /// answer type in the wasm).
+    pub async fn call<T: FromJson>(
         &self,
         action: Action,
         params: &impl Serialize,
@@ -151,7 +152,7 @@ impl Api {
         let data = self.call_value(action, params).await?;
         match data {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => serde_json::from_value(v)
+            Some(v) => T::from_json(&v)
                 .map(Some)
                 .map_err(|e| ApiFailure::Network(format!("{action}: unexpected answer: {e}"))),
         }
@@ -238,8 +239,8 @@ async fn call_direct(
     request: &str,
 ) -> Result<Option<Value>, ApiFailure> {
     // From the JSON text already made: one non-generic path, not a serializer per request type.
-    let value: Value =
-        serde_json::from_str(request).map_err(|e| ApiFailure::Network(e.to_string()))?;
+    let value =
+        serde_json::from_str::<Value>(request).map_err(|e| ApiFailure::Network(e.to_string()))?;
     let mut action_params = ccc_sign::params::rpc_params(value);
     action_params.push(("RegionId".into(), direct.region.clone()));
     let nonce = format!(
@@ -281,10 +282,17 @@ async fn call_direct(
 
 /// Reads an answer body: any key casing; not an envelope ⇒ a network-level failure.
 pub fn read_envelope(status: u16, text: &str) -> Result<Option<Value>, ApiFailure> {
-    let value: Value = serde_json::from_str(text)
+    let value = serde_json::from_str::<Value>(text)
         .map_err(|_| ApiFailure::Network(format!("HTTP {status}: the answer is not JSON")))?;
-    let envelope: Envelope<Value> = serde_json::from_value(keys::to_pascal(value))
+    let mut value = keys::to_pascal(value);
+    // `Data` is taken out rather than copied by the read; `null` is none, as the envelope reads it.
+    let data = value
+        .as_object_mut()
+        .and_then(|envelope| envelope.remove("Data"))
+        .filter(|data| !data.is_null());
+    let mut envelope = Envelope::<Value>::from_json(&value)
         .map_err(|e| ApiFailure::Network(format!("HTTP {status}: not a CCC envelope: {e}")))?;
+    envelope.data = data;
     if envelope.code.is_none() && status >= 400 {
         return Err(ApiFailure::Network(format!("HTTP {status}")));
     }

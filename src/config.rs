@@ -656,8 +656,9 @@ mod loader_lists {
     #[test]
     fn the_loader_carries_every_contract_method() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/contract.json");
-        let contract: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let contract =
+            serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(path).unwrap())
+                .unwrap();
         let methods: Vec<String> = contract["methods"]
             .as_array()
             .unwrap()

@@ -103,8 +103,9 @@ mod tests {
     #[test]
     fn tips_match_the_contract() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/contract.json");
-        let contract: Value =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let contract =
+            serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(path).unwrap())
+                .unwrap();
         let errors = contract["errors"].as_object().unwrap();
         let mut numeric = 0;
         for (code, entry) in errors {

@@ -764,7 +764,7 @@ fn to_json(config: &JsValue) -> Value {
     js_sys::JSON::stringify(&filtered)
         .ok()
         .and_then(|s| s.as_string())
-        .and_then(|s| serde_json::from_str(&s).ok())
+        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
         .unwrap_or_else(crate::config::empty_object)
 }
 

@@ -80,8 +80,9 @@ mod tests {
     #[test]
     fn tips_match_the_contract_table() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/contract.json");
-        let contract: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let contract =
+            serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(path).unwrap())
+                .unwrap();
         let table = contract["sipCodes"].as_object().unwrap();
         assert_eq!(table.len(), 49);
         for (code, entry) in table {

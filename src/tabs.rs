@@ -36,7 +36,7 @@ pub fn read(key: &str, new_value: Option<&str>) -> Option<Result<TabRequest, (u3
 }
 
 fn read_call(value: &str) -> Result<TabRequest, (u32, String)> {
-    let parsed: Value = serde_json::from_str(value)
+    let parsed = serde_json::from_str::<Value>(value)
         .map_err(|_| (9002, format!("{CALL_KEY} is not JSON: {value}")))?;
     let Value::Object(fields) = parsed else {
         return Err((

@@ -25,6 +25,7 @@ use std::rc::{Rc, Weak};
 
 use agent_state::{AgentState, Effect, Event, Hook, Source, Status};
 use ccc_wire::action::{LoginDetails, OutboundNumber, SkillLevel, StatusData};
+use ccc_wire::read::FromJson;
 use ccc_wire::records::{AgentReport, CallDetailRecord, RealtimeAgentState};
 use ccc_wire::{keys, Action};
 use gloo_timers::callback::Timeout;
@@ -652,7 +653,7 @@ pub type Done = Box<dyn FnOnce(Value)>;
 /// PollUserStatus) or a flat UserContext (SignInGroup, ReadyForService, TakeBreak, SignOutGroup).
 pub(crate) fn status_in(data: &Value) -> Option<StatusData> {
     if data.get("UserContext").is_some() {
-        serde_json::from_value(data.clone()).ok()
+        StatusData::from_json(data).ok()
     } else {
         flat_status(data.clone())
     }
@@ -663,7 +664,7 @@ pub(crate) fn status_in(data: &Value) -> Option<StatusData> {
 pub(crate) fn flat_status(data: Value) -> Option<StatusData> {
     let context_id = data.get("ContextId").and_then(Value::as_u64).unwrap_or(0);
     // Through the wire form, so the snapshot's other members take their defaults (no call).
-    serde_json::from_value(json!({"UserContext": data, "ContextId": context_id})).ok()
+    StatusData::from_json(&json!({"UserContext": data, "ContextId": context_id})).ok()
 }
 
 fn detail_json(d: agent_state::CallDetail) -> Value {

@@ -101,6 +101,45 @@ fn no_json_shape_is_declared_outside_ccc_wire() {
     );
 }
 
+/// How the panel may turn JSON text into Rust: only into a `serde_json::Value`.
+const PANEL_PARSES: &[&str] = &["from_str::<Value>", "from_str::<serde_json::Value>"];
+
+/// ARCHITECTURE.md's "The panel reads answers with `FromJson`": the wasm reads no wire type through serde's
+/// derived `Deserialize` (each costs the download a map and a sequence visitor; `ccc_wire::read`). JSON
+/// text is parsed into a `Value` and read from there by `FromJson`, so `src/` never calls `from_value`,
+/// `from_slice` or `from_reader`, never names `DeserializeOwned`, and writes every `from_str` with its
+/// `::<Value>` turbofish.
+#[test]
+fn the_panel_reads_answers_with_from_json() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    for (rel, src) in scan::rust_files(&root.join("src")) {
+        let s = Scanned::new(&src);
+        for (at, id) in s.idents() {
+            let rest: String = s.code[at..(at + 40).min(s.code.len())].iter().collect();
+            let before: String = s.code[at.saturating_sub(12)..at].iter().collect();
+            let bad = match id.as_str() {
+                "from_value" | "from_slice" | "from_reader" | "DeserializeOwned" => true,
+                // `JsValue::from_str(…)` and other types' own `from_str` are not serde's.
+                "from_str" => {
+                    before.ends_with("serde_json::")
+                        && !PANEL_PARSES.iter().any(|p| rest.starts_with(p))
+                }
+                _ => false,
+            };
+            if bad {
+                found.push(format!("src/{rel}:{}: `{}…`", s.line(at), rest.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "ARCHITECTURE.md, \"The panel reads answers with FromJson\": parse into a Value, then read it \
+         with ccc_wire::read::FromJson:\n  {}",
+        found.join("\n  ")
+    );
+}
+
 /// Every type deriving `Serialize` or `Deserialize` (or implementing them by hand): `(line, name)`.
 fn serde_types(s: &Scanned) -> Vec<(usize, String)> {
     let idents = s.idents();

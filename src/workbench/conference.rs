@@ -14,7 +14,7 @@ use super::{Done, Workbench};
 /// The participants of `startConference(participantListJson)`: a JSON array of 1–5 extensions or numbers
 /// (the document's example: `JSON.stringify(['1234567', '7654321'])`). Anything else is `Err` with the reason.
 pub fn participants(list_json: &str) -> Result<Vec<String>, String> {
-    let value: Value = serde_json::from_str(list_json)
+    let value = serde_json::from_str::<Value>(list_json)
         .map_err(|_| format!("participantListJson is not JSON: {list_json}"))?;
     let items = value
         .as_array()

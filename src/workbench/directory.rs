@@ -7,6 +7,7 @@ use std::rc::Rc;
 use agent_state::Method;
 use ccc_wire::action::Page;
 use ccc_wire::call_control::RedialCallRequest;
+use ccc_wire::read::FromJson;
 use ccc_wire::records::{
     AgentReport, CallDetailRecord, ListHistoricalAgentReportRequest,
     ListRealtimeAgentStatesRequest, ListRecentCallDetailRecordsRequest, RealtimeAgentState,
@@ -14,7 +15,6 @@ use ccc_wire::records::{
 use ccc_wire::Action;
 use wasm_bindgen_futures::spawn_local;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{Inner, Workbench};
@@ -32,7 +32,7 @@ impl Workbench {
         store: impl FnOnce(&mut Inner, Vec<T>) + 'static,
     ) where
         R: Serialize + 'static,
-        T: DeserializeOwned + 'static,
+        T: FromJson + 'static,
     {
         let wb = self.rc();
         spawn_local(async move {

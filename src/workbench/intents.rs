@@ -12,10 +12,10 @@ use ccc_wire::action::{
     SkillLevel, StatusData,
 };
 use ccc_wire::call_control::PickOutboundNumbersRequest;
+use ccc_wire::read::FromJson;
 use ccc_wire::records::PickedNumber;
 use ccc_wire::Action;
 use panel_model::{plan_sign_in, Channel, PanelEvent, SignInPlan};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen_futures::spawn_local;
@@ -23,8 +23,9 @@ use wasm_bindgen_futures::spawn_local;
 use super::{camel, flat_status, status_in, CallExtras, Done, Workbench};
 
 impl Workbench {
-    /// Calls `action`, reporting a failure through `onErrorNotify` and returning `None`.
-    pub(super) async fn api<T: DeserializeOwned>(
+    /// Calls `action`, reporting a failure through `onErrorNotify` and returning `None`. `Data` is read by
+    /// [`FromJson`] (no serde deserialiser per answer type in the wasm; see `ccc_wire::read`).
+    pub(super) async fn api<T: FromJson>(
         &self,
         action: Action,
         params: &impl Serialize,
@@ -32,7 +33,7 @@ impl Workbench {
         let request = serde_json::to_string(params).map_err(|e| ApiFailure::Network(e.to_string()));
         match self.api_raw(action, request).await? {
             None | Some(Value::Null) => Some(None),
-            Some(data) => match serde_json::from_value(data) {
+            Some(data) => match T::from_json(&data) {
                 Ok(data) => Some(Some(data)),
                 Err(e) => {
                     let failure = ApiFailure::Network(format!("{action}: unexpected answer: {e}"));
@@ -640,7 +641,8 @@ pub fn break_codes(items: &[ConfigItem]) -> Vec<String> {
     items
         .iter()
         .find(|i| i.name == "BreakCodes")
-        .and_then(|i| serde_json::from_str::<Vec<String>>(&i.value).ok())
+        .and_then(|i| serde_json::from_str::<Value>(&i.value).ok())
+        .and_then(|codes| Vec::<String>::from_json(&codes).ok())
         .unwrap_or_default()
         .into_iter()
         .filter(|c| !c.trim().is_empty())

@@ -290,6 +290,6 @@ impl Workbench {
 fn parse_all(reports: &[String]) -> Vec<Value> {
     reports
         .iter()
-        .filter_map(|r| serde_json::from_str(r).ok())
+        .filter_map(|r| serde_json::from_str::<Value>(r).ok())
         .collect()
 }

@@ -5,8 +5,10 @@
 //! as the 2020-07-01 API defines them.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::context::{CallContext, UserContext};
+use crate::read::{from_json_defaulted, from_json_struct, object, required, FromJson, ReadError};
 
 macro_rules! actions {
     ($($variant:ident),+ $(,)?) => {
@@ -96,6 +98,24 @@ pub struct LoginDetails {
     pub device_ext: String,
 }
 
+from_json_defaulted!(LoginDetails {
+    user_id: "UserId",
+    display_name: "DisplayName",
+    nickname: "Nickname",
+    avatar_url: "AvatarUrl",
+    extension: "Extension",
+    work_mode: "WorkMode",
+    sip_server_url: "SipServerUrl",
+    agent_server_url: "AgentServerUrl",
+    signature: "Signature",
+    signature2: "Signature2",
+    user_key: "UserKey",
+    user_key2: "UserKey2",
+    device_id: "DeviceId",
+    device_state: "DeviceState",
+    device_ext: "DeviceExt",
+});
+
 /// Paging parameters shared by the List* actions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -134,6 +154,19 @@ pub struct Page<T> {
     pub total_count: u32,
 }
 
+/// Every key is required, as serde reads a page.
+impl<T: FromJson> FromJson for Page<T> {
+    fn from_json(value: &Value) -> Result<Self, ReadError> {
+        let page = object(value, "an object (a page)")?;
+        Ok(Page {
+            list: required(page, "List")?,
+            page_number: required(page, "PageNumber")?,
+            page_size: required(page, "PageSize")?,
+            total_count: required(page, "TotalCount")?,
+        })
+    }
+}
+
 impl<T> Page<T> {
     /// Cuts page `number` (1-based) of `size` items out of `all`.
     pub fn of(all: Vec<T>, number: u32, size: u32) -> Self {
@@ -165,6 +198,13 @@ pub struct SkillLevel {
     pub media_type: String,
 }
 
+from_json_struct!(SkillLevel {
+    skill_group_id: "SkillGroupId",
+    skill_group_name: "SkillGroupName",
+    skill_level: "SkillLevel",
+    media_type: "MediaType" or Default::default,
+});
+
 /// An item of ListOutboundNumbersOfUser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -193,6 +233,17 @@ pub struct OutboundNumber {
     #[serde(default)]
     pub provider_type: String,
 }
+
+from_json_struct!(OutboundNumber {
+    number: "Number",
+    province: "Province" or Default::default,
+    city: "City" or Default::default,
+    provider: "Provider" or Default::default,
+    provider_code: "ProviderCode" or Default::default,
+    provider_display_name: "ProviderDisplayName" or Default::default,
+    provider_short_name: "ProviderShortName" or Default::default,
+    provider_type: "ProviderType" or Default::default,
+});
 
 /// Request of ListConfigItems.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -224,6 +275,14 @@ pub struct ConfigItem {
     /// Item value.
     pub value: String,
 }
+
+from_json_struct!(ConfigItem {
+    instance_id: "InstanceId" or Default::default,
+    object_id: "ObjectId" or Default::default,
+    object_type: "ObjectType" or Default::default,
+    name: "Name",
+    value: "Value",
+});
 
 /// Request of SignInGroup.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -324,6 +383,13 @@ pub struct StatusData {
     #[serde(default)]
     pub chat_contexts: Vec<serde_json::Value>,
 }
+
+from_json_struct!(StatusData {
+    user_context: "UserContext",
+    call_context: "CallContext" or Default::default,
+    context_id: "ContextId" or Default::default,
+    chat_contexts: "ChatContexts" or Default::default,
+});
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::read::{from_json_defaulted, from_json_struct};
+
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -31,6 +33,13 @@ macro_rules! string_enum {
                     $($text => $name::$variant,)+
                     _ => $name::Other(raw),
                 }
+            }
+        }
+
+        /// A JSON string, as serde's `from = "String"` reads it.
+        impl $crate::read::FromJson for $name {
+            fn from_json(value: &serde_json::Value) -> Result<Self, $crate::read::ReadError> {
+                <String as $crate::read::FromJson>::from_json(value).map($name::from)
             }
         }
 
@@ -177,6 +186,24 @@ pub struct UserContext {
     pub parallel_job_list: Vec<ParallelJob>,
 }
 
+from_json_struct!(UserContext {
+    user_id: "UserId",
+    instance_id: "InstanceId" or Default::default,
+    extension: "Extension" or Default::default,
+    device_id: "DeviceId" or Default::default,
+    user_state: "UserState",
+    break_code: "BreakCode" or Default::default,
+    work_mode: "WorkMode" or Default::default,
+    outbound_scenario: "OutboundScenario" or Default::default,
+    signed_skill_group_id_list: "SignedSkillGroupIdList" or Default::default,
+    job_id: "JobId" or Default::default,
+    heartbeat: "Heartbeat" or Default::default,
+    mobile: "Mobile" or Default::default,
+    device_state: "DeviceState" or Default::default,
+    reserved: "Reserved" or Default::default,
+    parallel_job_list: "ParallelJobList" or Default::default,
+});
+
 /// An item of `UserContext.ParallelJobList`: one chat session of the agent.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -188,6 +215,12 @@ pub struct ParallelJob {
     /// Epoch ms of its last change.
     pub timestamp: i64,
 }
+
+from_json_defaulted!(ParallelJob {
+    job_id: "JobId",
+    status: "Status",
+    timestamp: "Timestamp",
+});
 
 /// One party (leg) of a call (§3.3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -241,6 +274,25 @@ pub struct ChannelContext {
     pub media_type: String,
 }
 
+from_json_struct!(ChannelContext {
+    channel_id: "ChannelId",
+    job_id: "JobId" or Default::default,
+    call_type: "CallType" or default_call_type,
+    channel_state: "ChannelState",
+    channel_flags: "ChannelFlags" or Default::default,
+    originator: "Originator" or Default::default,
+    destination: "Destination" or Default::default,
+    user_id: "UserId" or Default::default,
+    user_extension: "UserExtension" or Default::default,
+    skill_group_id: "SkillGroupId" or Default::default,
+    index: "Index" or Default::default,
+    timestamp: "Timestamp" or Default::default,
+    release_initiator: "ReleaseInitiator" or Default::default,
+    release_reason: "ReleaseReason" or Default::default,
+    channel_variables: "ChannelVariables" or Default::default,
+    media_type: "MediaType" or Default::default,
+});
+
 /// `ChannelContext.MediaType` of a voice leg (CCC's default).
 pub const MEDIA_AUDIO: &str = "AUDIO";
 
@@ -267,6 +319,14 @@ pub struct CallContext {
     #[serde(default)]
     pub channel_contexts: Vec<ChannelContext>,
 }
+
+from_json_struct!(CallContext {
+    instance_id: "InstanceId" or Default::default,
+    job_id: "JobId",
+    call_type: "CallType" or default_call_type,
+    call_variables: "CallVariables" or Default::default,
+    channel_contexts: "ChannelContexts" or Default::default,
+});
 
 impl CallContext {
     /// The leg of agent `user_id`, if it has one.

@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::read::from_json_defaulted;
+
 /// `DeviceType` of a browser (WebRTC) soft phone.
 pub const DEVICE_TYPE_WEBRTC: &str = "WEBRTC";
 /// `DeviceType` of a SIP desk phone.
@@ -48,6 +50,17 @@ pub struct Device {
     /// The agent.
     pub user_id: String,
 }
+
+from_json_defaulted!(Device {
+    call_id: "CallId",
+    contact: "Contact",
+    device_id: "DeviceId",
+    device_type: "DeviceType",
+    expires: "Expires",
+    extension: "Extension",
+    instance_id: "InstanceId",
+    user_id: "UserId",
+});
 
 /// Request of AddAgentDevice: registers `DeviceId` as the agent's device, replacing (kicking) any other. The
 /// 2017-07-05 fields (`ClientIp`, `ClientPort`, `BrowserVersion`, `Remark`) are accepted and kept for nothing.

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::read::{self, FromJson, ReadError};
+
 /// The success code of the CCC OpenAPI.
 pub const OK: &str = "OK";
 
@@ -28,6 +30,28 @@ pub struct Envelope<T = Value> {
     /// The `%s` values of an error message, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<String>,
+}
+
+/// Every key may be absent, as serde reads an envelope.
+impl<T: FromJson> FromJson for Envelope<T> {
+    fn from_json(value: &Value) -> Result<Self, ReadError> {
+        let object = read::object(value, "an object (a CCC envelope)")?;
+        let mut envelope = Envelope {
+            code: None,
+            http_status_code: None,
+            message: String::new(),
+            request_id: String::new(),
+            data: None,
+            params: Vec::new(),
+        };
+        read::field(object, "Code", &mut envelope.code)?;
+        read::field(object, "HttpStatusCode", &mut envelope.http_status_code)?;
+        read::field(object, "Message", &mut envelope.message)?;
+        read::field(object, "RequestId", &mut envelope.request_id)?;
+        read::field(object, "Data", &mut envelope.data)?;
+        read::field(object, "Params", &mut envelope.params)?;
+        Ok(envelope)
+    }
 }
 
 impl<T> Envelope<T> {

@@ -19,6 +19,8 @@
 //! - [`records`]: requests and items of the list/report actions (call records, agent states, skill groups,
 //!   privileges, number locations, the agent report).
 //! - [`push`]: the message the agent-state WebSocket pushes.
+//! - [`read`]: [`read::FromJson`], how the panel reads these types without serde's generic deserialisers
+//!   (the wasm's size), held to serde's rules by tests.
 //! - [`turn`]: GetTurnServerList / GetTurnCredentials (the TURN access points and their credentials).
 
 pub mod action;
@@ -28,6 +30,7 @@ pub mod devices;
 pub mod envelope;
 pub mod keys;
 pub mod push;
+pub mod read;
 pub mod records;
 pub mod turn;
 

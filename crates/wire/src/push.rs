@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::action::StatusData;
+use crate::read::FromJson;
 
 /// A message on the agent-state WebSocket, server → browser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,7 +29,7 @@ impl PushMessage {
     pub fn from_json(mut value: serde_json::Value) -> Option<PushMessage> {
         let kind = value.as_object_mut()?.remove("Type")?;
         match kind.as_str()? {
-            "UserStatus" => serde_json::from_value(value)
+            "UserStatus" => StatusData::from_json(&value)
                 .ok()
                 .map(|d| PushMessage::UserStatus(Box::new(d))),
             "Kicked" => {

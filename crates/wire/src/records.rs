@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::read::from_json_defaulted;
+
 fn one() -> u32 {
     1
 }
@@ -67,6 +69,20 @@ pub struct CallDetailRecord {
     /// Epoch ms the call started.
     pub start_time: i64,
 }
+
+from_json_defaulted!(CallDetailRecord {
+    agent_ids: "AgentIds",
+    call_duration: "CallDuration",
+    called_number: "CalledNumber",
+    calling_number: "CallingNumber",
+    contact_disposition: "ContactDisposition",
+    contact_id: "ContactId",
+    contact_type: "ContactType",
+    duration: "Duration",
+    instance_id: "InstanceId",
+    skill_group_ids: "SkillGroupIds",
+    start_time: "StartTime",
+});
 
 /// Request of ListRealtimeAgentStates. List filters are JSON array strings, as the API defines them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,6 +159,25 @@ pub struct RealtimeAgentState {
     /// Work mode.
     pub work_mode: String,
 }
+
+from_json_defaulted!(RealtimeAgentState {
+    agent_id: "AgentId",
+    agent_name: "AgentName",
+    break_code: "BreakCode",
+    call_type: "CallType",
+    counter_party: "CounterParty",
+    duration: "Duration",
+    extension: "Extension",
+    instance_id: "InstanceId",
+    mobile: "Mobile",
+    outbound_scenario: "OutboundScenario",
+    skill_group_id_list: "SkillGroupIdList",
+    skill_group_name_list: "SkillGroupNameList",
+    state: "State",
+    state_code: "StateCode",
+    state_time: "StateTime",
+    work_mode: "WorkMode",
+});
 
 /// Request of ListAgentStates (deprecated in the API, used by the monitoring view).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -260,6 +295,12 @@ pub struct NumberLocation {
     pub province: String,
 }
 
+from_json_defaulted!(NumberLocation {
+    city: "City",
+    number: "Number",
+    province: "Province",
+});
+
 /// An item of PickOutboundNumbers (its `Data` is the array itself).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -269,6 +310,11 @@ pub struct PickedNumber {
     /// The chosen caller number and its location.
     pub caller: NumberLocation,
 }
+
+from_json_defaulted!(PickedNumber {
+    callee: "Callee",
+    caller: "Caller",
+});
 
 /// Request of ListHistoricalAgentReport.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -369,6 +415,40 @@ pub struct InboundReport {
     pub total_messages_sent_by_customer: String,
 }
 
+from_json_defaulted!(InboundReport {
+    calls_offered: "CallsOffered",
+    calls_ringed: "CallsRinged",
+    calls_handled: "CallsHandled",
+    handle_rate: "HandleRate",
+    calls_blind_transfer_out: "CallsBlindTransferOut",
+    calls_attended_transfer_out: "CallsAttendedTransferOut",
+    calls_blind_transfer_in: "CallsBlindTransferIn",
+    calls_attended_transfer_in: "CallsAttendedTransferIn",
+    calls_hold: "CallsHold",
+    total_hold_time: "TotalHoldTime",
+    average_hold_time: "AverageHoldTime",
+    max_hold_time: "MaxHoldTime",
+    total_ring_time: "TotalRingTime",
+    average_ring_time: "AverageRingTime",
+    max_ring_time: "MaxRingTime",
+    total_talk_time: "TotalTalkTime",
+    average_talk_time: "AverageTalkTime",
+    max_talk_time: "MaxTalkTime",
+    total_work_time: "TotalWorkTime",
+    average_work_time: "AverageWorkTime",
+    max_work_time: "MaxWorkTime",
+    service_level15: "ServiceLevel15",
+    satisfaction_surveys_offered: "SatisfactionSurveysOffered",
+    satisfaction_surveys_responded: "SatisfactionSurveysResponded",
+    satisfaction_index: "SatisfactionIndex",
+    satisfaction_rate: "SatisfactionRate",
+    average_first_response_time: "AverageFirstResponseTime",
+    average_response_time: "AverageResponseTime",
+    total_messages_sent: "TotalMessagesSent",
+    total_messages_sent_by_agent: "TotalMessagesSentByAgent",
+    total_messages_sent_by_customer: "TotalMessagesSentByCustomer",
+});
+
 /// `Outbound` figures of a [`AgentReport`] (times in seconds; an average or rate over nothing is 0).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -431,6 +511,37 @@ pub struct OutboundReport {
     pub satisfaction_rate: f64,
 }
 
+from_json_defaulted!(OutboundReport {
+    calls_dialed: "CallsDialed",
+    calls_answered: "CallsAnswered",
+    answer_rate: "AnswerRate",
+    total_dialing_time: "TotalDialingTime",
+    average_dialing_time: "AverageDialingTime",
+    max_dialing_time: "MaxDialingTime",
+    calls_ringed: "CallsRinged",
+    total_ring_time: "TotalRingTime",
+    average_ring_time: "AverageRingTime",
+    max_ring_time: "MaxRingTime",
+    calls_blind_transfer_out: "CallsBlindTransferOut",
+    calls_attended_transfer_out: "CallsAttendedTransferOut",
+    calls_blind_transfer_in: "CallsBlindTransferIn",
+    calls_attended_transfer_in: "CallsAttendedTransferIn",
+    calls_hold: "CallsHold",
+    total_hold_time: "TotalHoldTime",
+    average_hold_time: "AverageHoldTime",
+    max_hold_time: "MaxHoldTime",
+    total_talk_time: "TotalTalkTime",
+    average_talk_time: "AverageTalkTime",
+    max_talk_time: "MaxTalkTime",
+    total_work_time: "TotalWorkTime",
+    average_work_time: "AverageWorkTime",
+    max_work_time: "MaxWorkTime",
+    satisfaction_surveys_offered: "SatisfactionSurveysOffered",
+    satisfaction_surveys_responded: "SatisfactionSurveysResponded",
+    satisfaction_index: "SatisfactionIndex",
+    satisfaction_rate: "SatisfactionRate",
+});
+
 /// `Internal` figures of a [`AgentReport`] (times in seconds).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -453,6 +564,17 @@ pub struct InternalReport {
     pub max_talk_time: u64,
 }
 
+from_json_defaulted!(InternalReport {
+    calls_dialed: "CallsDialed",
+    calls_answered: "CallsAnswered",
+    calls_offered: "CallsOffered",
+    calls_handled: "CallsHandled",
+    calls_talked: "CallsTalked",
+    total_talk_time: "TotalTalkTime",
+    average_talk_time: "AverageTalkTime",
+    max_talk_time: "MaxTalkTime",
+});
+
 /// An item of `Overall.BreakCodeDetailList`: one break code's breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -464,6 +586,12 @@ pub struct BreakCodeDetail {
     /// Their time, seconds.
     pub duration: u64,
 }
+
+from_json_defaulted!(BreakCodeDetail {
+    break_code: "BreakCode",
+    count: "Count",
+    duration: "Duration",
+});
 
 /// `Overall` figures of a [`AgentReport`] (times in seconds, instants in epoch ms with 0 for none; an average
 /// or rate over nothing is 0).
@@ -540,6 +668,43 @@ pub struct OverallReport {
     pub satisfaction_rate: f64,
 }
 
+from_json_defaulted!(OverallReport {
+    total_calls: "TotalCalls",
+    total_talk_time: "TotalTalkTime",
+    average_talk_time: "AverageTalkTime",
+    max_talk_time: "MaxTalkTime",
+    total_hold_time: "TotalHoldTime",
+    average_hold_time: "AverageHoldTime",
+    max_hold_time: "MaxHoldTime",
+    total_work_time: "TotalWorkTime",
+    average_work_time: "AverageWorkTime",
+    max_work_time: "MaxWorkTime",
+    total_ready_time: "TotalReadyTime",
+    average_ready_time: "AverageReadyTime",
+    max_ready_time: "MaxReadyTime",
+    total_break_time: "TotalBreakTime",
+    average_break_time: "AverageBreakTime",
+    max_break_time: "MaxBreakTime",
+    break_code_detail_list: "BreakCodeDetailList",
+    first_check_in_time: "FirstCheckInTime",
+    last_check_out_time: "LastCheckOutTime",
+    total_logged_in_time: "TotalLoggedInTime",
+    occupancy_rate: "OccupancyRate",
+    total_on_site_logged_in_time: "TotalOnSiteLoggedInTime",
+    total_on_site_online_time: "TotalOnSiteOnlineTime",
+    total_off_site_logged_in_time: "TotalOffSiteLoggedInTime",
+    total_off_site_online_time: "TotalOffSiteOnlineTime",
+    total_office_phone_logged_in_time: "TotalOfficePhoneLoggedInTime",
+    total_office_phone_online_time: "TotalOfficePhoneOnlineTime",
+    total_outbound_scenario_logged_in_time: "TotalOutboundScenarioLoggedInTime",
+    total_outbound_scenario_time: "TotalOutboundScenarioTime",
+    total_outbound_scenario_ready_time: "TotalOutboundScenarioReadyTime",
+    satisfaction_surveys_offered: "SatisfactionSurveysOffered",
+    satisfaction_surveys_responded: "SatisfactionSurveysResponded",
+    satisfaction_index: "SatisfactionIndex",
+    satisfaction_rate: "SatisfactionRate",
+});
+
 /// `Back2Back` figures of a [`AgentReport`]: back-to-back (callback) calls, where the call center rings the
 /// agent first and then the customer. Every value is a string on the wire.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -578,6 +743,25 @@ pub struct Back2BackReport {
     /// Longest.
     pub max_talk_time: String,
 }
+
+from_json_defaulted!(Back2BackReport {
+    calls_dialed: "CallsDialed",
+    calls_answered: "CallsAnswered",
+    answer_rate: "AnswerRate",
+    calls_agent_handled: "CallsAgentHandled",
+    agent_handle_rate: "AgentHandleRate",
+    calls_customer_answered: "CallsCustomerAnswered",
+    customer_answer_rate: "CustomerAnswerRate",
+    total_ring_time: "TotalRingTime",
+    average_ring_time: "AverageRingTime",
+    max_ring_time: "MaxRingTime",
+    total_customer_ring_time: "TotalCustomerRingTime",
+    average_customer_ring_time: "AverageCustomerRingTime",
+    max_customer_ring_time: "MaxCustomerRingTime",
+    total_talk_time: "TotalTalkTime",
+    average_talk_time: "AverageTalkTime",
+    max_talk_time: "MaxTalkTime",
+});
 
 impl Back2BackReport {
     /// The figures of an agent with no back-to-back call: every count, time and rate `"0"`.
@@ -629,6 +813,19 @@ pub struct AgentReport {
     /// Back-to-back calls.
     pub back2_back: Back2BackReport,
 }
+
+from_json_defaulted!(AgentReport {
+    agent_id: "AgentId",
+    agent_name: "AgentName",
+    display_id: "DisplayId",
+    skill_group_ids: "SkillGroupIds",
+    skill_group_names: "SkillGroupNames",
+    inbound: "Inbound",
+    outbound: "Outbound",
+    internal: "Internal",
+    overall: "Overall",
+    back2_back: "Back2Back",
+});
 
 #[cfg(test)]
 mod tests {

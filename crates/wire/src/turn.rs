@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::read::{from_json_defaulted, object, FromJson, ReadError};
+
 /// Request of GetTurnServerList.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -46,6 +48,28 @@ pub struct AccessPoint {
     pub cidr: String,
 }
 
+/// Each field under its lowercase key or its PascalCase alias, as serde reads it: both at once is a
+/// duplicate, which serde refuses too.
+impl FromJson for AccessPoint {
+    fn from_json(value: &Value) -> Result<Self, ReadError> {
+        let point = object(value, "an object (an access point)")?;
+        let read = |key: &'static str, alias: &'static str| -> Result<String, ReadError> {
+            match (point.get(key), point.get(alias)) {
+                (Some(_), Some(_)) => Err(ReadError::expected("one of the two spellings").at(key)),
+                (Some(v), None) => String::from_json(v).map_err(|e| e.at(key)),
+                (None, Some(v)) => String::from_json(v).map_err(|e| e.at(alias)),
+                (None, None) => Ok(String::new()),
+            }
+        };
+        Ok(AccessPoint {
+            region: read("region", "Region")?,
+            name: read("name", "Name")?,
+            domain: read("domain", "Domain")?,
+            cidr: read("cidr", "Cidr")?,
+        })
+    }
+}
+
 /// Data of GetTurnCredentials.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -55,6 +79,11 @@ pub struct TurnCredentials {
     /// TURN password.
     pub password: String,
 }
+
+from_json_defaulted!(TurnCredentials {
+    user_name: "UserName",
+    password: "Password",
+});
 
 impl std::fmt::Debug for TurnCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -76,8 +105,10 @@ pub fn parse_access_points(data: &Value) -> Option<Vec<AccessPoint>> {
     match data {
         Value::Null => Some(Vec::new()),
         Value::String(s) if s.trim().is_empty() => Some(Vec::new()),
-        Value::String(s) => serde_json::from_str(s).ok(),
-        Value::Array(_) => serde_json::from_value(data.clone()).ok(),
+        Value::String(s) => serde_json::from_str::<Value>(s)
+            .ok()
+            .and_then(|list| Vec::from_json(&list).ok()),
+        Value::Array(_) => Vec::from_json(data).ok(),
         _ => None,
     }
 }
