@@ -1,5 +1,5 @@
 //! The report's "Browser" section and Summary rows, from `bench/browser.json`: what
-//! `crates/e2e/src/bin/browser-bench.rs` measured of the panel in headless Chromium (start-up against a
+//! `crates/e2e/src/bin/browser-bench/main.rs` measured of the panel in headless Chromium (start-up against a
 //! blank page, push → hook latency against the health round trip, renderer memory and live media objects
 //! over many calls). This module only reads and formats that file (pure formatting, like `report.rs`).
 
@@ -170,7 +170,7 @@ pub(crate) fn section(b: &Value, fresh: bool) -> String {
         "The release panel (`dist/`) in headless {} on a CRM page of its own origin (the e2e harness's \
          `HostSite`, embedding the SDK as a host does), against the server with its emulator in the bench's \
          process (a debug build, so its share of each time is in the controls too), inside the loopback-only \
-         namespace, by `crates/e2e/src/bin/browser-bench.rs` — {} ({}, commit {}, {}). Every wait is for a \
+         namespace, by `crates/e2e/src/bin/browser-bench/main.rs` — {} ({}, commit {}, {}). Every wait is for a \
          condition; each timing has a control measured in the same run.\n\n",
         b["chromium"].as_str().unwrap_or("Chromium"),
         if fresh {
@@ -267,6 +267,12 @@ pub(crate) fn section(b: &Value, fresh: bool) -> String {
             vec![
                 int(count(&x["afterCalls"]) as usize),
                 mib(&x["rendererRss"]),
+                format!(
+                    "{} / {} / {}",
+                    mib(&x["rendererRssAnon"]),
+                    mib(&x["rendererRssFile"]),
+                    mib(&x["rendererRssShmem"])
+                ),
                 mib(&mem["jsHeapUsed"]),
                 mib(&mem["wasmMemory"]),
                 int(count(&mem["domNodes"]) as usize),
@@ -291,6 +297,7 @@ pub(crate) fn section(b: &Value, fresh: bool) -> String {
         &[
             "after calls",
             "renderer RSS",
+            "of it anonymous / file / shared",
             "JS heap",
             "wasm memory",
             "DOM nodes",
@@ -315,6 +322,32 @@ pub(crate) fn section(b: &Value, fresh: bool) -> String {
             }
         )),
         None => out.push_str("\nNo sample after the warm-up: RSS not judged.\n"),
+    }
+    let a = &m["anonAfterWarmup"];
+    if a.is_object() {
+        out.push_str(&format!(
+            "Of it, anonymous memory (the renderer's heaps: what the page can hold on to; the file-backed \
+             part is Chromium's own binary and libraries, paged in as code first runs and shared with its \
+             other processes): {:+.2} % … {:+.2} % (last {:+.2} %), slope {:.0} KiB per 100 calls.\n",
+            f(&a["minChangePct"]).unwrap_or(0.0),
+            f(&a["maxChangePct"]).unwrap_or(0.0),
+            f(&a["lastChangePct"]).unwrap_or(0.0),
+            f(&a["slopeBytesPer100Calls"]).unwrap_or(0.0) / 1024.0,
+        ));
+    }
+    let c = &b["control"];
+    if c.is_object() {
+        out.push_str(&format!(
+            "The control, the browser without the panel: {} bare WebRTC call cycles on a blank page of the same \
+             site, in the same renderer (the fake microphone opened, a peer connection to a second one on the \
+             page, audio flowing until the receiver counted packets, played on a new `<audio>`, everything \
+             closed): anonymous memory slope {:.0} KiB per 100 cycles after {} warm-up cycles, against the \
+             panel's {:.0} KiB per 100 calls.\n",
+            int(count(&c["cycles"]) as usize),
+            f(&c["anonSlopeBytesPer100Cycles"]).unwrap_or(0.0) / 1024.0,
+            count(&c["warmupCycles"]),
+            f(&a["slopeBytesPer100Calls"]).unwrap_or(0.0) / 1024.0,
+        ));
     }
     out
 }

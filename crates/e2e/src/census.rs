@@ -4,7 +4,7 @@
 //! released shows up in the counts. Also the page's memory as DevTools sees it (`Performance.getMetrics`,
 //! `Memory.getDOMCounters`) for the browser bench; the renderer process's RSS is `renderer_rss.rs`'s.
 //!
-//! Used by `tests/media_lifetime.rs` (nothing may be left between calls) and `src/bin/browser-bench.rs`.
+//! Used by `tests/media_lifetime.rs` (nothing may be left between calls) and `src/bin/browser-bench/main.rs`.
 
 use fantoccini::Client;
 use serde_json::{json, Value};

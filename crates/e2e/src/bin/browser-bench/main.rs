@@ -13,15 +13,22 @@
 //! - **memory per call**: `--calls` inbound calls (rung, answered, voice flowing — the customer leg hears
 //!   the agent's tone — then hung up by the customer), sampling every `--sample-every` calls, between
 //!   calls and after a forced garbage collection, the tab's renderer RSS (`/proc`), the JS heap, the wasm
-//!   memory, the DOM counters and the live media objects (`workbench_e2e::census`). RSS is judged after the
+//!   memory, the DOM counters and the live media objects (`workbench_e2e::census`); the RSS also by kind
+//!   (anonymous, file-backed, shared: `renderer_rss::rss_parts`). RSS is judged after the
 //!   warm-up (the first 10 % of the calls): every later sample within ±5 % of the first one after it.
+//!
+//! - **the memory control**: `--control-calls` bare WebRTC call cycles on a blank page of the same site,
+//!   no panel (`control.rs`): how much anonymous memory Chromium itself keeps per call.
 //!
 //! Writes `--out` (default `bench/browser.json`, which `bench`'s report renders as its "Browser" section)
 //! and prints a table. The server runs in this process (a debug build, as `make bench-call`); its times
 //! are in the controls too. Run inside the loopback-only namespace (`scripts/netns-run.sh`) after
 //! `make build` (`scripts/build-web.sh`).
 //!
-//!     browser-bench [--calls N (500)] [--startup-runs N (7)] [--sample-every N (calls/10)] [--out FILE]
+//!     browser-bench [--calls N (500)] [--control-calls N (100)] [--startup-runs N (7)]
+//!                   [--sample-every N (calls/10)] [--out FILE]
+
+mod control;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
@@ -30,7 +37,7 @@ use fantoccini::Client;
 use serde_json::{json, Value};
 use workbench_e2e::census::{media_census, page_memory, MediaCensus, PageMemory};
 use workbench_e2e::fake_media::{media_args, write_tone_wav};
-use workbench_e2e::renderer_rss::renderer_rss;
+use workbench_e2e::renderer_rss::{renderer_rss, rss_parts, RssParts};
 use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::{run_with, wait_status, HostSite, Server, Session};
 use workbench_server::EmulatorConfig;
@@ -53,6 +60,8 @@ const HOST_SCRIPT: &str = "config.audioProcessing = false; config.afterCallRule 
 
 struct Options {
     calls: usize,
+    /// Bare WebRTC call cycles of the memory control (`control.rs`); 0 for none.
+    control_calls: usize,
     startup_runs: usize,
     sample_every: usize,
     out: PathBuf,
@@ -61,6 +70,7 @@ struct Options {
 fn options() -> Options {
     let mut o = Options {
         calls: 500,
+        control_calls: 100,
         startup_runs: 7,
         sample_every: 0,
         out: PathBuf::from("bench/browser.json"),
@@ -77,6 +87,9 @@ fn options() -> Options {
         };
         match arg.as_str() {
             "--calls" => o.calls = number("--calls", value("--calls")),
+            "--control-calls" => {
+                o.control_calls = number("--control-calls", value("--control-calls"))
+            }
             "--startup-runs" => {
                 o.startup_runs = number("--startup-runs", value("--startup-runs")).max(1)
             }
@@ -84,7 +97,7 @@ fn options() -> Options {
             "--out" => o.out = PathBuf::from(value("--out")),
             "-h" | "--help" => {
                 println!(
-                    "browser-bench [--calls N (500)] [--startup-runs N (7)] \
+                    "browser-bench [--calls N (500)] [--control-calls N (100)] [--startup-runs N (7)] \
                      [--sample-every N (calls/10)] [--out FILE (bench/browser.json)]"
                 );
                 std::process::exit(0);
@@ -211,6 +224,8 @@ async fn startup(browser: &Client, crm: &HostSite, runs: usize) -> Value {
 struct Sample {
     after_calls: usize,
     rss: u64,
+    /// The same renderer's RSS by kind, read right after.
+    parts: RssParts,
     renderer_pid: u32,
     memory: PageMemory,
     /// Right after the call ended (the panel ready again).
@@ -230,6 +245,9 @@ impl Sample {
         json!({
             "afterCalls": self.after_calls,
             "rendererRss": self.rss,
+            "rendererRssAnon": self.parts.anon,
+            "rendererRssFile": self.parts.file,
+            "rendererRssShmem": self.parts.shmem,
             "rendererPid": self.renderer_pid,
             "memory": self.memory.to_json(),
             "liveAtOnce": self.at_once.to_json(),
@@ -250,9 +268,11 @@ async fn sample(browser: &Client, after_calls: usize) -> Sample {
     let settle_ms = started.elapsed().as_secs_f64() * 1000.0;
     let memory = page_memory(browser).await;
     let (renderer_pid, rss) = renderer_rss().expect("the tab's renderer process");
+    let parts = rss_parts(renderer_pid).unwrap_or_default();
     Sample {
         after_calls,
         rss,
+        parts,
         renderer_pid,
         memory,
         at_once,
@@ -346,10 +366,14 @@ async fn calls(browser: &Client, server: &Server, o: &Options) -> (Value, Value)
         if done % o.sample_every == 0 || done == o.calls {
             let s = sample(browser, done).await;
             eprintln!(
-                "  after {done} calls ({:.0} s): renderer RSS {:.1} MiB, JS heap {:.1} MiB, \
-                 wasm {:.1} MiB, {} nodes, live {:?} (at once {} streams; settled in {:.0} ms)",
+                "  after {done} calls ({:.0} s): renderer RSS {:.1} MiB (anonymous {:.1}, file {:.1}, \
+                 shared {:.1}), JS heap {:.1} MiB, wasm {:.1} MiB, {} nodes, live {:?} (at once {} streams; \
+                 settled in {:.0} ms)",
                 started.elapsed().as_secs_f64(),
                 s.rss as f64 / 1048576.0,
+                s.parts.anon as f64 / 1048576.0,
+                s.parts.file as f64 / 1048576.0,
+                s.parts.shmem as f64 / 1048576.0,
                 s.memory.js_heap_used as f64 / 1048576.0,
                 s.memory.wasm_memory as f64 / 1048576.0,
                 s.memory.dom_nodes,
@@ -388,28 +412,8 @@ async fn calls(browser: &Client, server: &Server, o: &Options) -> (Value, Value)
 fn memory_summary(samples: &[Sample], o: &Options, took: Duration) -> Value {
     let warmup = (o.calls as f64 * 0.1).ceil() as usize;
     let after: Vec<&Sample> = samples.iter().filter(|s| s.after_calls >= warmup).collect();
-    let reference = after.first().map(|s| s.rss as f64).unwrap_or(0.0);
-    let change = |s: &&Sample| (s.rss as f64 / reference - 1.0) * 100.0;
-    let changes: Vec<f64> = after.iter().map(change).collect();
-    let min = changes.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = changes.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    // Least-squares slope of RSS over calls after the warm-up, bytes per 100 calls.
-    let slope = {
-        let n = after.len() as f64;
-        let (sx, sy) = after.iter().fold((0.0, 0.0), |(x, y), s| {
-            (x + s.after_calls as f64, y + s.rss as f64)
-        });
-        let (mx, my) = (sx / n, sy / n);
-        let (num, den) = after.iter().fold((0.0, 0.0), |(a, b), s| {
-            let dx = s.after_calls as f64 - mx;
-            (a + dx * (s.rss as f64 - my), b + dx * dx)
-        });
-        if den > 0.0 {
-            num / den * 100.0
-        } else {
-            0.0
-        }
-    };
+    let rss = after_warmup(&after, |s| s.rss);
+    let anon = after_warmup(&after, |s| s.parts.anon);
     let between: Vec<&Sample> = samples.iter().filter(|s| s.after_calls > 0).collect();
     let most = |f: fn(&MediaCensus) -> u64| between.iter().map(|s| f(&s.census)).max().unwrap_or(0);
     let live = json!({
@@ -432,7 +436,6 @@ fn memory_summary(samples: &[Sample], o: &Options, took: Duration) -> Value {
     });
     let settle: Vec<f64> = between.iter().map(|s| s.settle_ms).collect();
     let nothing_live = between.iter().all(|s| s.census.is_clear());
-    let flat = min >= -5.0 && max <= 5.0;
     let pids: std::collections::BTreeSet<u32> = samples.iter().map(|s| s.renderer_pid).collect();
     json!({
         "calls": o.calls,
@@ -440,21 +443,58 @@ fn memory_summary(samples: &[Sample], o: &Options, took: Duration) -> Value {
         "warmupCalls": warmup,
         "seconds": round(took.as_secs_f64(), 1),
         "rendererPids": pids.into_iter().collect::<Vec<_>>(),
-        "rssAfterWarmup": {
-            "referenceBytes": reference as u64,
-            "referenceAfterCalls": after.first().map(|s| s.after_calls),
-            "minChangePct": round(min, 2),
-            "maxChangePct": round(max, 2),
-            "lastChangePct": round(changes.last().copied().unwrap_or(0.0), 2),
-            "slopeBytesPer100Calls": slope.round(),
-            "flat": flat,
-        },
+        "rssAfterWarmup": rss,
+        "anonAfterWarmup": anon,
         "liveBetweenCallsMax": live,
         "liveAtOnceMax": at_once,
         "settleMs": spread(&settle),
         "nothingLiveBetweenCalls": nothing_live,
         "samples": samples.iter().map(Sample::to_json).collect::<Vec<_>>(),
     })
+}
+
+/// How `value` moves over the samples after the warm-up: each against the first one (percent), and its
+/// least-squares slope (bytes per 100 calls); `flat` is every change within ±5 %.
+fn after_warmup(after: &[&Sample], value: fn(&Sample) -> u64) -> Value {
+    let reference = after.first().map(|s| value(s) as f64).unwrap_or(0.0);
+    let changes: Vec<f64> = after
+        .iter()
+        .map(|s| (value(s) as f64 / reference - 1.0) * 100.0)
+        .collect();
+    let min = changes.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = changes.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let points: Vec<(f64, f64)> = after
+        .iter()
+        .map(|s| (s.after_calls as f64, value(s) as f64))
+        .collect();
+    let slope = slope(&points) * 100.0;
+    json!({
+        "referenceBytes": reference as u64,
+        "referenceAfterCalls": after.first().map(|s| s.after_calls),
+        "minChangePct": round(min, 2),
+        "maxChangePct": round(max, 2),
+        "lastChangePct": round(changes.last().copied().unwrap_or(0.0), 2),
+        "slopeBytesPer100Calls": slope.round(),
+        "flat": min >= -5.0 && max <= 5.0,
+    })
+}
+
+/// The least-squares slope of `points` (`(x, y)`): y per unit of x; 0 with fewer than two distinct x.
+fn slope(points: &[(f64, f64)]) -> f64 {
+    let n = points.len() as f64;
+    let (sx, sy) = points
+        .iter()
+        .fold((0.0, 0.0), |(x, y), (px, py)| (x + px, y + py));
+    let (mx, my) = (sx / n, sy / n);
+    let (num, den) = points.iter().fold((0.0, 0.0), |(a, b), (px, py)| {
+        let dx = px - mx;
+        (a + dx * (py - my), b + dx * dx)
+    });
+    if den > 0.0 {
+        num / den
+    } else {
+        0.0
+    }
 }
 
 fn chromium_version() -> String {
@@ -533,6 +573,23 @@ fn table(report: &Value) {
         r["slopeBytesPer100Calls"].as_f64().unwrap_or(0.0) / 1024.0,
         r["flat"]
     );
+    let a = &m["anonAfterWarmup"];
+    println!(
+        "          of it anonymous memory: {:+.2} % … {:+.2} % (last {:+.2} %), slope {:.0} KiB/100 calls",
+        a["minChangePct"].as_f64().unwrap_or(f64::NAN),
+        a["maxChangePct"].as_f64().unwrap_or(f64::NAN),
+        a["lastChangePct"].as_f64().unwrap_or(f64::NAN),
+        a["slopeBytesPer100Calls"].as_f64().unwrap_or(0.0) / 1024.0
+    );
+    let c = &report["control"];
+    if c.is_object() {
+        println!(
+            "          control, {} bare WebRTC call cycles on a blank page: anonymous memory slope {:.0} \
+             KiB/100 cycles",
+            c["cycles"],
+            c["anonSlopeBytesPer100Cycles"].as_f64().unwrap_or(0.0) / 1024.0
+        );
+    }
     println!(
         "live between calls (max over samples, once settled): {}   nothing left: {}",
         m["liveBetweenCallsMax"], m["nothingLiveBetweenCalls"]
@@ -565,6 +622,16 @@ async fn main() {
                 o.calls, o.sample_every
             );
             let (push, memory) = calls(&browser, &server, &o).await;
+            let control = if o.control_calls > 0 {
+                eprintln!(
+                    "browser-bench: the control, {} bare WebRTC call cycles",
+                    o.control_calls
+                );
+                let every = (o.control_calls / 10).max(1);
+                control::webrtc_cycles(&browser, &crm, o.control_calls, every).await
+            } else {
+                Value::Null
+            };
             let report = json!({
                 "date": procfs_date(),
                 "commit": git_head(),
@@ -574,6 +641,7 @@ async fn main() {
                 "startup": startup,
                 "pushToHook": push,
                 "memory": memory,
+                "control": control,
             });
             table(&report);
             if let Some(parent) = out.parent() {
