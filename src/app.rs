@@ -6,7 +6,7 @@ use agent_state::Status;
 use yew::prelude::*;
 
 use crate::components::header::Header;
-use crate::components::side_nav::SideNav;
+use crate::components::side_nav::{side_nav, SideNavProps};
 use crate::views;
 use crate::workbench::{View, Workbench};
 
@@ -58,8 +58,12 @@ pub fn app(props: &AppProps) -> Html {
             }
             if view.main_visible {
                 <div class="ccc-body">
-                    <SideNav items={config.side_nav_list.clone()} current={view.nav.clone()} lang={view.lang}
-                             on_select={on_nav} />
+                    { side_nav(SideNavProps {
+                        items: &config.side_nav_list,
+                        current: &view.nav,
+                        lang: view.lang,
+                        on_select: on_nav,
+                    }) }
                     <main class="ccc-main">{ views::render(&view, &wb) }</main>
                 </div>
             }

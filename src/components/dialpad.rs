@@ -1,23 +1,16 @@
 //! The dial pad.
 
-use yew::prelude::*;
+use yew::{html, Callback, Html};
 
 const KEYS: [&str; 12] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 
-/// Props of [`Dialpad`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct DialpadProps {
-    /// A key was pressed.
-    pub on_key: Callback<&'static str>,
-}
-
-/// Twelve keys, 3 × 4.
-#[function_component(Dialpad)]
-pub fn dialpad(props: &DialpadProps) -> Html {
+/// Twelve keys, 3 × 4; `on_key` gets the key pressed. A plain function, not a component: it holds no
+/// state, and each component costs the wasm its own copy of Yew's component machinery (issue 12).
+pub fn dialpad(on_key: &Callback<&'static str>) -> Html {
     html! {
         <div class="ccc-dialpad">
             { for KEYS.iter().map(|k| {
-                let on_key = props.on_key.clone();
+                let on_key = on_key.clone();
                 html! { <button type="button" class="ccc-key" data-key={*k} onclick={move |_| on_key.emit(k)}>{ *k }</button> }
             }) }
         </div>

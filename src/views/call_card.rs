@@ -5,7 +5,7 @@
 use agent_state::{Method, Status};
 use yew::prelude::*;
 
-use crate::components::dialpad::Dialpad;
+use crate::components::dialpad::dialpad;
 use crate::components::PanelProps;
 use crate::config::nav;
 use crate::hooks::{duration, use_clock};
@@ -138,7 +138,7 @@ pub fn call_card(props: &PanelProps) -> Html {
             }
             if *keypad && view.status.allows(Method::SendDtmf) == Some(true) {
                 <p class="ccc-hint" data-role="dtmf-sent">{ (*sent).clone() }</p>
-                <Dialpad {on_key} />
+                { dialpad(&on_key) }
             }
             <div class="ccc-actions">
                 if view.status.allows(Method::Answer) == Some(true) {

@@ -4,7 +4,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::call_card::CallCard;
-use crate::components::dialpad::Dialpad;
+use crate::components::dialpad::dialpad;
 use crate::components::PanelProps;
 use crate::workbench::CallExtras;
 
@@ -41,7 +41,7 @@ pub fn outbound(props: &PanelProps) -> Html {
             <form class="ccc-dial" onsubmit={dial}>
                 <input class="ccc-input" name="callee" inputmode="tel" placeholder={t.number_placeholder}
                        value={(*number).clone()} oninput={on_input} />
-                <Dialpad {on_key} />
+                { dialpad(&on_key) }
                 <label class="ccc-caller">{ t.caller_number }
                     <select name="caller" onchange={on_caller}>
                         <option value="" selected={view.caller.is_empty()}>{ t.caller_auto }</option>
