@@ -129,29 +129,29 @@ impl FromJson for bool {
     }
 }
 
+/// A non-negative JSON integer that fits `T`.
+fn unsigned<T: TryFrom<u64>>(value: &Value, expected: &'static str) -> Result<T, ReadError> {
+    value
+        .as_u64()
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or(ReadError::expected(expected))
+}
+
 impl FromJson for u64 {
     fn from_json(value: &Value) -> Result<Self, ReadError> {
-        value
-            .as_u64()
-            .ok_or(ReadError::expected("a non-negative integer"))
+        unsigned(value, "a non-negative integer")
     }
 }
 
 impl FromJson for u32 {
     fn from_json(value: &Value) -> Result<Self, ReadError> {
-        value
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or(ReadError::expected("a non-negative 32-bit integer"))
+        unsigned(value, "a non-negative 32-bit integer")
     }
 }
 
 impl FromJson for u16 {
     fn from_json(value: &Value) -> Result<Self, ReadError> {
-        value
-            .as_u64()
-            .and_then(|n| u16::try_from(n).ok())
-            .ok_or(ReadError::expected("a non-negative 16-bit integer"))
+        unsigned(value, "a non-negative 16-bit integer")
     }
 }
 
