@@ -41,6 +41,16 @@ fn no_module_imports_a_module_that_imports_it_back() {
         .collect();
     crates_dir.sort();
     roots.extend(crates_dir);
+    // A binary with modules (`src/bin/NAME/main.rs` and its files) is a crate of its own.
+    let mut binaries: Vec<_> = roots
+        .iter()
+        .filter_map(|root| std::fs::read_dir(root.join("bin")).ok())
+        .flatten()
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.join("main.rs").is_file())
+        .collect();
+    binaries.sort();
+    roots.extend(binaries);
     assert!(roots.len() >= 8, "read the crates: {roots:?}");
     let mut circles = Vec::new();
     for root in &roots {
@@ -63,11 +73,15 @@ fn no_module_imports_a_module_that_imports_it_back() {
 
 impl Crate {
     /// The modules under `root`: `lib.rs` (else `main.rs`) is the crate root, `a/mod.rs` and `a.rs` are
-    /// `a`. Binaries beside a library (`main.rs`, `bin/*.rs`) are crates of their own with no modules.
+    /// `a`. Binaries beside a library (`main.rs`, `bin/*.rs`) are crates of their own with no modules; a
+    /// binary with modules (`bin/NAME/main.rs`) is read as a crate of its own.
     fn read(root_name: String, root: &Path) -> Crate {
         let has_lib = root.join("lib.rs").is_file();
         let mut files = BTreeMap::new();
         for (rel, text) in scan::rust_files(root) {
+            if rel.starts_with("bin/") && rel.matches('/').count() > 1 {
+                continue;
+            }
             let single_file_binary = rel.starts_with("bin/") || (has_lib && rel == "main.rs");
             if single_file_binary {
                 assert!(
