@@ -5,9 +5,9 @@
 //! they grow as code runs for the first time) and shared memory (buffers shared with the browser and
 //! GPU/audio processes).
 
-/// The Chromium renderer processes started by this process (through ChromeDriver), as `(pid, RSS bytes)`:
-/// every descendant whose command line has `--type=renderer` (extensions' renderers left out).
-pub fn renderers() -> Vec<(u32, u64)> {
+/// The Chromium renderer processes started by this process (through ChromeDriver), with their resident
+/// memory: every descendant whose command line has `--type=renderer` (extensions' renderers left out).
+pub fn renderers() -> Vec<(u32, RssParts)> {
     let mut children: std::collections::HashMap<u32, Vec<u32>> = Default::default();
     if let Ok(entries) = std::fs::read_dir("/proc") {
         for entry in entries.flatten() {
@@ -31,7 +31,7 @@ pub fn renderers() -> Vec<(u32, u64)> {
             let cmdline = std::fs::read(format!("/proc/{child}/cmdline")).unwrap_or_default();
             let cmdline = String::from_utf8_lossy(&cmdline);
             if cmdline.contains("--type=renderer") && !cmdline.contains("--extension-process") {
-                if let Some(rss) = rss_bytes(child) {
+                if let Some(rss) = rss_parts(child) {
                     out.push((child, rss));
                 }
             }
@@ -40,10 +40,10 @@ pub fn renderers() -> Vec<(u32, u64)> {
     out
 }
 
-/// The RSS of the tab's renderer: the largest renderer this process started (the page with the panel;
-/// a spare renderer is small).
-pub fn renderer_rss() -> Option<(u32, u64)> {
-    renderers().into_iter().max_by_key(|(_, rss)| *rss)
+/// The tab's renderer and its resident memory: the largest renderer this process started (the page with
+/// the panel; a spare renderer is small).
+pub fn renderer_rss() -> Option<(u32, RssParts)> {
+    renderers().into_iter().max_by_key(|(_, rss)| rss.total)
 }
 
 fn parent_of(pid: u32) -> Option<u32> {
@@ -51,13 +51,6 @@ fn parent_of(pid: u32) -> Option<u32> {
     // `pid (comm) state ppid …`; comm may hold spaces and parentheses.
     let rest = &stat[stat.rfind(')')? + 2..];
     rest.split(' ').nth(1)?.parse().ok()
-}
-
-fn rss_bytes(pid: u32) -> Option<u64> {
-    status_bytes(
-        &std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?,
-        "VmRSS:",
-    )
 }
 
 /// A process's resident memory by kind, bytes (`/proc/PID/status`); `anon + file + shmem = total`.

@@ -9,7 +9,7 @@
 use fantoccini::Client;
 use serde_json::{json, Value};
 use workbench_e2e::census::collect_garbage;
-use workbench_e2e::renderer_rss::{renderer_rss, rss_parts};
+use workbench_e2e::renderer_rss::renderer_rss;
 use workbench_e2e::HostSite;
 
 /// One bare call cycle; resolves `true`, or the error's text.
@@ -36,8 +36,7 @@ const CYCLE: &str = "var done = arguments[arguments.length - 1]; (async function
 /// The renderer's anonymous memory now, after a garbage collection, bytes.
 async fn anon(browser: &Client) -> u64 {
     collect_garbage(browser).await;
-    let (pid, _) = renderer_rss().expect("the tab's renderer process");
-    rss_parts(pid).map_or(0, |p| p.anon)
+    renderer_rss().expect("the tab's renderer process").1.anon
 }
 
 /// Runs `cycles` bare call cycles on `crm`'s blank page, sampling every `every`; the first 10 % are the

@@ -37,7 +37,7 @@ use fantoccini::Client;
 use serde_json::{json, Value};
 use workbench_e2e::census::{media_census, page_memory, MediaCensus, PageMemory};
 use workbench_e2e::fake_media::{media_args, write_tone_wav};
-use workbench_e2e::renderer_rss::{renderer_rss, rss_parts, RssParts};
+use workbench_e2e::renderer_rss::{renderer_rss, RssParts};
 use workbench_e2e::temp_dir::TempDir;
 use workbench_e2e::{run_with, wait_status, HostSite, Server, Session};
 use workbench_server::EmulatorConfig;
@@ -223,9 +223,8 @@ async fn startup(browser: &Client, crm: &HostSite, runs: usize) -> Value {
 /// One memory sample between calls.
 struct Sample {
     after_calls: usize,
-    rss: u64,
-    /// The same renderer's RSS by kind, read right after.
-    parts: RssParts,
+    /// The renderer's resident memory, in all and by kind.
+    rss: RssParts,
     renderer_pid: u32,
     memory: PageMemory,
     /// Right after the call ended (the panel ready again).
@@ -244,10 +243,10 @@ impl Sample {
     fn to_json(&self) -> Value {
         json!({
             "afterCalls": self.after_calls,
-            "rendererRss": self.rss,
-            "rendererRssAnon": self.parts.anon,
-            "rendererRssFile": self.parts.file,
-            "rendererRssShmem": self.parts.shmem,
+            "rendererRss": self.rss.total,
+            "rendererRssAnon": self.rss.anon,
+            "rendererRssFile": self.rss.file,
+            "rendererRssShmem": self.rss.shmem,
             "rendererPid": self.renderer_pid,
             "memory": self.memory.to_json(),
             "liveAtOnce": self.at_once.to_json(),
@@ -268,11 +267,9 @@ async fn sample(browser: &Client, after_calls: usize) -> Sample {
     let settle_ms = started.elapsed().as_secs_f64() * 1000.0;
     let memory = page_memory(browser).await;
     let (renderer_pid, rss) = renderer_rss().expect("the tab's renderer process");
-    let parts = rss_parts(renderer_pid).unwrap_or_default();
     Sample {
         after_calls,
         rss,
-        parts,
         renderer_pid,
         memory,
         at_once,
@@ -370,10 +367,10 @@ async fn calls(browser: &Client, server: &Server, o: &Options) -> (Value, Value)
                  shared {:.1}), JS heap {:.1} MiB, wasm {:.1} MiB, {} nodes, live {:?} (at once {} streams; \
                  settled in {:.0} ms)",
                 started.elapsed().as_secs_f64(),
-                s.rss as f64 / 1048576.0,
-                s.parts.anon as f64 / 1048576.0,
-                s.parts.file as f64 / 1048576.0,
-                s.parts.shmem as f64 / 1048576.0,
+                s.rss.total as f64 / 1048576.0,
+                s.rss.anon as f64 / 1048576.0,
+                s.rss.file as f64 / 1048576.0,
+                s.rss.shmem as f64 / 1048576.0,
                 s.memory.js_heap_used as f64 / 1048576.0,
                 s.memory.wasm_memory as f64 / 1048576.0,
                 s.memory.dom_nodes,
@@ -412,8 +409,8 @@ async fn calls(browser: &Client, server: &Server, o: &Options) -> (Value, Value)
 fn memory_summary(samples: &[Sample], o: &Options, took: Duration) -> Value {
     let warmup = (o.calls as f64 * 0.1).ceil() as usize;
     let after: Vec<&Sample> = samples.iter().filter(|s| s.after_calls >= warmup).collect();
-    let rss = after_warmup(&after, |s| s.rss);
-    let anon = after_warmup(&after, |s| s.parts.anon);
+    let rss = after_warmup(&after, |s| s.rss.total);
+    let anon = after_warmup(&after, |s| s.rss.anon);
     let between: Vec<&Sample> = samples.iter().filter(|s| s.after_calls > 0).collect();
     let most = |f: fn(&MediaCensus) -> u64| between.iter().map(|s| f(&s.census)).max().unwrap_or(0);
     let live = json!({
