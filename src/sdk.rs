@@ -6,6 +6,7 @@
 //! [`HostTransport`], mounts the Yew panel, and forwards each public method to the [`Workbench`] intents.
 //! Method names follow the contract exactly.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
@@ -591,6 +592,10 @@ impl WorkbenchCore {
 /// The host's hook functions.
 struct JsHost {
     hooks: Vec<(&'static str, Function)>,
+    /// The incoming-call notification on screen, closed when the ring ends.
+    notice: RefCell<Option<web_sys::Notification>>,
+    /// Whether this instance has asked the user to allow notifications: once, not on every ring.
+    asked_permission: Cell<bool>,
 }
 
 impl JsHost {
@@ -607,7 +612,11 @@ impl JsHost {
                 Err(_) => return Err(js_error(ConfigError::NotAFunction(name.into()))),
             }
         }
-        Ok(JsHost { hooks })
+        Ok(JsHost {
+            hooks,
+            notice: RefCell::new(None),
+            asked_permission: Cell::new(false),
+        })
     }
 
     fn get(&self, name: &str) -> Option<&Function> {
@@ -641,12 +650,23 @@ impl Host for JsHost {
             NotificationPermission::Granted => {
                 let options = NotificationOptions::new();
                 options.set_body(body);
-                let _ = Notification::new_with_options(title, &options);
+                let shown = Notification::new_with_options(title, &options).ok();
+                if let Some(old) = self.notice.replace(shown) {
+                    old.close();
+                }
             }
-            NotificationPermission::Default => {
+            // Asked once: a user who dismissed the prompt is not asked again on every ring (and Chromium
+            // blocks a site that keeps asking).
+            NotificationPermission::Default if !self.asked_permission.replace(true) => {
                 let _ = Notification::request_permission();
             }
             _ => {}
+        }
+    }
+
+    fn close_desktop_notice(&self) {
+        if let Some(shown) = self.notice.take() {
+            shown.close();
         }
     }
 
@@ -655,7 +675,7 @@ impl Host for JsHost {
     }
 
     fn gate(&self, name: &str, payload: Value, proceed: Box<dyn FnOnce(Option<String>)>) {
-        let slot = std::cell::RefCell::new(Some(proceed));
+        let slot = RefCell::new(Some(proceed));
         let callback = Closure::<dyn FnMut(JsValue)>::new(move |arg: JsValue| {
             // Calling it more than once proceeds once.
             let taken = slot.borrow_mut().take();

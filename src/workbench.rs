@@ -47,6 +47,8 @@ pub trait Host {
     fn publish_status(&self, code: i32);
     /// Shows a desktop notification (an incoming call), when the user allowed them.
     fn desktop_notice(&self, title: &str, body: &str);
+    /// Closes the incoming-call notification, if one is shown: the ring is over.
+    fn close_desktop_notice(&self);
     /// Whether the host configured hook `name`.
     fn has_hook(&self, name: &str) -> bool;
     /// Calls a callback-gated hook (`onBeforeCallDialing`, `onBeforeCallHangup`) with `payload` plus a
@@ -434,6 +436,9 @@ impl Workbench {
                 context,
             } => {
                 self.host.publish_status(code);
+                if code != Status::Ringing.code() {
+                    self.host.close_desktop_notice();
+                }
                 (
                     "onStatusChange",
                     Some(json!({"code": code, "lastCode": last_code, "context": context})),

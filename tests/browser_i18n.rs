@@ -187,6 +187,7 @@ impl Host for QuietHost {
     fn error(&self, _: &ErrorReport) {}
     fn publish_status(&self, _: i32) {}
     fn desktop_notice(&self, _: &str, _: &str) {}
+    fn close_desktop_notice(&self) {}
     fn has_hook(&self, _: &str) -> bool {
         false
     }

@@ -247,3 +247,74 @@ async fn break_reasons_from_the_call_center_and_a_selected_call_record_reach_the
     })
     .await;
 }
+
+/// The browser's `Notification`, replaced by one that records what the SDK does with it (headless Chromium
+/// has nobody to click "allow"). `permission` starts as `default`; asking resolves as a dismissed prompt.
+const RECORDED_NOTIFICATIONS: &str = r#"
+  window.notices = {asked: 0, shown: [], closed: 0};
+  window.Notification = function (title, options) {
+    notices.shown.push({title: title, body: options.body});
+    this.close = function () { notices.closed++; };
+  };
+  Notification.permission = 'default';
+  Notification.requestPermission = function () { notices.asked++; return Promise.resolve('default'); };
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_incoming_call_notification_asks_once_names_the_caller_and_closes_when_the_ring_ends() {
+    run(emulator(), |Session { browser, server }| async move {
+        let _crm =
+            crm_signed_in(&browser, &server, "agent1@ccc-demo", RECORDED_NOTIFICATIONS).await;
+
+        // Not allowed yet: the first ring asks; the user dismisses the prompt, and later rings do not ask again.
+        for caller in ["13800000001", "13800000002"] {
+            let job = server.ring(caller).await;
+            wait_status(&browser, 6).await;
+            server.customer_hangs_up(&job).await;
+            wait_status(&browser, 3).await;
+        }
+        assert_eq!(
+            js(&browser, "return window.notices").await,
+            json!({"asked": 1, "shown": [], "closed": 0})
+        );
+
+        // Allowed: a ring shows the caller, and answering closes the notification.
+        js(&browser, "Notification.permission = 'granted'").await;
+        server.ring("13800000003").await;
+        wait_status(&browser, 6).await;
+        assert_eq!(
+            js(&browser, "return window.notices.shown").await,
+            json!([{"title": "来电", "body": "13800000003"}])
+        );
+        assert_eq!(
+            js(&browser, "return window.notices.closed").await,
+            json!(0),
+            "still ringing"
+        );
+        click(&browser, r#"button[data-action="answer"]"#).await;
+        wait_status(&browser, 9).await;
+        assert_eq!(
+            js(&browser, "return window.notices").await["closed"],
+            json!(1)
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customized_notification_leaves_the_incoming_call_notification_to_the_host() {
+    let extra = format!(
+        "{RECORDED_NOTIFICATIONS} Notification.permission = 'granted'; config.customizedNotification = true;"
+    );
+    run(emulator(), |Session { browser, server }| async move {
+        let _crm = crm_signed_in(&browser, &server, "agent1@ccc-demo", &extra).await;
+        server.ring("13800000001").await;
+        wait_status(&browser, 6).await;
+        wait_hook(&browser, "onCallComing").await;
+        assert_eq!(
+            js(&browser, "return window.notices").await,
+            json!({"asked": 0, "shown": [], "closed": 0})
+        );
+    })
+    .await;
+}
