@@ -4,6 +4,7 @@ pub mod agents;
 pub mod call_card;
 pub mod conference;
 pub mod device_check;
+pub mod drafts;
 pub mod inbound;
 pub mod my_work;
 pub mod outbound;
@@ -19,6 +20,7 @@ use yew::prelude::*;
 use crate::components::PanelProps;
 use crate::config::nav;
 use crate::workbench::{View, Workbench};
+use drafts::{Drafts, DraftsHandle};
 
 /// The main area for the current side-nav entry. Before the agent is online, every entry shows the sign-in
 /// prompt, since nothing else can work yet.
@@ -30,29 +32,38 @@ pub fn render(view: &View, wb: &Rc<Workbench>) -> Html {
     if let Some(prompt) = sign_in_prompt(view, wb) {
         return prompt;
     }
+    // Keyed by the entry: opening a view starts it afresh (its drafts empty, its list reloaded).
+    html! { <Open key={view.nav.clone()} view={view.clone()} workbench={wb.clone()} /> }
+}
+
+/// The open view: one component for all of them, holding what the open one keeps ([`Drafts`]) and loading
+/// what it lists when it opens; the views themselves are plain functions.
+#[function_component(Open)]
+fn open(props: &PanelProps) -> Html {
+    let drafts = DraftsHandle(use_state(Drafts::default));
+    {
+        let wb = props.workbench.clone();
+        use_effect_with(props.view.nav.clone(), move |nav| {
+            match nav.as_str() {
+                nav::INTERNAL | nav::MONITOR => wb.load_agents(),
+                nav::MY_WORK => wb.load_report(),
+                nav::RECORDS => wb.load_records(),
+                _ => {}
+            }
+            || ()
+        });
+    }
+    let (view, wb) = (&props.view, &props.workbench);
     match view.nav.as_str() {
-        nav::INBOUND => html! { <inbound::Inbound view={view.clone()} workbench={wb.clone()} /> },
-        nav::OUTBOUND => {
-            html! { <outbound::Outbound view={view.clone()} workbench={wb.clone()} /> }
-        }
-        nav::INTERNAL | nav::MONITOR => {
-            let panel = PanelProps {
-                view: view.clone(),
-                workbench: wb.clone(),
-            };
-            html! { <agents::Agents {panel} supervise={view.nav == nav::MONITOR} /> }
-        }
-        nav::MY_WORK => html! { <my_work::MyWork view={view.clone()} workbench={wb.clone()} /> },
-        nav::RECORDS => html! { <records::Records view={view.clone()} workbench={wb.clone()} /> },
-        nav::CONFERENCE => {
-            html! { <conference::Conference view={view.clone()} workbench={wb.clone()} /> }
-        }
-        nav::TRANSFER => {
-            html! { <transfer::Transfer view={view.clone()} workbench={wb.clone()} /> }
-        }
-        nav::SETTINGS => {
-            html! { <settings::Settings view={view.clone()} workbench={wb.clone()} /> }
-        }
+        nav::INBOUND => inbound::inbound(view, wb, &drafts),
+        nav::OUTBOUND => outbound::outbound(view, wb, &drafts),
+        nav::INTERNAL => agents::agents(view, wb, false),
+        nav::MONITOR => agents::agents(view, wb, true),
+        nav::MY_WORK => my_work::my_work(view, wb),
+        nav::RECORDS => records::records(view, wb),
+        nav::CONFERENCE => conference::conference(view, wb, &drafts),
+        nav::TRANSFER => transfer::transfer(view, wb, &drafts),
+        nav::SETTINGS => settings::settings(view, wb, &drafts),
         other => html! {
             <section class="ccc-view ccc-unavailable">
                 <h2>{ view.text().nav(other) }</h2>

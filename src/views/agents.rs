@@ -2,12 +2,14 @@
 //! (`agentToAgent`); 监听 lists colleagues in a call and supervises them (`monitor`, then `bargeIn`,
 //! `intercept`, `coach`). The list loads when the view opens; 刷新 reloads it.
 
+use std::rc::Rc;
+
 use agent_state::Method;
 use yew::prelude::*;
 
 use super::call_card::CallCard;
-use crate::components::PanelProps;
 use crate::i18n::Catalogue;
+use crate::workbench::{View, Workbench};
 
 /// A realtime state in one spelling: ListRealtimeAgentStates writes `Ready`, ListAgentStates `READY`.
 pub fn normal_state(state: &str) -> String {
@@ -21,29 +23,12 @@ pub fn state_label(text: &Catalogue, state: &str) -> String {
         .to_owned()
 }
 
-/// Props of [`Agents`].
-#[derive(Properties, Clone, PartialEq)]
-pub struct AgentsProps {
-    /// The panel.
-    pub panel: PanelProps,
-    /// `true`: the 监听 view (agents in a call, supervision actions); `false`: 内部通话.
-    pub supervise: bool,
-}
-
-/// The 内部通话 / 监听 view.
-#[function_component(Agents)]
-pub fn agents(props: &AgentsProps) -> Html {
-    let PanelProps { view, workbench } = &props.panel;
+/// The 内部通话 view (`supervise` false) or the 监听 view (`true`: agents in a call, supervision actions);
+/// `views::Open` loads the list when it opens.
+pub fn agents(view: &View, workbench: &Rc<Workbench>, supervise: bool) -> Html {
     let t = view.text();
-    {
-        let wb = workbench.clone();
-        use_effect_with(props.supervise, move |_| {
-            wb.load_agents();
-            || ()
-        });
-    }
     // In 内部通话, the call in progress (an internal call most often) takes the view, as in 呼入/呼出.
-    if !props.supervise && view.status.in_call() {
+    if !supervise && view.status.in_call() {
         return html! { <CallCard view={view.clone()} workbench={workbench.clone()} /> };
     }
     let me = view
@@ -57,7 +42,7 @@ pub fn agents(props: &AgentsProps) -> Html {
     };
     let allowed = |method: Method| view.status.allows(method) == Some(true);
     let rows = view.agents.iter().filter(|a| a.agent_id != me).filter(|a| {
-        !props.supervise
+        !supervise
             || matches!(
                 normal_state(&a.state).as_str(),
                 "TALKING" | "RINGING" | "DIALING"
@@ -78,10 +63,10 @@ pub fn agents(props: &AgentsProps) -> Html {
     html! {
         <section class="ccc-view ccc-agents">
             <h2>
-                { if props.supervise { t.nav_monitor } else { t.nav_internal } }
+                { if supervise { t.nav_monitor } else { t.nav_internal } }
                 <button type="button" class="ccc-link" onclick={refresh}>{ t.refresh }</button>
             </h2>
-            if props.supervise && allowed(Method::HangUp) {
+            if supervise && allowed(Method::HangUp) {
                 <div class="ccc-actions">
                     <button type="button" class="ccc-btn hangup wide" data-action="hangUp"
                             onclick={let wb = workbench.clone(); move |_| wb.hang_up(None, None, None)}>{ t.end_monitoring }</button>
@@ -95,7 +80,7 @@ pub fn agents(props: &AgentsProps) -> Html {
                             <small>{ format!("{} · {}", a.extension, state_label(t, &a.state)) }</small>
                         </span>
                         <span class="ccc-list-actions">
-                            if props.supervise {
+                            if supervise {
                                 { action(Method::Monitor, t.monitor, &a.agent_id, &a.extension) }
                                 { action(Method::BargeIn, t.barge_in, &a.agent_id, &a.extension) }
                                 { action(Method::Intercept, t.intercept, &a.agent_id, &a.extension) }

@@ -2,37 +2,30 @@
 //! while one runs, the call card shows it. A consultation becomes a conference from the call card
 //! (`switchToConference`).
 
+use std::rc::Rc;
+
 use agent_state::Method;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::call_card::CallCard;
-use crate::components::PanelProps;
+use super::drafts::{Drafts, DraftsHandle};
+use crate::workbench::{View, Workbench};
 
-/// The 会议 view.
-#[function_component(Conference)]
-pub fn conference(props: &PanelProps) -> Html {
-    let first = use_state(String::new);
-    let second = use_state(String::new);
-    let view = &props.view;
+/// The 会议 view; the participants being entered are `drafts`' `participants`.
+pub fn conference(view: &View, wb: &Rc<Workbench>, drafts: &DraftsHandle) -> Html {
     let t = view.text();
     if view.status.in_call() {
-        return html! { <CallCard view={view.clone()} workbench={props.workbench.clone()} /> };
+        return html! { <CallCard view={view.clone()} workbench={wb.clone()} /> };
     }
-    let input = |name: &'static str, state: &UseStateHandle<String>| {
-        let state = state.clone();
-        let value = (*state).clone();
-        let oninput =
-            move |e: InputEvent| state.set(e.target_unchecked_into::<HtmlInputElement>().value());
-        html! { <input class="ccc-input small" {name} placeholder={t.participant_placeholder} {value} {oninput} /> }
+    let input = |name: &'static str, value: &String, field: fn(&mut Drafts) -> &mut String| {
+        let value = value.clone();
+        html! { <input class="ccc-input small" {name} placeholder={t.participant_placeholder} {value}
+        oninput={drafts.input(field)} /> }
     };
     let start = {
-        let (wb, first, second) = (props.workbench.clone(), first.clone(), second.clone());
+        let (wb, parties) = (wb.clone(), drafts.get().participants.clone());
         move |_| {
-            let parties: Vec<String> = [(*first).clone(), (*second).clone()]
-                .into_iter()
-                .filter(|p| !p.trim().is_empty())
-                .collect();
+            let parties: Vec<&String> = parties.iter().filter(|p| !p.trim().is_empty()).collect();
             wb.start_conference(
                 &serde_json::to_string(&parties).unwrap_or_default(),
                 None,
@@ -45,8 +38,8 @@ pub fn conference(props: &PanelProps) -> Html {
         <section class="ccc-view ccc-conference">
             <h2>{ t.nav_conference }</h2>
             <p class="ccc-hint">{ t.conference_hint }</p>
-            { input("participant1", &first) }
-            { input("participant2", &second) }
+            { input("participant1", &drafts.get().participants[0], |d| &mut d.participants[0]) }
+            { input("participant2", &drafts.get().participants[1], |d| &mut d.participants[1]) }
             <button type="button" class="ccc-btn primary" data-action="startConference" disabled={!allowed}
                     onclick={start}>{ t.start_conference }</button>
         </section>

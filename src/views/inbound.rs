@@ -1,19 +1,18 @@
 //! 呼入: the incoming call (caller, skill group, answer), the live call, and the idle/break/after-call states.
 
+use std::rc::Rc;
+
 use agent_state::{Method, Status};
 use yew::prelude::*;
 
 use super::call_card::CallCard;
-use crate::components::PanelProps;
+use super::drafts::DraftsHandle;
+use crate::workbench::{View, Workbench};
 
-/// The 呼入 view.
-#[function_component(Inbound)]
-pub fn inbound(props: &PanelProps) -> Html {
-    let view = &props.view;
-    let wb = props.workbench.clone();
-    let choosing = use_state(|| false); // hooks before any early return
+/// The 呼入 view; whether the break reasons are open is `drafts`' `choosing_reason`.
+pub fn inbound(view: &View, wb: &Rc<Workbench>, drafts: &DraftsHandle) -> Html {
     if view.status.in_call() {
-        return html! { <CallCard view={view.clone()} workbench={wb} /> };
+        return html! { <CallCard view={view.clone()} workbench={wb.clone()} /> };
     }
     let ready = {
         let wb = wb.clone();
@@ -21,20 +20,19 @@ pub fn inbound(props: &PanelProps) -> Html {
     };
     // With break reasons configured, 小休 opens the list of reasons first.
     let take_break = {
-        let (wb, choosing, has_reasons) =
-            (wb.clone(), choosing.clone(), !view.break_codes.is_empty());
+        let (wb, drafts, has_reasons) = (wb.clone(), drafts.clone(), !view.break_codes.is_empty());
         move |_| {
             if has_reasons {
-                choosing.set(!*choosing);
+                drafts.edit(|d| d.choosing_reason = !d.choosing_reason);
             } else {
                 wb.apply_for_break(None, None)
             }
         }
     };
     let reasons = view.break_codes.iter().map(|code| {
-        let (wb, choosing, reason) = (wb.clone(), choosing.clone(), code.clone());
+        let (wb, drafts, reason) = (wb.clone(), drafts.clone(), code.clone());
         let onclick = move |_| {
-            choosing.set(false);
+            drafts.edit(|d| d.choosing_reason = false);
             wb.apply_for_break(Some(reason.clone()), None)
         };
         html! { <button type="button" class="ccc-tool" data-reason={code.clone()} {onclick}>{ code }</button> }
@@ -61,7 +59,7 @@ pub fn inbound(props: &PanelProps) -> Html {
                     <button type="button" class="ccc-btn" data-action="break" onclick={take_break}>{ t.take_break }</button>
                 }
             </div>
-            if *choosing && view.status.allows(Method::ApplyForBreak) == Some(true) {
+            if drafts.get().choosing_reason && view.status.allows(Method::ApplyForBreak) == Some(true) {
                 <p class="ccc-hint">{ t.choose_break_reason }</p>
                 <div class="ccc-tools ccc-reasons">{ for reasons }</div>
             }

@@ -1,9 +1,11 @@
 //! 我的工作: today's figures of the signed-in agent (ListHistoricalAgentReport), loaded when the view opens.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use crate::components::PanelProps;
 use crate::views::records::talk_time;
+use crate::workbench::{View, Workbench};
 
 /// A rate in [0, 1] as a whole percentage (no float formatting in the wasm).
 pub fn percent(rate: f64) -> String {
@@ -11,18 +13,9 @@ pub fn percent(rate: f64) -> String {
     format!("{p}%")
 }
 
-/// The 我的工作 view.
-#[function_component(MyWork)]
-pub fn my_work(props: &PanelProps) -> Html {
-    let PanelProps { view, workbench } = props;
+/// The 我的工作 view (`views::Open` loads the report when it opens).
+pub fn my_work(view: &View, workbench: &Rc<Workbench>) -> Html {
     let t = view.text();
-    {
-        let wb = workbench.clone();
-        use_effect_with((), move |_| {
-            wb.load_report();
-            || ()
-        });
-    }
     let refresh = {
         let wb = workbench.clone();
         move |_| wb.load_report()

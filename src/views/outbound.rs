@@ -1,36 +1,31 @@
 //! 呼出: number entry, dial pad, caller-number choice, and the call button.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::call_card::CallCard;
+use super::drafts::DraftsHandle;
 use crate::components::dialpad::dialpad;
-use crate::components::PanelProps;
-use crate::workbench::CallExtras;
+use crate::workbench::{CallExtras, View, Workbench};
 
-/// The 呼出 view.
-#[function_component(Outbound)]
-pub fn outbound(props: &PanelProps) -> Html {
-    let number = use_state(String::new);
-    let view = &props.view;
+/// The 呼出 view; the number being entered is `drafts`' `callee`.
+pub fn outbound(view: &View, wb: &Rc<Workbench>, drafts: &DraftsHandle) -> Html {
     let t = view.text();
     if view.status.in_call() {
-        return html! { <CallCard view={view.clone()} workbench={props.workbench.clone()} /> };
+        return html! { <CallCard view={view.clone()} workbench={wb.clone()} /> };
     }
-    let on_input = {
-        let number = number.clone();
-        move |e: InputEvent| number.set(e.target_unchecked_into::<HtmlInputElement>().value())
-    };
     let on_key = {
-        let number = number.clone();
-        Callback::from(move |k: &'static str| number.set(format!("{}{k}", *number)))
+        let drafts = drafts.clone();
+        Callback::from(move |k: &'static str| drafts.edit(|d| d.callee.push_str(k)))
     };
     let on_caller = {
-        let wb = props.workbench.clone();
+        let wb = wb.clone();
         move |e: Event| wb.select_caller(e.target_unchecked_into::<HtmlSelectElement>().value())
     };
     let dial = {
-        let (wb, number, caller) = (props.workbench.clone(), number.clone(), view.caller.clone());
+        let (wb, number, caller) = (wb.clone(), drafts.get().callee.clone(), view.caller.clone());
         move |e: SubmitEvent| {
             e.prevent_default();
             wb.call(&number, Some(&caller), CallExtras::default());
@@ -40,7 +35,7 @@ pub fn outbound(props: &PanelProps) -> Html {
         <section class="ccc-view ccc-outbound">
             <form class="ccc-dial" onsubmit={dial}>
                 <input class="ccc-input" name="callee" inputmode="tel" placeholder={t.number_placeholder}
-                       value={(*number).clone()} oninput={on_input} />
+                       value={drafts.get().callee.clone()} oninput={drafts.input(|d| &mut d.callee)} />
                 { dialpad(&on_key) }
                 <label class="ccc-caller">{ t.caller_number }
                     <select name="caller" onchange={on_caller}>

@@ -2,10 +2,12 @@
 //! masked number, else the same `call()` the host uses); clicking a record tells the host
 //! (`onSelectCurrentCallRecord`). Loaded when the view opens; 刷新 reloads.
 
+use std::rc::Rc;
+
 use agent_state::Method;
 use yew::prelude::*;
 
-use crate::components::PanelProps;
+use crate::workbench::{View, Workbench};
 
 /// `mm:ss` of a duration in seconds.
 pub fn talk_time(seconds: i64) -> String {
@@ -13,18 +15,9 @@ pub fn talk_time(seconds: i64) -> String {
     format!("{:02}:{:02}", s / 60, s % 60)
 }
 
-/// The 通话记录 view.
-#[function_component(Records)]
-pub fn records(props: &PanelProps) -> Html {
-    let PanelProps { view, workbench } = props;
+/// The 通话记录 view (`views::Open` loads the records when it opens).
+pub fn records(view: &View, workbench: &Rc<Workbench>) -> Html {
     let t = view.text();
-    {
-        let wb = workbench.clone();
-        use_effect_with((), move |_| {
-            wb.load_records();
-            || ()
-        });
-    }
     let refresh = {
         let wb = workbench.clone();
         move |_| wb.load_records()

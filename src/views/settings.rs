@@ -2,25 +2,21 @@
 //! playback volumes (`changeVolumeInCall`,
 //! `changeRingToneVolume` — the same intents the host's methods call).
 
+use std::rc::Rc;
+
 use agent_state::Method;
 use ccc_wire::call_control::WorkMode;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::PanelProps;
+use super::drafts::DraftsHandle;
+use crate::workbench::{View, Workbench};
 
-/// The 设置 view.
-#[function_component(Settings)]
-pub fn settings(props: &PanelProps) -> Html {
-    let view = &props.view;
+/// The 设置 view; the mobile number being entered is `drafts`' `mobile`.
+pub fn settings(view: &View, wb: &Rc<Workbench>, drafts: &DraftsHandle) -> Html {
     let t = view.text();
-    let mobile = use_state(String::new);
-    let on_mobile = {
-        let mobile = mobile.clone();
-        move |e: InputEvent| mobile.set(e.target_unchecked_into::<HtmlInputElement>().value())
-    };
     let slider = |method: Method, label: &'static str, value: f64| {
-        let wb = props.workbench.clone();
+        let wb = wb.clone();
         let oninput = move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             wb.change_volume(method, Some(input.value_as_number() / 100.0));
@@ -51,11 +47,11 @@ pub fn settings(props: &PanelProps) -> Html {
             <h3>{ t.work_mode }</h3>
             <div class="ccc-modes">
                 { for [("ON_SITE", t.on_site, Method::ApplyForOnSite), ("OFF_SITE", t.off_site, Method::ApplyForOffSite)].into_iter().map(|(mode, label, method)| {
-                    let (wb, mobile) = (props.workbench.clone(), mobile.clone());
+                    let (wb, mobile) = (wb.clone(), drafts.get().mobile.clone());
                     let current = view.work_mode == mode;
                     let onclick = move |_| {
                         let mode = if mode == "ON_SITE" { WorkMode::OnSite } else { WorkMode::OffSite };
-                        wb.change_work_mode(method, mode, Some((*mobile).clone()));
+                        wb.change_work_mode(method, mode, Some(mobile.clone()));
                     };
                     html! {
                         <button type="button" class={classes!("ccc-tool", current.then_some("on"))} data-action={method.as_str()}
@@ -64,7 +60,7 @@ pub fn settings(props: &PanelProps) -> Html {
                 }) }
             </div>
             <input class="ccc-input small" name="mobile" inputmode="tel" placeholder={t.mobile_placeholder}
-                   value={(*mobile).clone()} oninput={on_mobile} />
+                   value={drafts.get().mobile.clone()} oninput={drafts.input(|d| &mut d.mobile)} />
             <h3>{ t.volume }</h3>
             { slider(Method::ChangeVolumeInCall, t.call_volume, view.volumes.in_call) }
             { slider(Method::ChangeRingToneVolume, t.ring_volume, view.volumes.ring) }

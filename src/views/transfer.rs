@@ -2,25 +2,20 @@
 //! blind (`thirdCallTransfer`) or after consulting (`initiateAttendedTransfer`, then `thirdCallRetrieve` /
 //! `thirdCallTransferFinished` from the call card).
 
+use std::rc::Rc;
+
 use agent_state::Method;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::PanelProps;
+use super::drafts::DraftsHandle;
 use crate::i18n::fill;
+use crate::workbench::{View, Workbench};
 
-/// The 转接 view.
-#[function_component(Transfer)]
-pub fn transfer(props: &PanelProps) -> Html {
-    let target = use_state(String::new);
-    let view = &props.view;
+/// The 转接 view; the transferee being entered is `drafts`' `transferee`.
+pub fn transfer(view: &View, wb: &Rc<Workbench>, drafts: &DraftsHandle) -> Html {
     let t = view.text();
-    let on_input = {
-        let target = target.clone();
-        move |e: InputEvent| target.set(e.target_unchecked_into::<HtmlInputElement>().value())
-    };
     let go = |attended: bool| {
-        let (wb, target) = (props.workbench.clone(), target.clone());
+        let (wb, target) = (wb.clone(), drafts.get().transferee.clone());
         move |_| wb.transfer(attended, &target, None, None)
     };
     let can_blind = view.status.allows(Method::ThirdCallTransfer) == Some(true);
@@ -30,7 +25,7 @@ pub fn transfer(props: &PanelProps) -> Html {
             <h2>{ t.nav_transfer }</h2>
             if can_blind || can_consult {
                 <input class="ccc-input small" name="transferee" placeholder={t.transferee_placeholder}
-                       value={(*target).clone()} oninput={on_input} />
+                       value={drafts.get().transferee.clone()} oninput={drafts.input(|d| &mut d.transferee)} />
                 if !view.skill_groups.is_empty() {
                     <p class="ccc-hint">{ fill(t.own_skill_groups, &[&view.skill_groups.join(t.list_separator)]) }</p>
                 }
