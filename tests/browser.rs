@@ -2,7 +2,8 @@
 //!
 //! These tests construct `WorkbenchCore` exactly as the loader does, with config objects written in
 //! JavaScript, and look at the DOM the panel renders. No backend is needed: they cover what happens before
-//! any API call answers (mounting, sizes, validation, the status gate).
+//! any API call answers (mounting, sizes, validation, the status gate), and the views' own state rendered
+//! from a made-up `View` (`made_up`).
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -15,8 +16,15 @@ use wasm_bindgen_test::*;
 use workbench::sdk::WorkbenchCore;
 
 mod dom;
+mod made_up;
 
-use dom::{container, js, wait_for, wait_until};
+use agent_state::Status;
+use dom::{click, container, js, wait_for, wait_until};
+use made_up::{made_up_view, Probe, QuietHost};
+use workbench::api::Api;
+use workbench::components::PanelProps;
+use workbench::config::{nav, Config};
+use workbench::workbench::Workbench;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -424,4 +432,61 @@ async fn hooks_may_call_back_into_the_sdk_and_a_throwing_hook_breaks_nothing() {
     assert_eq!(last.get(1).as_f64(), Some(9001.0));
     // Hooks may still come (nothing answers): the closure lives on, like the panel.
     reenter.forget();
+}
+
+/// The text of the input `selector` in `root`.
+fn input_value(root: &web_sys::Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector}; DOM: {}", root.inner_html()))
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap()
+        .value()
+}
+
+#[wasm_bindgen_test]
+async fn a_number_being_entered_outlives_a_status_change_and_a_view_opened_again_starts_afresh() {
+    let config = Config::from_json(&serde_json::json!({"instanceId": "ccc-demo"})).unwrap();
+    let api = Api::new(&config);
+    let wb = Workbench::new(config, Box::new(QuietHost), api);
+    let props = |status, nav: &str| PanelProps {
+        view: made_up_view(&wb, status, nav),
+        workbench: wb.clone(),
+    };
+    let root = container("drafts");
+    let mut app = yew::Renderer::<Probe>::with_root_and_props(
+        root.clone(),
+        props(Status::Ready, nav::OUTBOUND),
+    )
+    .render();
+    let callee = r#".ccc-outbound input[name="callee"]"#;
+    wait_for(&root, callee).await;
+    click(&root, r#".ccc-key[data-key="1"]"#);
+    wait_until("the pad's 1 in the number", || {
+        input_value(&root, callee) == "1"
+    })
+    .await;
+    click(&root, r#".ccc-key[data-key="0"]"#);
+    wait_until("the pad's 0 after it", || {
+        input_value(&root, callee) == "10"
+    })
+    .await;
+
+    // A push changes the status (小休): the panel renders again, and the number being entered stays.
+    app.update(props(Status::Break, nav::OUTBOUND));
+    wait_for(
+        &root,
+        &format!(r#".ccc-status[data-code="{}"]"#, Status::Break.code()),
+    )
+    .await;
+    assert_eq!(input_value(&root, callee), "10");
+
+    // 转接 and back to 呼出: opening a view starts it afresh.
+    app.update(props(Status::Break, nav::TRANSFER));
+    wait_for(&root, ".ccc-transfer").await;
+    app.update(props(Status::Break, nav::OUTBOUND));
+    wait_for(&root, callee).await;
+    assert_eq!(input_value(&root, callee), "");
+    app.destroy();
+    root.remove();
 }

@@ -7,29 +7,23 @@
 //! records, figures, devices — all data in ASCII), exactly as `<App>` renders them.
 #![cfg(target_arch = "wasm32")]
 
-use std::rc::Rc;
-
 use agent_state::Status;
-use ccc_wire::action::LoginDetails;
-use ccc_wire::records::{AgentReport, CallDetailRecord, RealtimeAgentState};
 use gloo_timers::future::TimeoutFuture;
-use serde_json::{json, Value};
+use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use workbench::api::Api;
-use workbench::components::header::Header;
 use workbench::components::PanelProps;
 use workbench::config::{nav, Config, SIDE_NAV};
-use workbench::errors::ErrorReport;
 use workbench::i18n::is_cjk;
-use workbench::media_devices::{AudioDevice, DeviceReport};
 use workbench::sdk::WorkbenchCore;
-use workbench::workbench::{CallView, Host, View, Workbench};
-use yew::prelude::*;
+use workbench::workbench::Workbench;
 
 mod dom;
+mod made_up;
 
-use dom::{container, js, wait_for};
+use dom::{click, container, js, wait_for};
+use made_up::{made_up_view, Probe, QuietHost};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -73,16 +67,6 @@ fn assert_no_chinese(root: &web_sys::Element, what: &str) {
         "{what}: Chinese in the en-US panel: {chinese:?}\nDOM: {}",
         root.inner_html()
     );
-}
-
-fn click(root: &web_sys::Element, selector: &str) {
-    let el: web_sys::HtmlElement = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("{selector}"))
-        .dyn_into()
-        .unwrap();
-    el.click();
 }
 
 #[wasm_bindgen_test]
@@ -177,104 +161,6 @@ async fn by_default_the_panel_is_the_originals_chinese_and_says_zh_cn() {
     .expect("an unknown language is no developer error");
     let panel = wait_for(&other, ".ccc-wb").await;
     assert_eq!(panel.get_attribute("lang").as_deref(), Some("zh-CN"));
-}
-
-/// A host that ignores everything: the views' effects (loading lists) fail quietly without a backend.
-struct QuietHost;
-
-impl Host for QuietHost {
-    fn hook(&self, _: &str, _: Option<Value>) {}
-    fn error(&self, _: &ErrorReport) {}
-    fn publish_status(&self, _: i32) {}
-    fn desktop_notice(&self, _: &str, _: &str) {}
-    fn close_desktop_notice(&self) {}
-    fn has_hook(&self, _: &str) -> bool {
-        false
-    }
-    fn gate(&self, _: &str, _: Value, _: Box<dyn FnOnce(Option<String>)>) {}
-}
-
-/// The header and the main area, as `<App>` lays them out.
-#[function_component(Probe)]
-fn probe(props: &PanelProps) -> Html {
-    html! {
-        <div class="probe">
-            <Header view={props.view.clone()} workbench={props.workbench.clone()} />
-            { workbench::views::render(&props.view, &props.workbench) }
-        </div>
-    }
-}
-
-/// A view of `status` on `nav`, with data in every list.
-fn made_up_view(wb: &Workbench, status: Status, nav: &str) -> View {
-    let mut view = wb.view();
-    view.status = status;
-    view.nav = nav.to_owned();
-    view.device_conflict = status == Status::Offline;
-    view.agent = Some(LoginDetails {
-        user_id: "agent1@ccc-demo".into(),
-        display_name: "Agent One".into(),
-        extension: "8001".into(),
-        ..Default::default()
-    });
-    view.call = status.in_call().then(|| CallView {
-        job_id: "job-1".into(),
-        number: "13800000001".into(),
-        skill_group: "Sales".into(),
-        call_type: "INBOUND".into(),
-        muted: status == Status::Hold,
-    });
-    view.numbers = vec!["02100000001".into()];
-    view.skill_groups = vec!["Sales".into(), "Support".into()];
-    view.break_codes = vec!["Lunch".into()];
-    view.work_mode = "ON_SITE".into();
-    view.agents = Rc::new(
-        [
-            "Ready", "TALKING", "Break", "Offline", "Ringing", "Dialing", "ACW",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, state)| RealtimeAgentState {
-            agent_id: format!("agent{}@ccc-demo", i + 2),
-            agent_name: format!("Agent {}", i + 2),
-            extension: format!("80{:02}", i + 2),
-            state: (*state).into(),
-            ..Default::default()
-        })
-        .collect(),
-    );
-    view.records = Rc::new(vec![
-        CallDetailRecord {
-            contact_id: "c1".into(),
-            contact_type: "INBOUND".into(),
-            calling_number: "13800000001".into(),
-            start_time: 1_700_000_000_000,
-            duration: 75,
-            ..Default::default()
-        },
-        CallDetailRecord {
-            contact_id: "c2".into(),
-            contact_type: "OUTBOUND".into(),
-            called_number: "13800000002".into(),
-            start_time: 1_700_000_100_000,
-            duration: 5,
-            ..Default::default()
-        },
-    ]);
-    view.report = Some(Rc::new(AgentReport::default()));
-    view.device_report = Some(Rc::new(DeviceReport {
-        webrtc: status != Status::Ready,
-        secure: status != Status::Ready,
-        microphone_permission: ["granted", "prompt", "denied", ""]
-            [status.code().unsigned_abs() as usize % 4]
-            .into(),
-        inputs: vec![AudioDevice {
-            id: "mic".into(),
-            label: String::new(),
-        }],
-        outputs: Vec::new(),
-    }));
-    view
 }
 
 #[wasm_bindgen_test]

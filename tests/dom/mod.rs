@@ -43,3 +43,15 @@ pub async fn wait_until(what: &str, cond: impl Fn() -> bool) {
     }
     panic!("timed out waiting for {what}");
 }
+
+/// Clicks the element `selector` matches in `root` (which must exist).
+pub fn click(root: &web_sys::Element, selector: &str) {
+    use wasm_bindgen::JsCast;
+    let el: web_sys::HtmlElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector}"))
+        .dyn_into()
+        .unwrap();
+    el.click();
+}
