@@ -10,12 +10,15 @@ use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 use workbench_server::EmulatorConfig;
 
+use crate::temp_dir::TempDir;
 use crate::{eventually, fake_media, Server};
 
 /// A running ChromeDriver.
 struct Driver {
     child: Child,
     url: String,
+    /// Its TMPDIR, removed with it: what ChromeDriver and Chromium put in the temp dir besides the profile.
+    _tmp: TempDir,
 }
 
 impl Driver {
@@ -26,7 +29,9 @@ impl Driver {
         };
         let binary =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let tmp = TempDir::new("ccc-chromedriver");
         let child = Command::new(&binary)
+            .env("TMPDIR", &tmp.0)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
             .stdout(Stdio::null())
@@ -44,7 +49,11 @@ impl Driver {
             (status["value"]["ready"] == true).then_some(())
         })
         .await;
-        Driver { child, url }
+        Driver {
+            child,
+            url,
+            _tmp: tmp,
+        }
     }
 }
 
