@@ -18,9 +18,10 @@ pub fn conference(view: &View, wb: &Rc<Workbench>, drafts: &DraftsHandle) -> Htm
         return html! { <CallCard view={view.clone()} workbench={wb.clone()} /> };
     }
     let input = |name: &'static str, value: &String, field: fn(&mut Drafts) -> &mut String| {
-        let value = value.clone();
-        html! { <input class="ccc-input small" {name} placeholder={t.participant_placeholder} {value}
-        oninput={drafts.input(field)} /> }
+        html! {
+            <input class="ccc-input small" {name} placeholder={t.participant_placeholder}
+                   value={value.clone()} oninput={drafts.input(field)} />
+        }
     };
     let start = {
         let (wb, parties) = (wb.clone(), drafts.get().participants.clone());

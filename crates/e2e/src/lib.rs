@@ -24,8 +24,8 @@ mod webdriver;
 pub use browser::{https_args, run, run_agents, run_browsers, run_with, Session};
 pub use host_site::{HostSite, SiteFile};
 pub use page::{
-    audio_device_list, click, crm_signed_in, demo_signed_in, hook_log, screenshot, toast_text,
-    wait_error, wait_hook, wait_status, wait_toast,
+    audio_device_list, click, crm_signed_in, demo_signed_in, hook_log, screenshot, status_code,
+    toast_text, wait_error, wait_hook, wait_status, wait_toast,
 };
 pub use server::Server;
 pub use webdriver::{cdp, SessionPost};

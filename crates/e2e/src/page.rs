@@ -52,6 +52,17 @@ pub async fn wait_status(browser: &Client, code: i32) {
     }
 }
 
+/// The status code the host reads now (`workbench.getStatusCode().code`); -2 when it cannot be read (the
+/// page is loading, the SDK not mounted). For measurements that poll it on their own clock.
+pub async fn status_code(browser: &Client) -> i64 {
+    browser
+        .execute("return window.workbench.getStatusCode().code;", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_i64())
+        .unwrap_or(-2)
+}
+
 /// Waits for an element and clicks it.
 pub async fn click(browser: &Client, selector: &str) {
     let el = browser

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use workbench_e2e::fake_media::{media_args, write_tone_wav};
 use workbench_e2e::temp_dir::TempDir;
-use workbench_e2e::{crm_signed_in, run_with, Server, Session};
+use workbench_e2e::{crm_signed_in, run_with, status_code, Server, Session};
 use workbench_server::EmulatorConfig;
 
 const SAMPLE: Duration = Duration::from_millis(5);
@@ -34,15 +34,6 @@ where
         tokio::time::sleep(SAMPLE).await;
     }
     start.elapsed()
-}
-
-async fn status(browser: &fantoccini::Client) -> i64 {
-    browser
-        .execute("return window.workbench.getStatusCode().code;", vec![])
-        .await
-        .ok()
-        .and_then(|v| v.as_i64())
-        .unwrap_or(-2)
 }
 
 async fn heard(server: &Server, job: &str) -> bool {
@@ -87,7 +78,7 @@ async fn main() {
             for n in 0..calls {
                 let placed = Instant::now();
                 let job = server.ring(&format!("1380000{n:04}")).await;
-                time_until("ringing", || async { status(&browser).await == 6 }).await;
+                time_until("ringing", || async { status_code(&browser).await == 6 }).await;
                 ringing.push(placed.elapsed());
                 browser
                     .execute("window.workbench.answer();", vec![])
@@ -95,7 +86,7 @@ async fn main() {
                     .expect("answer");
                 voice.push(time_until("voice", || heard(&server, &job)).await);
                 server.customer_hangs_up(&job).await;
-                time_until("ready again", || async { status(&browser).await == 3 }).await;
+                time_until("ready again", || async { status_code(&browser).await == 3 }).await;
             }
             summary("placed → ringing", &ringing);
             summary("answer → voice", &voice);

@@ -39,7 +39,7 @@ use workbench_e2e::census::{media_census, page_memory, MediaCensus, PageMemory};
 use workbench_e2e::fake_media::{media_args, write_tone_wav};
 use workbench_e2e::renderer_rss::{renderer_rss, RssParts};
 use workbench_e2e::temp_dir::TempDir;
-use workbench_e2e::{run_with, wait_status, HostSite, Server, Session};
+use workbench_e2e::{run_with, status_code, wait_status, HostSite, Server, Session};
 use workbench_server::EmulatorConfig;
 
 const AGENT: &str = "agent1@ccc-demo";
@@ -309,15 +309,6 @@ async fn bench_health_ms(http: &reqwest::Client, server: &Server) -> f64 {
     }
 }
 
-async fn status(browser: &Client) -> i64 {
-    browser
-        .execute("return window.workbench.getStatusCode().code;", vec![])
-        .await
-        .ok()
-        .and_then(|v| v.as_i64())
-        .unwrap_or(-2)
-}
-
 /// One call: returns the push → hook latency, ms.
 async fn call(browser: &Client, server: &Server, n: usize) -> f64 {
     let placed = epoch_ms();
@@ -331,7 +322,7 @@ async fn call(browser: &Client, server: &Server, n: usize) -> f64 {
     })
     .await;
     until("ringing", || async {
-        (status(browser).await == 6).then_some(())
+        (status_code(browser).await == 6).then_some(())
     })
     .await;
     eval(browser, "window.workbench.answer(); return null;").await;
@@ -343,7 +334,7 @@ async fn call(browser: &Client, server: &Server, n: usize) -> f64 {
     .await;
     server.customer_hangs_up(&job).await;
     until("ready again", || async {
-        (status(browser).await == 3).then_some(())
+        (status_code(browser).await == 3).then_some(())
     })
     .await;
     at - placed
