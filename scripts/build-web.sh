@@ -37,7 +37,7 @@ nightly_missing() {
 }
 
 stable_build() {
-  trunk build --release
+  trunk build --release --cargo-profile wasm-release
   printf 'wasm: %s (stable, wasm-release profile)\n' "$(rustc --version)" >dist/build-info.txt
 }
 
@@ -52,7 +52,8 @@ case "$want" in
       say "building the wasm with stable: $why"
       stable_build
     elif RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$NIGHTLY_FLAGS" trunk build --release; then
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$NIGHTLY_FLAGS" \
+      trunk build --release --cargo-profile wasm-release; then
       printf 'wasm: %s (-Zbuild-std=std,panic_abort %s)\n' "$(rustc +nightly --version)" "$NIGHTLY_FLAGS" \
         >dist/build-info.txt
     else

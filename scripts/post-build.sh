@@ -41,20 +41,20 @@ cp "$root/js/workbench-sdk.js" "$sdk/workbenchSdk.min.js"
 cp "$root/styles/main.css" "$sdk/main.min.css"
 minify "$sdk/main.min.css"
 cp "$root/assets/ringtone.wav" "$sdk/ringtone.wav"
-rm -f "$stage/workbench.js" "$stage/workbench_bg.wasm"
-
-# trunk injects a preload of /workbench.js and /workbench_bg.wasm and a script starting them into index.html
-# (at the site root, where there are none: the core lives in sdk/ and the page loads it through the loader,
-# as any host does) — each a 404 in the browser's console. Take them out.
+# index.html's rel="rust" link is the site's main app, built into sdk/ (a link of another type would leave
+# trunk to build the package a second time, as an implicit main app at the site root). trunk injects a
+# preload of /sdk/workbench.js and /sdk/workbench_bg.wasm and a script starting them into index.html, but the
+# page loads the core through the loader, as any host does, under its content-hashed names. Take them out.
 for page in "$stage"/*.html; do
-  perl -0pi -e 's{<link rel="modulepreload" href="/workbench\.js"[^>]*>}{}g;
-                s{<link rel="preload" href="/workbench_bg\.wasm"[^>]*>}{}g;
-                s{<script type="module">\s*import init, \* as bindings from \x27/workbench\.js\x27;.*?</script>}{}gs' "$page"
+  perl -0pi -e 's{<link rel="modulepreload" href="/sdk/workbench\.js"[^>]*>}{}g;
+                s{<link rel="preload" href="/sdk/workbench_bg\.wasm"[^>]*>}{}g;
+                s{<script type="module">\s*import init, \* as bindings from \x27/sdk/workbench\.js\x27;.*?</script>}{}gs' "$page"
   if grep -q "/workbench\.js\|/workbench_bg\.wasm" "$page"; then
-    echo "post-build: $page still names /workbench.js or /workbench_bg.wasm (trunk's injection changed?)" >&2
+    echo "post-build: $page still names /sdk/workbench.js or /sdk/workbench_bg.wasm (trunk's injection changed?)" >&2
     exit 1
   fi
 done
+[ ! -e "$stage/workbench_bg.wasm" ] || { echo "post-build: trunk built a second app at the site root" >&2; exit 1; }
 
 # 2. Hashed names (hard links: no second copy of the bytes), of the minified glue (3).
 for f in workbench.js workbench_bg.wasm; do
