@@ -171,7 +171,7 @@ pub(crate) fn section(b: &Value, fresh: bool) -> String {
          `HostSite`, embedding the SDK as a host does), against the server with its emulator in the bench's \
          process (a debug build, so its share of each time is in the controls too), inside the loopback-only \
          namespace, by `crates/e2e/src/bin/browser-bench/main.rs` — {} ({}, commit {}, {}). Every wait is for a \
-         condition; each timing has a control measured in the same run.\n\n",
+         condition; each timing has a control measured in the same run. {}\n\n",
         b["chromium"].as_str().unwrap_or("Chromium"),
         if fresh {
             "run by this invocation"
@@ -181,6 +181,13 @@ pub(crate) fn section(b: &Value, fresh: bool) -> String {
         b["date"].as_str().unwrap_or("?"),
         b["commit"].as_str().unwrap_or("?"),
         code(b["command"].as_str().unwrap_or("browser-bench")),
+        if b["backForwardCache"] == false {
+            "Chromium's back/forward cache is off, so no page the start-up phase left behind stays in the \
+             renderer through the calls."
+        } else {
+            "Chromium's back/forward cache was on: pages the start-up phase left behind stayed in the renderer \
+             through the calls (later runs turn it off)."
+        },
     ));
     out.push_str("### Start-up\n\n");
     out.push_str(&format!(
@@ -415,6 +422,11 @@ mod tests {
         assert!(md.contains("100 KiB per 100 calls — met"), "{md}");
         assert!(md.contains("run by this invocation"), "{md}");
         assert!(section(&b, false).contains("from an earlier run"));
+        // Results that do not say how the cache was are from before it was turned off.
+        assert!(md.contains("back/forward cache was on"), "{md}");
+        let mut off = b.clone();
+        off["backForwardCache"] = false.into();
+        assert!(section(&off, true).contains("back/forward cache is off"));
     }
 
     #[test]
