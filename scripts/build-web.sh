@@ -8,8 +8,8 @@
 # Nightly is ready when rustup has a `nightly` toolchain with its `rust-src` component, and scripts/setup.sh
 # has fetched the standard library's own dependencies (trunk builds --offline). Then the wasm's standard
 # library is rebuilt with the panel's profile (`-Zbuild-std=std,panic_abort`, opt-level z, LTO) and panics
-# abort at once without formatting a message (`-Cpanic=immediate-abort`; the wasm-release profile aborts on panic
-# anyway, and nothing in the panel catches one) nor recording their source location
+# abort at once without formatting a message (`-Cpanic=immediate-abort`; the wasm-release profile aborts on
+# panic anyway, and nothing in the panel catches one) nor recording their source location
 # (`-Zlocation-detail=none`): about 24 KB gzip less than stable (issue 12's table). When nightly is absent, not
 # ready, or its build fails, this says so and builds with stable — the same code, only bigger.
 #

@@ -609,13 +609,12 @@ async fn main() {
     write_tone_wav(&wav, 660.0, 5);
     let began = Instant::now();
     let out = o.out.clone();
+    let mut chromium_args = media_args(&wav);
+    chromium_args.push(NO_BACK_FORWARD_CACHE.to_owned());
+    let back_forward_cache = !chromium_args.iter().any(|a| a == NO_BACK_FORWARD_CACHE);
     run_with(
         EmulatorConfig::default(),
-        {
-            let mut args = media_args(&wav);
-            args.push(NO_BACK_FORWARD_CACHE.to_owned());
-            args
-        },
+        chromium_args,
         |Session { browser, server }| async move {
             let crm = HostSite::start_with(&server.base, AGENT, HOST_SCRIPT).await;
             eprintln!("browser-bench: start-up, {} runs", o.startup_runs);
@@ -639,7 +638,7 @@ async fn main() {
                 "date": procfs_date(),
                 "commit": git_head(),
                 "chromium": chromium_version(),
-                "backForwardCache": false,
+                "backForwardCache": back_forward_cache,
                 "command": std::env::args().collect::<Vec<_>>().join(" "),
                 "seconds": round(began.elapsed().as_secs_f64(), 1),
                 "startup": startup,
